@@ -1,0 +1,90 @@
+"""Route references: `connection.testConnection` and `connection.oauth.postConnect`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.checks.base import Check, Manifest, get_path
+from compiler.diagnostics.model import Finding, Path, Pointer
+from compiler.diagnostics.text import quoted
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_SEGMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:
+    """Why `route` is not a route path (and which characters), or None when it is one."""
+    if not route.startswith("/"):
+        return "a route starts with `/`", (0, min(1, len(route)))
+    for mark in "?#":
+        if mark in route:
+            index = route.index(mark)
+            return "a route has no query or fragment", (index, len(route))
+    if route == "/":
+        return "`/` names no route file; add a segment such as `/setup/test_connection`", None
+    if route.endswith("/"):
+        return "a route has no trailing `/`", (len(route) - 1, len(route))
+    offset = 1
+    for segment in route[1:].split("/"):
+        span = (offset, offset + len(segment))
+        if segment == "":
+            return "a route has no empty segment (`//`)", (offset - 1, offset + 1)
+        if segment in (".", ".."):
+            return f"a route has no `{segment}` segment", span
+        bad = next((c for c in segment if c not in _SEGMENT_CHARS), None)
+        if bad is not None:
+            if bad.lower() in _SEGMENT_CHARS:
+                return f"route segments are lowercase: `{segment}`", span
+            return f"`{bad}` is not allowed in a route segment (`[a-z0-9_-]`)", span
+        offset += len(segment) + 1
+    return None
+
+
+def _check_route_ref(manifest: Manifest, path: Path) -> Iterator[Finding]:
+    ref = get_path(manifest, path)
+    if not isinstance(ref, dict):
+        return
+    route = ref["route"]
+    problem = route_problem(route)
+    if problem is not None:
+        message, within = problem
+        suggestion = suggest_route(route)
+        yield Finding(
+            "BF201",
+            f"{quoted(route)} is not a route path: {message}",
+            Pointer((*path, "route"), within=within),
+            help=f"did you mean `{suggestion}`?" if suggestion else None,
+        )
+    method = ref["method"]
+    if method not in METHODS:
+        upper = method.strip().upper()
+        yield Finding(
+            "BF202",
+            f"{quoted(method)} is not a route method",
+            Pointer((*path, "method")),
+            help=f"write `{upper}`" if upper in METHODS else "use one of " + ", ".join(METHODS),
+        )
+
+
+def suggest_route(route: str) -> str | None:
+    """A route path close to what the author wrote, when a mechanical fix exists."""
+    base = route.split("?", 1)[0].split("#", 1)[0]
+    segments = [s.lower() for s in base.split("/") if s not in ("", ".", "..")]
+    if not segments or not all(set(s) <= _SEGMENT_CHARS for s in segments):
+        return None
+    fixed = "/" + "/".join(segments)
+    return fixed if fixed != route else None
+
+
+def _test_connection(manifest: Manifest) -> Iterator[Finding]:
+    yield from _check_route_ref(manifest, ("connection", "testConnection"))
+
+
+def _post_connect(manifest: Manifest) -> Iterator[Finding]:
+    yield from _check_route_ref(manifest, ("connection", "oauth", "postConnect"))
+
+
+CHECKS = (
+    Check("test-connection-route", (("connection", "testConnection"),), _test_connection),
+    Check("post-connect-route", (("connection", "oauth", "postConnect"),), _post_connect),
+)

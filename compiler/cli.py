@@ -1,0 +1,156 @@
+"""The command line: argument parsing and exit codes, nothing else.
+
+Exit status: 0 clean (warnings allowed), 1 errors found, 2 usage error or internal fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from compiler import __version__
+
+FORMATS = ("full", "concise", "json", "github", "sarif")
+EXIT_CLEAN, EXIT_ERRORS, EXIT_FAULT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backfill-codegen",
+        description="Check Backfill connector manifests and generate code from them.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="report every problem in the manifests")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="manifest files or directories (searched recursively); default: .",
+    )
+    check.add_argument("--example", action="store_true", help="check the bundled example connector")
+    check.add_argument("--format", choices=FORMATS, default="full", help="output format")
+    check.add_argument(
+        "--select", nargs="+", default=[], metavar="CODE", help="report only these codes"
+    )
+    check.add_argument(
+        "--ignore", nargs="+", default=[], metavar="CODE", help="do not report these codes"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the full format (auto: on a terminal, unless NO_COLOR is set)",
+    )
+
+    explain = commands.add_parser("explain", help="what a rule checks, why, and how to fix it")
+    explain.add_argument("code", nargs="?", help="a rule code or name; omit to list every rule")
+
+    schema = commands.add_parser("schema", help="print the manifest's JSON Schema, for editors")
+    schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        arguments = _parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
+        return int(exit_.code or 0)
+    from compiler.pipeline import UsageError
+
+    try:
+        if arguments.command == "check":
+            return _check(arguments)
+        if arguments.command == "explain":
+            return _explain(arguments.code)
+        return _schema(arguments.output)
+    except UsageError as error:
+        print(f"backfill-codegen: error: {error}", file=sys.stderr)
+        return EXIT_FAULT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # an internal fault: a bug, never the user's input
+        if os.environ.get("BACKFILL_CODEGEN_DEBUG"):
+            raise
+        print(
+            f"backfill-codegen: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in backfill-codegen; set BACKFILL_CODEGEN_DEBUG=1 for the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_FAULT
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _codes(values: list[str]) -> tuple[str, ...]:
+    from compiler.diagnostics.registry import all_rules, find_rule
+    from compiler.pipeline import UsageError
+
+    codes = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            named = find_rule(part)
+            code = named.code if named else part.upper()
+            if not any(known.startswith(code) for known in all_rules()):
+                raise UsageError(f"unknown rule code or prefix: {part}")
+            codes.append(code)
+    return tuple(codes)
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from compiler.diagnostics.render import render
+    from compiler.pipeline import check_manifest, find_manifests
+    from compiler.resources import example_dir
+
+    select, ignore = _codes(arguments.select), _codes(arguments.ignore)
+    paths = list(arguments.paths) or [Path(".")]
+    if arguments.example:
+        paths = [example_dir()]
+    diagnostics = []
+    for manifest in find_manifests(paths):
+        diagnostics.extend(check_manifest(manifest).diagnostics)
+    diagnostics = [
+        d
+        for d in diagnostics
+        if (not select or d.code.startswith(select)) and not d.code.startswith(ignore or ("\0",))
+    ]
+    sys.stdout.write(render(diagnostics, arguments.format, color=_use_color(arguments.color)))
+    return EXIT_ERRORS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN
+
+
+def _explain(code: str | None) -> int:
+    from compiler.diagnostics.explain import explain_rule, list_rules
+    from compiler.diagnostics.registry import find_rule
+    from compiler.pipeline import UsageError
+
+    if code is None:
+        sys.stdout.write(list_rules())
+        return EXIT_CLEAN
+    found = find_rule(code)
+    if found is None:
+        raise UsageError(f"unknown rule: {code} (run `backfill-codegen explain` for the list)")
+    sys.stdout.write(explain_rule(found))
+    return EXIT_CLEAN
+
+
+def _schema(output: Path | None) -> int:
+    from compiler.resources import data_dir
+
+    text = (data_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    return EXIT_CLEAN

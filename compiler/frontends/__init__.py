@@ -1,0 +1,1 @@
+"""Front ends: a manifest's text in any supported format -> one located value tree."""

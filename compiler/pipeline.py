@@ -1,0 +1,200 @@
+"""Runs the stages for one manifest: read -> front end -> shape -> semantic checks -> diagnostics.
+
+A semantic check runs whenever the paths it reads are structurally valid, so one bad field never
+hides problems elsewhere. Nothing here raises for a user's mistake; problems travel as values.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from compiler import limits
+from compiler.diagnostics.model import Diagnostic, Finding, Label, Path
+from compiler.frontends.base import FrontendResult, LocatedDocument
+from compiler.source import SourceFile, Span
+
+MANIFEST_NAMES = (
+    "backfill.config.ts",
+    "backfill.config.json",
+    "backfill.config.yaml",
+    "backfill.config.yml",
+)
+_FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+_BOM = b"\xef\xbb\xbf"
+
+
+class UsageError(Exception):
+    """A problem with how the compiler was called (a missing path, an unknown format): exit 2."""
+
+
+@dataclass
+class ManifestResult:
+    path: FsPath
+    source: SourceFile
+    document: LocatedDocument | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def manifest(self) -> Any:
+        return None if self.document is None else self.document.value
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+def display_path(path: FsPath) -> str:
+    """The path as users see it: relative to the working directory when inside it, `/`-separated."""
+    try:
+        return path.resolve().relative_to(FsPath.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic]]:
+    """The decoded text, or an empty SourceFile and a located diagnostic saying why not."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limits.MAX_MANIFEST_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read {display}: {error.strerror or error}") from error
+    if len(data) > limits.MAX_MANIFEST_BYTES:
+        source = SourceFile(display, "")
+        return source, [
+            Diagnostic.make(
+                "BF006",
+                f"the manifest is larger than {limits.MAX_MANIFEST_BYTES // (1024 * 1024)} MiB",
+                Label(source, Span(0, 0)),
+            )
+        ]
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]  # editors on Windows write one; it is not part of the text
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        source = SourceFile(display, data.decode("utf-8", "replace"))
+        offset = len(data[: error.start].decode("utf-8", "replace"))
+        return source, [
+            Diagnostic.make(
+                "BF002",
+                f"the manifest is not UTF-8: byte 0x{data[error.start]:02x} at byte offset "
+                f"{error.start} cannot start or continue a character",
+                Label(source, Span(offset, offset + 1)),
+                help="save the file as UTF-8",
+            )
+        ]
+    source = SourceFile(display, text)
+    nul = text.find("\0")
+    if nul >= 0:
+        return source, [
+            Diagnostic.make(
+                "BF002",
+                "the manifest holds a NUL character: this looks like a binary file",
+                Label(source, Span(nul, nul + 1)),
+            )
+        ]
+    return source, []
+
+
+def parse(source: SourceFile, suffix: str) -> FrontendResult:
+    module = importlib.import_module(f"compiler.frontends.{_FRONTENDS[suffix]}")
+    return module.parse(source)
+
+
+def _overlaps(read: Path, broken: Path) -> bool:
+    length = min(len(read), len(broken))
+    return read[:length] == broken[:length]
+
+
+def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diagnostic]:
+    """Findings located by path -> diagnostics located by span."""
+    diagnostics = []
+    for finding in findings:
+        primary = Label(document.source, document.span(finding.at), finding.at.message)
+        secondary = tuple(
+            Label(document.source, document.span(pointer), pointer.message)
+            for pointer in finding.related
+        )
+        diagnostics.append(
+            Diagnostic.make(
+                finding.code, finding.message, primary, secondary=secondary, help=finding.help
+            )
+        )
+    return diagnostics
+
+
+def check_manifest(path: FsPath) -> ManifestResult:
+    """Every diagnostic for one manifest file."""
+    from compiler.checks import ALL_CHECKS
+    from compiler.checks.structure import check_shape
+
+    display = display_path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _FRONTENDS:
+        raise UsageError(f"{display}: not a manifest (expected .ts, .json, .yaml or .yml)")
+    source, diagnostics = read_source(path, display)
+    result = ManifestResult(path, source, diagnostics=diagnostics)
+    if diagnostics:
+        return result
+    parsed = parse(source, suffix)
+    result.diagnostics.extend(parsed.diagnostics)
+    document = parsed.document
+    if document is None:
+        return result
+    result.document = document
+    findings, broken = check_shape(document.value)
+    for check in ALL_CHECKS if isinstance(document.value, dict) else ():
+        if any(_overlaps(read, bad) for read in check.reads for bad in broken):
+            continue
+        findings.extend(check.run(document.value))
+    result.diagnostics.extend(resolve(document, findings))
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def find_manifests(paths: Iterable[FsPath]) -> list[FsPath]:
+    """Manifest files named by the arguments: files as given, directories searched recursively.
+
+    Hidden folders, `node_modules` and symlinked folders are not entered. Two manifests in one
+    folder are ambiguous and a usage error.
+    """
+    found: list[FsPath] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+            continue
+        if not path.is_dir():
+            raise UsageError(f"{path.as_posix()}: no such file or directory")
+        before = len(found)
+        found.extend(_search(path))
+        if len(found) == before:
+            raise UsageError(
+                f"{path.as_posix()}: no manifest found (looked for {', '.join(MANIFEST_NAMES)})"
+            )
+    unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: p.as_posix())
+    return unique
+
+
+def _search(root: FsPath) -> list[FsPath]:
+    found = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        here = [e for e in entries if e.name in MANIFEST_NAMES and e.is_file()]
+        if len(here) > 1:
+            names = ", ".join(e.name for e in here)
+            raise UsageError(f"{folder.as_posix()}: more than one manifest ({names}); keep one")
+        found.extend(here)
+        for entry in entries:
+            skip = entry.name.startswith(".") or entry.name in ("node_modules", "__pycache__")
+            if not skip and entry.is_dir() and not entry.is_symlink():
+                pending.append(entry)
+    return found

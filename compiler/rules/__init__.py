@@ -1,0 +1,13 @@
+"""The rule catalogue, one module per area; compiler.diagnostics.registry joins them."""
+
+from compiler.rules import manifest, oauth, permissions, routes, settings, setup, source
+
+AREAS = (
+    source.RULES,
+    manifest.RULES,
+    routes.RULES,
+    setup.RULES,
+    settings.RULES,
+    oauth.RULES,
+    permissions.RULES,
+)

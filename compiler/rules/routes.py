@@ -1,0 +1,30 @@
+"""Rules about route references: `testConnection` and `oauth.postConnect`."""
+
+from compiler.diagnostics.model import Severity
+from compiler.diagnostics.registry import Rule
+
+E = Severity.ERROR
+
+RULES = (
+    Rule(
+        "BF201",
+        "invalid-route",
+        E,
+        "A route is not a route path (`/segment/segment`, lowercase `[a-z0-9_-]`).",
+        "A route names a file under `src/api/`: `/setup/test_connection` is "
+        "`src/api/setup/test_connection.ts`. It starts with `/`, has lowercase segments of "
+        "`[a-z0-9_-]+`, no `.` or `..`, no trailing `/` and no query string.",
+        '{ "route": "setup/Test-Connection/", "method": "POST" }',
+        '{ "route": "/setup/test-connection", "method": "POST" }',
+    ),
+    Rule(
+        "BF202",
+        "invalid-method",
+        E,
+        "A route's method is not GET, POST, PUT, PATCH or DELETE.",
+        "Route files export one constant per HTTP method; these five are the ones the "
+        "platform routes. Methods are uppercase.",
+        '{ "route": "/setup/test_connection", "method": "post" }',
+        '{ "route": "/setup/test_connection", "method": "POST" }',
+    ),
+)

@@ -1,0 +1,34 @@
+"""Shared test fixtures and the `--update-golden` option."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden/*/expected from the current output (refused when CI is set)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    wanted = bool(request.config.getoption("--update-golden"))
+    if wanted and os.environ.get("CI"):
+        pytest.fail("--update-golden is refused when CI is set: expectations are reviewed by hand")
+    return wanted
+
+
+@pytest.fixture(autouse=True)
+def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("BACKFILL_CODEGEN_DEBUG", "1")  # a crash in a test shows its traceback

@@ -1,0 +1,38 @@
+"""The README stays true: its rules table comes from the registry, its test command is CI's."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+from compiler.diagnostics.explain import rules_markdown_table
+
+README = ROOT / "README.md"
+START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
+
+
+def test_rules_table_matches_the_registry(update_golden: bool) -> None:
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    wanted = head + START + rules_markdown_table() + END + tail
+    if update_golden:
+        README.write_text(wanted, encoding="utf-8")
+    assert text == wanted, "README rules table is stale; run pytest --update-golden"
+
+
+def _commands() -> list[str]:
+    return re.findall(r"```sh\n(.*?)\n```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    test_command = next(c for c in _commands() if "pytest" in c)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci
+
+
+def test_readme_run_command_uses_the_bundled_example() -> None:
+    run_command = _commands()[0]
+    assert "backfill-codegen" in run_command
+    assert "--example" in run_command
