@@ -1,4 +1,4 @@
-"""Where the data files that ship with the compiler live, installed or in a source checkout."""
+"""Where the data files that ship inside the package live."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """`schemas` or `templates`: in the wheel under compiler/_data/, in a checkout at the top."""
-    packaged = _PACKAGE / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parent / name
+    """`schemas` or `templates` (the top-level folders of a checkout link here)."""
+    return _PACKAGE / name
 
 
 def example_dir() -> Path:

@@ -32,3 +32,13 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("BACKFILL_CODEGEN_DEBUG", "1")  # a crash in a test shows its traceback
+
+
+# Property tests that take their example count from the profile run 1,000 examples in CI.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("dev", max_examples=150, deadline=None)
+settings.register_profile(
+    "ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -10,7 +10,7 @@ from golden_support import compare, run_cli
 
 from compiler.model import manifest_json_schema
 
-SCHEMA_FILE = ROOT / "schemas" / "manifest.schema.json"
+SCHEMA_FILE = ROOT / "schemas" / "manifest.schema.json"  # a link into compiler/schemas
 
 
 def _rendered() -> str:

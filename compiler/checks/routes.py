@@ -22,12 +22,13 @@ def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:
             return "a route has no query or fragment", (index, len(route))
     if route == "/":
         return "`/` names no route file; add a segment such as `/setup/test_connection`", None
-    if route.endswith("/"):
-        return "a route has no trailing `/`", (len(route) - 1, len(route))
     offset = 1
-    for segment in route[1:].split("/"):
+    segments = route[1:].split("/")
+    for position, segment in enumerate(segments):
         span = (offset, offset + len(segment))
         if segment == "":
+            if position == len(segments) - 1:
+                return "a route has no trailing `/`", (offset - 1, offset)
             return "a route has no empty segment (`//`)", (offset - 1, offset + 1)
         if segment in (".", ".."):
             return f"a route has no `{segment}` segment", span

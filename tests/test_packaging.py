@@ -1,0 +1,23 @@
+"""The installed wheel carries its data: the manifest schema and the bundled example."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+
+import pytest
+
+
+def test_installed_distribution_carries_its_data() -> None:
+    try:
+        distribution = importlib.metadata.distribution("backfill-codegen")
+    except importlib.metadata.PackageNotFoundError:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install the project (pip install '.[test]') before testing")
+        pytest.skip("the project is not installed in this environment")
+    names = {str(path) for path in distribution.files or ()}
+    assert "compiler/schemas/manifest.schema.json" in names
+    assert "compiler/example/stripe/backfill.config.ts" in names
+    assert "compiler/example/stripe/src/api/setup/test_connection.ts" in names
+    scripts = distribution.entry_points.select(group="console_scripts")
+    assert [entry.value for entry in scripts] == ["compiler.cli:main"]
