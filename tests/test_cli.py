@@ -52,13 +52,18 @@ def test_directory_search_is_recursive_and_sorted(tmp_path: Path) -> None:
     status, stdout, _ = run_cli(["check", ".", "--format", "concise"], tmp_path)
     assert status == 1
     lines = [line for line in stdout.splitlines() if "BF104" in line]
-    assert [line.split(":")[0] for line in lines] == ["a/backfill.config.json", "b/backfill.config.json"]
+    assert [line.split(":")[0] for line in lines] == [
+        "a/backfill.config.json",
+        "b/backfill.config.json",
+    ]
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
     manifest = {
         "name": "acme",
-        "connection": {"setup": {"webhookUrlTemplate": "/api/v1/extensions/<tenant_id>/acme/routes/hook"}},
+        "connection": {
+            "setup": {"webhookUrlTemplate": "/api/v1/extensions/<tenant_id>/acme/routes/hook"}
+        },
     }
     _write(tmp_path, "backfill.config.json", json.dumps(manifest))
     status, stdout, _ = run_cli(["check", "--format", "concise"], tmp_path)

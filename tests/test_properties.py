@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from compiler.pipeline import check_manifest
 
 SUFFIXES = (".json", ".yaml", ".ts")
+ALL_SUFFIXES = (*SUFFIXES, ".yml")
 
 json_values = st.recursive(
     st.none()
@@ -25,8 +26,9 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -141,7 +143,7 @@ def test_manifest_shaped_values(suffix: str, value: Any) -> None:
 
 
 GOLDEN_MANIFESTS = sorted(
-    path for path in GOLDEN.glob("*/backfill.config.*") if path.suffix in SUFFIXES + (".yml",)
+    path for path in GOLDEN.glob("*/backfill.config.*") if path.suffix in ALL_SUFFIXES
 )
 
 

@@ -1,3 +1,432 @@
-"""Placeholder until the settings checks land."""
+"""`connection.settingsSchema` (BF401-BF408): a valid, local, object-typed JSON Schema.
 
-CHECKS = ()
+Each rule is its own check, so that (for example) a bad `$schema` does not hide a bad default.
+Meta-validation uses the metaschemas bundled with `jsonschema` (via `jsonschema_specifications`)
+and no format checker, so nothing here touches the network; `$ref`s are resolved by hand,
+locally, and a remote one is only ever reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+from jsonschema import validators
+from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
+
+from compiler import ecma
+from compiler.checks.base import Check, Manifest, get_path
+from compiler.diagnostics.model import Finding, Path, Pointer
+from compiler.settings_schema import (
+    SETTINGS_PATH,
+    Subschema,
+    dialect_of,
+    ref_chain,
+    resolve_local,
+    root_types,
+    views,
+    walk,
+)
+
+#: Most metaschema errors reported for one schema; past that they are noise.
+MAX_SCHEMA_ERRORS = 50
+#: Longest validation message quoted in a finding.
+MAX_MESSAGE = 200
+_REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
+#: jsonschema validates recursively, dozens of frames per nesting level; a schema as deep as
+#: the front ends allow (MAX_DEPTH) needs more than Python's default 1,000 frames.
+_DEEP_RECURSION_LIMIT = 100_000
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+
+T = TypeVar("T")
+
+
+def _deeply(work: Callable[[], T]) -> T:
+    """Run `work` on a thread with a large stack and a high recursion limit, so validating a
+    deeply nested schema neither hits RecursionError nor overflows the C stack. Exceptions
+    propagate to the caller."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+    try:
+        try:
+            old_stack = threading.stack_size(_DEEP_STACK_BYTES)
+            try:
+                thread = threading.Thread(target=run, name="settings-schema-validation")
+                thread.start()
+            finally:
+                threading.stack_size(old_stack)
+        except (RuntimeError, ValueError, MemoryError):
+            run()  # no thread to be had (a tight ulimit): run here, within the default stack
+        else:
+            thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def _at(path: Path, part: str = "value", message: str = "") -> Pointer:
+    return Pointer((*SETTINGS_PATH, *path), part, message)  # type: ignore[arg-type]
+
+
+def _settings(manifest: Manifest) -> Mapping[str, Any] | None:
+    schema = get_path(manifest, SETTINGS_PATH)
+    return schema if isinstance(schema, Mapping) else None
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def _json_path(path: Iterable[Any]) -> str:
+    return "/".join(str(step) for step in path)
+
+
+# --- BF408: unknown dialect. ----------------------------------------------------------------
+
+
+def check_dialect(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None or "$schema" not in schema:
+        return
+    dialect = dialect_of(schema)
+    if dialect.known or not isinstance(dialect.declared, str):
+        return  # a non-string `$schema` is a metaschema error (BF401)
+    if dialect.suggestion:
+        draft0x = "json-schema.org/draft-0" in dialect.suggestion
+        canonical = dialect.suggestion + ("#" if draft0x else "")
+        help_text = f"did you mean `{canonical}`? (the schema was checked as that dialect)"
+    else:
+        help_text = (
+            "use `http://json-schema.org/draft-07/schema#` or "
+            "`https://json-schema.org/draft/2020-12/schema`, or drop `$schema` for 2020-12 "
+            "(the schema was checked as 2020-12)"
+        )
+    yield Finding(
+        "BF408",
+        f"`$schema` `{_shorten(dialect.declared)}` is not a known JSON Schema dialect",
+        _at(("$schema",)),
+        help=help_text,
+    )
+
+
+# --- BF401: metaschema validation. ----------------------------------------------------------
+
+
+@cache
+def _meta_validator(validator: type[Validator]) -> Validator:
+    meta = validator.META_SCHEMA
+    # No format checker: `format` stays an annotation, so no checker can do I/O, and patterns
+    # are judged by BF407 in ECMA-262 syntax rather than by Python's `re`.
+    return validators.validator_for(meta)(meta)
+
+
+def _error_sort_key(error: ValidationError) -> tuple[str, str]:
+    return (_json_path(error.absolute_path), error.message)
+
+
+def _most_telling(error: ValidationError) -> ValidationError:
+    """The error to show: jsonschema's best match, or, for an `anyOf`/`oneOf` whose branches
+    all failed, the branch error that says most ("not one of [...]" over "not of type")."""
+    best = best_match([error]) or error
+    if best is error and error.context:
+        deepest = max(len(e.absolute_path) for e in error.context)
+        candidates = [e for e in error.context if len(e.absolute_path) == deepest]
+        candidates.sort(key=lambda e: (e.validator == "type", _error_sort_key(e)))
+        best = candidates[0]
+    return best
+
+
+def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    dialect = dialect_of(schema)
+    try:
+        meta = _meta_validator(dialect.validator)
+        errors = _deeply(lambda: list(meta.iter_errors(schema)))
+    except Exception as error:  # third-party code on arbitrary input: report, never crash
+        yield Finding(
+            "BF401",
+            f"`settingsSchema` could not be checked against its metaschema: {_shorten(str(error))}",
+            _at(()),
+        )
+        return
+    name = dialect.uri.rsplit("/", 2)[-2] if "/draft" in dialect.uri else dialect.uri
+    seen: set[tuple[Path, str]] = set()
+    emitted = 0
+    for top in sorted(errors, key=_error_sort_key):
+        best = _most_telling(top)
+        path = tuple(best.absolute_path)
+        message = _shorten(best.message)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        emitted += 1
+        if emitted > MAX_SCHEMA_ERRORS:
+            break
+        where = f" at `{_json_path(path)}`" if path else ""
+        yield Finding(
+            "BF401",
+            f"`settingsSchema` is not a valid {name} schema{where}: {message}",
+            _at(path),
+        )
+
+
+# --- BF402: the root is an object. ----------------------------------------------------------
+
+
+def _is_object_type(value: Any) -> bool:
+    return value == "object" or value == ["object"]
+
+
+def check_root_object(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    chain, loops = ref_chain(schema, (), schema)
+    if loops or any(item.path is None for item in chain):
+        return  # the root `$ref` itself is broken: BF405/BF406 say so
+    if isinstance(schema.get("$ref"), str) and not chain:
+        return  # a remote root `$ref` (BF405): we cannot see what it points at
+    types = root_types(schema)
+    if any(_is_object_type(value) for _, value in types):
+        return
+    if types:
+        path, value = types[0]
+        yield Finding(
+            "BF402",
+            f"`settingsSchema` must be `type: object`, not `{_shorten(json.dumps(value))}`",
+            _at(path),
+            help='settings are named fields: use `"type": "object"` with `properties`',
+        )
+    else:
+        yield Finding(
+            "BF402",
+            "`settingsSchema` has no `type: object`",
+            _at(()),
+            help='add `"type": "object"` at the root of the settings schema',
+        )
+
+
+# --- BF403: required names exist. -----------------------------------------------------------
+
+
+def _scope_names(root: Mapping[str, Any], members: list[Subschema]) -> set[str]:
+    """Property names defined for one instance: by every schema applying to it in place,
+    and by what their local `$ref`s (and `allOf`s) reach."""
+    names: set[str] = set()
+    for member in members:
+        for _, schema in views(root, member.schema, member.path):
+            properties = schema.get("properties")
+            if isinstance(properties, Mapping):
+                names.update(name for name in properties if isinstance(name, str))
+    return names
+
+
+def check_required(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    subschemas = list(walk(schema))
+    scopes: dict[Path, list[Subschema]] = {}
+    for sub in subschemas:
+        scopes.setdefault(sub.scope, []).append(sub)
+    known: dict[Path, set[str]] = {}
+    for sub in subschemas:
+        required = sub.schema.get("required")
+        if not isinstance(required, list):
+            continue
+        if sub.scope not in known:
+            known[sub.scope] = _scope_names(schema, scopes[sub.scope])
+        names = known[sub.scope]
+        for index, name in enumerate(required):
+            if not isinstance(name, str) or name in names:
+                continue
+            close = difflib.get_close_matches(name, sorted(names), n=1)
+            where = f"`{_json_path(sub.path)}`" if sub.path else "the root object"
+            yield Finding(
+                "BF403",
+                f"required setting `{name}` is not in the properties of {where}",
+                _at((*sub.path, "required", index)),
+                help=f"did you mean `{close[0]}`?"
+                if close
+                else f"add a `{name}` property, or remove it from `required`",
+            )
+
+
+# --- BF404: defaults validate. --------------------------------------------------------------
+
+
+def _ecma_pattern(
+    validator: Validator, pattern: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """`pattern` in ECMA-262 semantics (as the dashboard validates), bounded in time."""
+    if not validator.is_type(instance, "string") or not isinstance(pattern, str):
+        return
+    if ecma.search(pattern, instance) is False:
+        yield ValidationError(f"{_shorten(repr(instance))} does not match {pattern!r}")
+
+
+@cache
+def _default_validator(validator: type[Validator]) -> type[Validator]:
+    return validators.extend(validator, {"pattern": _ecma_pattern})
+
+
+def check_defaults(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    yield from _deeply(lambda: list(_default_findings(schema)))
+
+
+def _default_findings(schema: Mapping[str, Any]) -> Iterator[Finding]:
+    subschemas = list(walk(schema))
+    with_default = [sub for sub in subschemas if "default" in sub.schema]
+    if not with_default:
+        return
+    cls = _default_validator(dialect_of(schema).validator)
+    try:
+        # The root is the resource every local `$ref` resolves in; no retrieval is configured,
+        # so a remote `$ref` raises (caught below) instead of fetching.
+        root_validator = cls(schema)
+    except Exception:
+        return
+    for sub in with_default:
+        if ref_chain(schema, sub.path, sub.schema)[1]:
+            continue  # BF406: validating through a `$ref` loop would never end
+        try:
+            validator = root_validator.evolve(schema=sub.schema)
+            error = best_match(validator.iter_errors(sub.schema["default"]))
+        except Exception:  # an unresolvable or looping `$ref` (BF405/BF406), a Python-only
+            # regex in `patternProperties`, ...: another rule reports it
+            continue
+        if error is None:
+            continue
+        yield Finding(
+            "BF404",
+            f"the default does not validate against its schema: {_shorten(error.message)}",
+            _at((*sub.path, "default", *error.absolute_path)),
+        )
+
+
+# --- BF405 / BF406: references. -------------------------------------------------------------
+
+
+def _definition_pointers(schema: Mapping[str, Any]) -> list[str]:
+    pointers = []
+    for key in ("$defs", "definitions"):
+        defs = schema.get(key)
+        if isinstance(defs, Mapping):
+            pointers.extend(f"#/{key}/{name}" for name in defs if isinstance(name, str))
+    return pointers
+
+
+def check_refs(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    pointers: list[str] | None = None
+    for sub in walk(schema):
+        for key in _REF_KEYWORDS:
+            ref = sub.schema.get(key)
+            if not isinstance(ref, str):
+                continue
+            at = _at((*sub.path, key))
+            if not ref.startswith("#"):
+                yield Finding(
+                    "BF405",
+                    f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
+                    at,
+                    help="copy the referenced schema into `$defs` and refer to it as "
+                    "`#/$defs/<name>`",
+                )
+                continue
+            if key != "$ref":
+                continue  # local `$dynamicRef`/`$recursiveRef` name dynamic anchors
+            target = resolve_local(schema, ref)
+            if target.path is None:
+                if pointers is None:
+                    pointers = _definition_pointers(schema)
+                close = difflib.get_close_matches(ref, pointers, n=1)
+                yield Finding(
+                    "BF406",
+                    f"`$ref` `{_shorten(ref)}` does not resolve: {target.error}",
+                    at,
+                    help=f"did you mean `{close[0]}`?" if close else None,
+                )
+            elif not isinstance(target.value, Mapping | bool):
+                yield Finding(
+                    "BF406",
+                    f"`$ref` `{_shorten(ref)}` points at a {type(target.value).__name__}, "
+                    "not a schema",
+                    at,
+                )
+            elif ref_chain(schema, sub.path, sub.schema)[1]:
+                yield Finding(
+                    "BF406",
+                    f"`$ref` `{_shorten(ref)}` loops back to itself without reaching a schema",
+                    at,
+                    help="point the reference at a schema that does not refer back here",
+                )
+
+
+# --- BF407: patterns are ECMA-262. ----------------------------------------------------------
+
+
+def check_patterns(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    for sub in walk(schema):
+        pattern = sub.schema.get("pattern")
+        if isinstance(pattern, str):
+            error = ecma.compile_error(pattern)
+            if error is not None:
+                yield _pattern_finding(pattern, error, _at((*sub.path, "pattern")))
+        properties = sub.schema.get("patternProperties")
+        if isinstance(properties, Mapping):
+            for key in properties:
+                if isinstance(key, str) and (error := ecma.compile_error(key)) is not None:
+                    yield _pattern_finding(
+                        key, error, _at((*sub.path, "patternProperties", key), "key")
+                    )
+
+
+def _pattern_finding(pattern: str, error: str, at: Pointer) -> Finding:
+    return Finding(
+        "BF407",
+        f"`{_shorten(pattern)}` is not a valid ECMA-262 regular expression: {_shorten(error)}",
+        at,
+        help='patterns are compiled as JavaScript `new RegExp(pattern, "u")`',
+    )
+
+
+_READS: tuple[Path, ...] = (SETTINGS_PATH,)
+
+CHECKS = (
+    Check("settings-dialect", _READS, check_dialect),
+    Check("settings-metaschema", _READS, check_metaschema),
+    Check("settings-root-object", _READS, check_root_object),
+    Check("settings-required", _READS, check_required),
+    Check("settings-defaults", _READS, check_defaults),
+    Check("settings-refs", _READS, check_refs),
+    Check("settings-patterns", _READS, check_patterns),
+)

@@ -1,0 +1,43 @@
+"""Diagnostics to text, one module per `--format`.
+
+`render(diagnostics, format, color=...)` takes the diagnostics in the order the pipeline sorted
+them. Only `full` and `concise` end with a summary line and only they can be coloured; the machine
+formats (json, github, sarif) print their data and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from compiler.diagnostics.model import Diagnostic
+from compiler.diagnostics.render.style import Style
+
+FORMATS = ("full", "concise", "json", "github", "sarif")
+
+
+def render(diagnostics: Sequence[Diagnostic], format: str, *, color: bool) -> str:
+    paint = Style(color)
+    if format == "full":
+        from compiler.diagnostics.render.full import render_full
+
+        return render_full(diagnostics, paint)
+    if format == "concise":
+        from compiler.diagnostics.render.concise import render_concise
+
+        return render_concise(diagnostics, paint)
+    if format == "json":
+        from compiler.diagnostics.render.json import render_json
+
+        return render_json(diagnostics)
+    if format == "github":
+        from compiler.diagnostics.render.github import render_github
+
+        return render_github(diagnostics)
+    if format == "sarif":
+        from compiler.diagnostics.render.sarif import render_sarif
+
+        return render_sarif(diagnostics)
+    raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "render"]

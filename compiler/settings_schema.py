@@ -1,0 +1,317 @@
+"""Reading a settings schema (`connection.settingsSchema`): its dialect, its local references,
+its subschemas, its root properties, and which properties are secrets.
+
+Everything here reads arbitrary JSON defensively: a malformed schema gives empty answers, never
+an exception. Paths are relative to the settings schema itself (prefix them with
+`SETTINGS_PATH` to locate a finding in the manifest).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from jsonschema import validators
+from jsonschema.protocols import Validator
+
+from compiler.diagnostics.model import Path
+from compiler.limits import MAX_DEPTH
+
+SETTINGS_PATH: Path = ("connection", "settingsSchema")
+
+DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+#: Dialect URIs, as written in `$schema` (with or without the empty fragment `#`).
+KNOWN_DIALECTS: dict[str, type[Validator]] = {
+    "http://json-schema.org/draft-03/schema": validators.Draft3Validator,
+    "http://json-schema.org/draft-04/schema": validators.Draft4Validator,
+    "http://json-schema.org/draft-06/schema": validators.Draft6Validator,
+    "http://json-schema.org/draft-07/schema": validators.Draft7Validator,
+    "https://json-schema.org/draft/2019-09/schema": validators.Draft201909Validator,
+    "https://json-schema.org/draft/2020-12/schema": validators.Draft202012Validator,
+}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    uri: str  # the canonical dialect URI (no trailing `#`)
+    validator: type[Validator]
+    declared: Any  # the `$schema` value as written, or None when absent
+    known: bool  # False when `$schema` names no dialect we know
+    suggestion: str | None  # the closest known dialect, for an unknown `$schema`
+
+
+def _normalise_dialect(uri: str) -> str:
+    return uri[:-1] if uri.endswith("#") else uri
+
+
+def dialect_of(schema: Any) -> Dialect:
+    """The dialect `schema` declares; 2020-12 when it declares none. An unknown `$schema` is
+    checked as the closest known dialect (when one is close) or as 2020-12."""
+    declared = schema.get("$schema") if isinstance(schema, Mapping) else None
+    if declared is None:
+        return Dialect(DEFAULT_DIALECT, KNOWN_DIALECTS[DEFAULT_DIALECT], None, True, None)
+    if isinstance(declared, str):
+        uri = _normalise_dialect(declared)
+        if uri in KNOWN_DIALECTS:
+            return Dialect(uri, KNOWN_DIALECTS[uri], declared, True, None)
+        close = difflib.get_close_matches(uri, list(KNOWN_DIALECTS), n=1, cutoff=0.6)
+        if close:
+            return Dialect(close[0], KNOWN_DIALECTS[close[0]], declared, False, close[0])
+    return Dialect(DEFAULT_DIALECT, KNOWN_DIALECTS[DEFAULT_DIALECT], declared, False, None)
+
+
+# --- Walking subschemas. -----------------------------------------------------------------------
+
+#: Keywords whose value is one schema applying to the same instance ("in place").
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+#: Keywords whose value is a list of schemas applying in place.
+_IN_PLACE_LIST = ("allOf", "anyOf", "oneOf")
+#: Keywords whose value is a map of schemas applying in place.
+_IN_PLACE_MAP = ("dependentSchemas",)
+#: Keywords whose value is one schema for another instance (a child, an item, a name).
+_CHILD_ONE = (
+    "additionalProperties",
+    "additionalItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "propertyNames",
+)
+#: Keywords whose value is a map of schemas for other instances.
+_CHILD_MAP = ("properties", "patternProperties")
+#: Keywords whose value is a map of schemas that apply only where referenced.
+_DEFINITION_MAPS = ("$defs", "definitions")
+
+
+@dataclass(frozen=True)
+class Subschema:
+    path: Path  # relative to the settings schema
+    schema: Mapping[str, Any]
+    scope: Path  # path of the schema this one applies in place of (same instance), or itself
+
+
+def walk(root: Any) -> Iterator[Subschema]:
+    """Every object subschema of `root` at its own location (references are not followed),
+    in document order, at most `MAX_DEPTH` deep. Boolean schemas are skipped."""
+    if not isinstance(root, Mapping):
+        return
+    stack: list[tuple[Path, Mapping[str, Any], Path]] = [((), root, ())]
+    while stack:
+        path, schema, scope = stack.pop()
+        yield Subschema(path, schema, scope)
+        if len(path) >= MAX_DEPTH:
+            continue
+        children: list[tuple[Path, Any, Path]] = []
+        for key, value in schema.items():
+            if not isinstance(key, str):
+                continue
+            here = (*path, key)
+            if key in _IN_PLACE_ONE:
+                children.append((here, value, scope))
+            elif key in _IN_PLACE_LIST and isinstance(value, list):
+                children.extend(((*here, i), v, scope) for i, v in enumerate(value))
+            elif key in _IN_PLACE_MAP and isinstance(value, Mapping):
+                children.extend(((*here, k), v, scope) for k, v in value.items())
+            elif key == "dependencies" and isinstance(value, Mapping):
+                # draft-07: a value is a schema (in place) or a list of names.
+                children.extend(((*here, k), v, scope) for k, v in value.items())
+            elif key in _CHILD_ONE:
+                children.append((here, value, here))
+            elif key in (*_CHILD_MAP, *_DEFINITION_MAPS) and isinstance(value, Mapping):
+                children.extend(((*here, k), v, (*here, k)) for k, v in value.items())
+            elif key == "items":
+                if isinstance(value, list):  # draft-07 tuple form
+                    children.extend(((*here, i), v, (*here, i)) for i, v in enumerate(value))
+                else:
+                    children.append((here, value, here))
+            elif key == "prefixItems" and isinstance(value, list):
+                children.extend(((*here, i), v, (*here, i)) for i, v in enumerate(value))
+        for child_path, child, child_scope in reversed(children):
+            if isinstance(child, Mapping):
+                stack.append((child_path, child, child_scope))
+
+
+# --- References. -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a local reference leads: the value and its path, or why it leads nowhere."""
+
+    value: Any
+    path: Path | None  # None when the reference does not resolve
+    error: str = ""
+
+
+def is_local_ref(ref: str) -> bool:
+    return ref.startswith("#")
+
+
+def _pointer_steps(pointer: str) -> list[str] | None:
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        return None
+    return [unquote(s).replace("~1", "/").replace("~0", "~") for s in pointer[1:].split("/")]
+
+
+def resolve_local(root: Any, ref: str) -> Resolved:
+    """Resolve a local `$ref` (`#`, `#/json/pointer`, or `#anchor`) inside `root`."""
+    if not is_local_ref(ref):
+        return Resolved(None, None, "not a local reference")
+    fragment = ref[1:]
+    steps = _pointer_steps(unquote(fragment) if not fragment.startswith("/") else fragment)
+    if steps is None:
+        return _resolve_anchor(root, unquote(fragment))
+    value: Any = root
+    path: list[str | int] = []
+    for step in steps:
+        if isinstance(value, Mapping) and step in value:
+            value = value[step]
+            path.append(step)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+            path.append(int(step))
+        else:
+            where = "#" + "".join(f"/{p}" for p in path)
+            return Resolved(None, None, f"no `{step}` at `{where}`")
+    return Resolved(value, tuple(path))
+
+
+def _resolve_anchor(root: Any, name: str) -> Resolved:
+    for sub in walk(root):
+        anchor = sub.schema.get("$anchor")
+        old_style = sub.schema.get("$id")
+        if anchor == name or old_style == f"#{name}":
+            return Resolved(sub.schema, sub.path)
+    return Resolved(None, None, f"no subschema has the anchor `{name}`")
+
+
+def _local_ref(schema: Any) -> str | None:
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    return ref if isinstance(ref, str) and is_local_ref(ref) else None
+
+
+def ref_chain(root: Any, path: Path, schema: Mapping[str, Any]) -> tuple[list[Resolved], bool]:
+    """Follow `schema`'s local `$ref`, then its target's, and so on.
+
+    Returns the targets in order and whether the chain loops (a `$ref` that comes back to a
+    schema already on the chain, itself included, never reaches anything to validate against).
+    A chain stops at a remote or unresolvable reference (its last item then has path None).
+    """
+    seen: set[Path] = {path}
+    chain: list[Resolved] = []
+    current: Any = schema
+    for _ in range(MAX_DEPTH):
+        ref = _local_ref(current)
+        if ref is None:
+            return chain, False
+        target = resolve_local(root, ref)
+        chain.append(target)
+        if target.path is None:
+            return chain, False
+        if target.path in seen:
+            return chain, True
+        seen.add(target.path)
+        current = target.value
+    return chain, True
+
+
+def deref(root: Any, schema: Any, path: Path = ()) -> list[tuple[Path, Mapping[str, Any]]]:
+    """`schema` and the object schemas its local `$ref` chain reaches, in order, with paths."""
+    found: list[tuple[Path, Mapping[str, Any]]] = []
+    if isinstance(schema, Mapping):
+        found.append((path, schema))
+        chain, _ = ref_chain(root, path, schema)
+        found.extend(
+            (item.path, item.value)
+            for item in chain
+            if item.path is not None and isinstance(item.value, Mapping)
+        )
+    return found
+
+
+def _unique(items: list[tuple[Path, Mapping[str, Any]]]) -> list[tuple[Path, Mapping[str, Any]]]:
+    seen: set[Path] = set()
+    out = []
+    for path, schema in items:
+        if path not in seen:
+            seen.add(path)
+            out.append((path, schema))
+    return out
+
+
+def views(root: Any, schema: Any, path: Path = ()) -> list[tuple[Path, Mapping[str, Any]]]:
+    """The schemas that together describe one instance: `schema`, its `$ref` chain, and the
+    members of `allOf` on any of those (each dereferenced). Bounded and cycle-safe."""
+    out: list[tuple[Path, Mapping[str, Any]]] = []
+    pending = [(path, schema)]
+    while pending and len(out) < 1024:
+        here, current = pending.pop(0)
+        chain = deref(root, current, here)
+        for chain_path, chain_schema in chain:
+            if any(chain_path == p for p, _ in out):
+                continue
+            out.append((chain_path, chain_schema))
+            members = chain_schema.get("allOf")
+            if isinstance(members, list):
+                pending.extend(((*chain_path, "allOf", i), m) for i, m in enumerate(members))
+    return _unique(out)
+
+
+# --- The root object: its properties and required names. ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    path: Path  # of the property's schema, relative to the settings schema
+    schema: Any
+
+
+def root_properties(root: Any) -> dict[str, Property]:
+    """The root object's properties, through a root `$ref` and root `allOf` (first wins)."""
+    found: dict[str, Property] = {}
+    for path, schema in views(root, root):
+        properties = schema.get("properties")
+        if isinstance(properties, Mapping):
+            for name, sub in properties.items():
+                if isinstance(name, str) and name not in found:
+                    found[name] = Property(name, (*path, "properties", name), sub)
+    return found
+
+
+def root_required(root: Any) -> set[str]:
+    """Names the root object requires, through a root `$ref` and root `allOf`."""
+    names: set[str] = set()
+    for _, schema in views(root, root):
+        required = schema.get("required")
+        if isinstance(required, list):
+            names.update(n for n in required if isinstance(n, str))
+    return names
+
+
+def root_types(root: Any) -> list[tuple[Path, Any]]:
+    """The `type` values declared by the root and its `$ref` chain, with their paths."""
+    chain = deref(root, root)
+    return [((*p, "type"), s["type"]) for p, s in chain if "type" in s]
+
+
+def types_of(root: Any, schema: Any, path: Path = ()) -> list[Any]:
+    """The `type` values that apply to an instance of `schema` (through `$ref` and `allOf`)."""
+    return [s["type"] for _, s in views(root, schema, path) if "type" in s]
+
+
+def is_string_type(value: Any) -> bool:
+    return value == "string" or value == ["string"]
+
+
+def is_secret(subschema: Any) -> bool:
+    """A secret setting: `writeOnly: true` or `format: password`."""
+    return isinstance(subschema, Mapping) and (
+        subschema.get("writeOnly") is True or subschema.get("format") == "password"
+    )
