@@ -58,3 +58,33 @@ def compare(expected_file: Path, actual: str, update: bool) -> None:
             )
         )
         raise AssertionError(f"golden mismatch:\n{diff}\n{UPDATE_HINT}")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, by `/`-separated relative path."""
+    if not root.is_dir():
+        return {}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def compare_tree(expected_root: Path, actual: dict[str, bytes], update: bool) -> None:
+    """The whole tree, both ways: a missing or an extra file fails, and so does any byte."""
+    if update:
+        if expected_root.exists():
+            for path in sorted(expected_root.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+        for relative, data in actual.items():
+            target = expected_root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return
+    expected = tree(expected_root)
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    assert not missing and not extra, f"missing: {missing}, extra: {extra}; {UPDATE_HINT}"
+    for relative in sorted(expected):
+        compare(expected_root / relative, actual[relative].decode("utf-8"), update=False)

@@ -70,7 +70,9 @@ def _check_route_ref(manifest: Manifest, path: Path) -> Iterator[Finding]:
 def suggest_route(route: str) -> str | None:
     """A route path close to what the author wrote, when a mechanical fix exists."""
     base = route.split("?", 1)[0].split("#", 1)[0]
-    segments = [s.lower() for s in base.split("/") if s not in ("", ".", "..")]
+    if any(segment in (".", "..") for segment in base.split("/")):
+        return None  # which folder was meant is not ours to guess
+    segments = [s.lower() for s in base.split("/") if s]
     if not segments or not all(set(s) <= _SEGMENT_CHARS for s in segments):
         return None
     fixed = "/" + "/".join(segments)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from compiler import webhook
 from compiler.checks.base import Check, Manifest, get_path
-from compiler.checks.routes import route_problem
+from compiler.checks.routes import route_problem, suggest_route
 from compiler.diagnostics.model import Finding, Pointer
 from compiler.diagnostics.text import quoted
 
@@ -36,10 +36,12 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
             help="drop the scheme and host: start the template with `/api/v1/extensions/`",
         )
     found, unclosed = webhook.tokens(template)
+    misspelt_connection_id = False
     for token in found:
         if token.name in webhook.TOKENS:
             continue
         close = difflib.get_close_matches(token.name, webhook.TOKENS, n=1, cutoff=0.4)
+        misspelt_connection_id |= close == ["connection_id"]
         yield Finding(
             "BF302",
             f"{quoted('<' + token.name + '>')} is not a webhook token",
@@ -55,7 +57,8 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
             Pointer(_TEMPLATE, within=(mark.start, mark.end)),
             help="the tokens are `<tenant_id>` and `<connection_id>`",
         )
-    if not any(token.name == "connection_id" for token in found):
+    # A misspelt `<connection_id>` is reported above; saying it is missing too would mislead.
+    if not misspelt_connection_id and not any(t.name == "connection_id" for t in found):
         yield Finding(
             "BF304",
             "the webhook URL template has no `<connection_id>`; the webhook route cannot tell "
@@ -93,10 +96,12 @@ def _check_route(manifest: Manifest) -> Iterator[Finding]:
         message, within = problem
         if within is not None:
             within = (parts.route_start + within[0], parts.route_start + within[1])
+        suggestion = suggest_route(route)
         yield Finding(
             "BF306",
             f"the webhook route {quoted(route)} is not a route path: {message}",
             Pointer(_TEMPLATE, within=within),
+            help=f"did you mean `{suggestion}`?" if suggestion else None,
         )
 
 

@@ -90,7 +90,7 @@ def _finding(root: Any, error: Any) -> Finding:
         return Finding(
             "BF101",
             f"{where} is missing the required key `{key}`",
-            Pointer(parent, "key" if parent else "value"),
+            Pointer(parent, "key" if parent else "start"),
             help=f"add `{key}`",
         )
     if kind == "extra_forbidden":

@@ -67,7 +67,8 @@ class Pointer:
     """A place in the manifest named by path: the key itself, or the value under it."""
 
     path: Path
-    part: Literal["key", "value"] = "value"
+    #: "start" is the value's first character: an object that lacks a key, without its body.
+    part: Literal["key", "value", "start"] = "value"
     message: str = ""
     #: Character range inside a string value, to point at one token of it; None for the whole value.
     within: tuple[int, int] | None = None

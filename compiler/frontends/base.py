@@ -34,6 +34,9 @@ class LocatedDocument:
             return self.key_spans[path]
         if pointer.part == "value" and path in self.value_spans:
             return self.value_spans[path]
+        if pointer.part == "start" and path in self.value_spans:
+            start = self.value_spans[path].start
+            return Span(start, start + 1)
         while path:
             path = path[:-1]
             if path in self.key_spans:
