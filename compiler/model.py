@@ -119,7 +119,31 @@ class Manifest(_Strict):
 
 
 def manifest_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the manifest, for editors and `backfill-codegen schema`."""
-    schema = Manifest.model_json_schema()
+    """The JSON Schema of the manifest: for editors, `backfill-codegen schema`, and the shape
+    check itself (compiler/checks/structure.py validates against the checked-in copy).
+
+    Optional keys are optional, not nullable: `"setup": null` is a type error rather than a
+    silent "no setup", so pydantic's `X | None` becomes plain `X` here.
+    """
+    schema = _without_null(Manifest.model_json_schema(by_alias=True))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+def _without_null(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_null(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _without_null(value) for key, value in node.items()}
+    choices = node.get("anyOf")
+    if isinstance(choices, list) and {"type": "null"} in choices:
+        rest = [choice for choice in choices if choice != {"type": "null"}]
+        del node["anyOf"]
+        if len(rest) == 1:
+            node = {**rest[0], **node}
+        else:
+            node["anyOf"] = rest
+        if node.get("default", 0) is None:
+            del node["default"]
+    return node
