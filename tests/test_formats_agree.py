@@ -14,7 +14,7 @@ from compiler.pipeline import check_manifest
 
 STRIPE_LIKE: dict[str, Any] = {
     "name": "acme",
-    "displayName": "Acme \u2028 \"quoted\" `tick` ${x} */",
+    "displayName": 'Acme \u2028 "quoted" `tick` ${x} */',
     "permissions": {"http": ["https://api.acme.example/*", "http://api.acme.example/v1/*"]},
     "connection": {
         "testConnection": {"route": "/setup/test_connection", "method": "post"},
