@@ -1,0 +1,1 @@
+"""Emitters: pure functions from the IR (compiler/ir.py) to {relative path: text}."""
