@@ -48,6 +48,35 @@ def _parser() -> argparse.ArgumentParser:
         help="colour the full format (auto: on a terminal, unless NO_COLOR is set)",
     )
 
+    generate = commands.add_parser(
+        "generate", help="check, then write the generated files (nothing on any error)"
+    )
+    generate.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="manifests or directories; default: ."
+    )
+    generate.add_argument(
+        "--example",
+        action="store_true",
+        help="generate the bundled example connector (output default: ./generated)",
+    )
+    generate.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="output directory (default: <connector>/generated; with several connectors, "
+        "OUT/<name>)",
+    )
+    generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and print a diff when any output is stale",
+    )
+    generate.add_argument("--format", choices=FORMATS, default="full", help="diagnostics format")
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
+    openapi.add_argument("path", type=Path, metavar="PATH", help="a manifest or its directory")
+
     explain = commands.add_parser("explain", help="what a rule checks, why, and how to fix it")
     explain.add_argument("code", nargs="?", help="a rule code or name; omit to list every rule")
 
@@ -66,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "check":
             return _check(arguments)
+        if arguments.command == "generate":
+            return _generate(arguments)
+        if arguments.command == "openapi":
+            return _openapi(arguments.path)
         if arguments.command == "explain":
             return _explain(arguments.code)
         return _schema(arguments.output)
@@ -109,6 +142,13 @@ def _codes(values: list[str]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """--select keeps only codes with one of its prefixes; --ignore then drops its prefixes."""
+    if select and not code.startswith(select):
+        return False
+    return not (ignore and code.startswith(ignore))
+
+
 def _check(arguments: argparse.Namespace) -> int:
     from compiler.diagnostics.render import render
     from compiler.pipeline import check_manifest, find_manifests
@@ -121,13 +161,90 @@ def _check(arguments: argparse.Namespace) -> int:
     diagnostics = []
     for manifest in find_manifests(paths):
         diagnostics.extend(check_manifest(manifest).diagnostics)
-    diagnostics = [
-        d
-        for d in diagnostics
-        if (not select or d.code.startswith(select)) and not d.code.startswith(ignore or ("\0",))
-    ]
+    diagnostics = [d for d in diagnostics if _wanted(d.code, select, ignore)]
     sys.stdout.write(render(diagnostics, arguments.format, color=_use_color(arguments.color)))
     return EXIT_ERRORS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN
+
+
+def _checked(paths: list[Path], output_format: str) -> list | None:
+    """Check every manifest; the results when none has an error, else None (diagnostics printed
+    to stderr; warnings are printed too and do not stop generation)."""
+    from compiler.diagnostics.render import render
+    from compiler.pipeline import check_manifest, find_manifests
+
+    results = [check_manifest(path) for path in find_manifests(paths)]
+    diagnostics = [d for result in results for d in result.diagnostics]
+    if diagnostics:
+        sys.stderr.write(render(diagnostics, output_format, color=_use_color("auto")))
+    return None if any(result.has_errors for result in results) else results
+
+
+def _generate(arguments: argparse.Namespace) -> int:
+    from compiler import writer
+    from compiler.generate import Job, render
+    from compiler.lower import lower
+    from compiler.pipeline import UsageError, display_path
+    from compiler.resources import example_dir
+
+    paths = [example_dir()] if arguments.example else list(arguments.paths) or [Path(".")]
+    results = _checked(paths, arguments.format)
+    if results is None:
+        return EXIT_ERRORS
+    output: Path | None = arguments.output
+    if arguments.example and output is None:
+        output = Path("generated")  # never write into the installed package
+    jobs = []
+    for result in results:
+        connector = lower(result.manifest)
+        connector_dir = result.path.parent.absolute()
+        if output is None:
+            target = connector_dir / "generated"
+        elif len(results) == 1:
+            target = output.absolute()
+        else:
+            target = output.absolute() / connector.name
+        jobs.append(Job(connector, connector_dir, target, write_stubs=not arguments.example))
+    targets = [job.output_dir for job in jobs]
+    if len(set(targets)) != len(targets):
+        raise UsageError("two connectors would generate into the same directory; use unique names")
+    generated, scaffolds = render(jobs)
+    try:
+        plan = writer.plan(generated, scaffolds, {t: t for t in targets}, display_path)
+    except writer.WriteConflict as error:
+        raise UsageError(str(error)) from error
+    if arguments.check:
+        if plan.stale:
+            sys.stdout.write(writer.diff(plan.changes))
+            print(f"{len(plan.changes)} generated file(s) are stale; run backfill-codegen generate")
+            return EXIT_ERRORS
+        print("Generated files are up to date.")
+        return EXIT_CLEAN
+    writer.apply(plan.changes)
+    unchanged = len(generated) - sum(1 for c in plan.changes if c.path in generated)
+    print(
+        f"Generated {len(jobs)} connector(s): {len(plan.changes)} file(s) written or removed, "
+        f"{unchanged} unchanged."
+    )
+    return EXIT_CLEAN
+
+
+def _openapi(path: Path) -> int:
+    import json
+
+    from compiler.emit.openapi import emit
+    from compiler.lower import lower
+
+    results = _checked([path], "full")
+    if results is None:
+        return EXIT_ERRORS
+    if len(results) != 1:
+        from compiler.pipeline import UsageError
+
+        raise UsageError(f"{path}: holds {len(results)} manifests; name one")
+    (text,) = emit(lower(results[0].manifest)).values()
+    json.loads(text)  # the emitter's contract: one JSON document
+    sys.stdout.write(text)
+    return EXIT_CLEAN
 
 
 def _explain(code: str | None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from compiler import ir, settings_schema, webhook
@@ -12,6 +12,7 @@ from compiler.oauth_template import parse_template
 from compiler.urls import parse_entry
 
 _PLATFORM_PREFIX = "/api/v1/extensions/{tenant_id}/"
+_LABEL_DEPTH = 4
 
 
 def platform_path(name: str, route: str) -> str:
@@ -86,19 +87,26 @@ def _settings(schema: Any) -> ir.Settings | None:
     if not isinstance(schema, Mapping):
         return None
     required = settings_schema.root_required(schema)
-    properties = tuple(
-        ir.Setting(
-            name=prop.name,
-            type_label=type_label(schema, prop.schema),
-            required=prop.name in required,
-            secret=settings_schema.is_secret(prop.schema),
-            default_json=_default_json(prop.schema),
-            title=_text(prop.schema, "title"),
-            description=_text(prop.schema, "description"),
+    properties = []
+    for prop in settings_schema.root_properties(schema).values():
+        # A property may be a `$ref` to its real definition: read it through its views.
+        views = [view for _, view in settings_schema.views(schema, prop.schema)] or [prop.schema]
+        properties.append(
+            ir.Setting(
+                name=prop.name,
+                type_label=type_label(schema, prop.schema),
+                required=prop.name in required,
+                secret=any(settings_schema.is_secret(view) for view in views),
+                default_json=_first(views, _default_json),
+                title=_first(views, lambda view: _text(view, "title")),
+                description=_first(views, lambda view: _text(view, "description")),
+            )
         )
-        for prop in settings_schema.root_properties(schema).values()
-    )
-    return ir.Settings(schema_json=canonical_json(schema), properties=properties)
+    return ir.Settings(schema_json=canonical_json(schema), properties=tuple(properties))
+
+
+def _first(views: list[Any], read: Callable[[Any], str | None]) -> str | None:
+    return next((found for view in views if (found := read(view)) is not None), None)
 
 
 def canonical_json(value: Any) -> str:
@@ -117,8 +125,10 @@ def _default_json(schema: Any) -> str | None:
     return json.dumps(schema["default"], ensure_ascii=False, sort_keys=True)
 
 
-def type_label(root: Any, schema: Any) -> str:
+def type_label(root: Any, schema: Any, depth: int = 0) -> str:
     """A short human description of a property's type, for the docs' settings table."""
+    if depth > _LABEL_DEPTH:  # a `$ref` cycle through oneOf/anyOf/items
+        return "…"
     views = [s for _, s in settings_schema.views(root, schema)] or [schema]
     for view in views:
         if isinstance(view, Mapping) and isinstance(view.get("enum"), list):
@@ -130,7 +140,7 @@ def type_label(root: Any, schema: Any) -> str:
             continue
         for choice in ("oneOf", "anyOf"):
             if isinstance(view.get(choice), list):
-                labels = [type_label(root, option) for option in view[choice]]
+                labels = [type_label(root, option, depth + 1) for option in view[choice]]
                 titled = [
                     option.get("title") if isinstance(option, Mapping) else None
                     for option in view[choice]
@@ -144,7 +154,9 @@ def type_label(root: Any, schema: Any) -> str:
             return " or ".join(str(k) for k in kind)
         if kind == "array":
             items = view.get("items")
-            return "array of " + type_label(root, items) if isinstance(items, Mapping) else "array"
+            if isinstance(items, Mapping):
+                return "array of " + type_label(root, items, depth + 1)
+            return "array"
         if isinstance(kind, str):
             return kind
     return "any"

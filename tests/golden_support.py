@@ -34,8 +34,18 @@ def case_args(case: Path) -> list[str]:
     return [line for line in args_file.read_text(encoding="utf-8").splitlines() if line]
 
 
+def case_source(case: Path) -> Path:
+    """The folder holding the case's connector: its own, or the bundled example when the case
+    holds an `EXAMPLE` marker (so the example is not copied into golden/)."""
+    if (case / "EXAMPLE").exists():
+        from compiler.resources import example_dir
+
+        return example_dir()
+    return case
+
+
 def check_output(case: Path) -> str:
-    status, stdout, stderr = run_cli(["check", ".", *case_args(case)], case)
+    status, stdout, stderr = run_cli(["check", ".", *case_args(case)], case_source(case))
     assert stderr == "", stderr
     return f"{stdout}exit status: {status}\n"
 

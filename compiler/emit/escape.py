@@ -10,19 +10,30 @@ import json
 import re
 from typing import Any
 
-# Characters that end a line or reorder text in some reader, written as escapes where we can.
-_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+def escape_invisible(text: str) -> str:
+    """Each character a reader cannot see (bidi overrides, U+2028, NBSP, BOM, lone surrogates,
+    ...) as `\\uXXXX`: no "Trojan Source" reordering of the code around it. Safe on the text of
+    a JSON/JS string literal (none of these follows an escaping backslash) and in comments."""
+    out = []
+    for char in text:
+        if char.isprintable() or char in "\t ":
+            out.append(char)
+        elif ord(char) > 0xFFFF:
+            code = ord(char) - 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)
 
 
 def json_text(value: Any) -> str:
-    """A JSON literal; also a valid JavaScript/TypeScript expression (U+2028/9 escaped)."""
+    """A JSON literal; also a valid JavaScript/TypeScript expression, with every invisible
+    character (U+2028/9 included) written as an escape."""
     text = json.dumps(value, ensure_ascii=False)
-    for char, escape in _LINE_BREAKS.items():
-        text = text.replace(char, escape)
     # `</script>` and `<!--` stay inert if the text is ever inlined into HTML.
     text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
-    # Lone surrogates cannot be written as UTF-8: keep them as \\u escapes.
-    return re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_invisible(text)
 
 
 def ts_string(value: str) -> str:
@@ -41,16 +52,24 @@ def comment_text(value: str) -> str:
     comments are for people; the literal beside them carries the exact value."""
     value = value.replace("*/", "*\\/")
     value = re.sub(r"\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]", " ", value)
-    return re.sub(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]", "\ufffd", value)
+    return escape_invisible(value)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+# Characters with a meaning anywhere in a line of CommonMark/GFM inline text. `.`, `-`, `+`,
+# `#`, `(`, `)` only mean something at the start of a block, handled by _MD_BLOCK_START.
+# An `_` between two letters or digits cannot open or close emphasis, so `api_key` stays as is.
+_MD_INLINE = re.compile(r"([\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_]))")
+_MD_BLOCK_START = re.compile(r"\A(?:([#>+=-])|(\d{1,9})([.)]))")
 
 
 def md_inline(value: str) -> str:
-    """Markdown text that renders as exactly `value`: every special character escaped, HTML
-    inert, line breaks kept as `<br>`-free spaces so a paragraph cannot be split."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", value)
+    """Markdown text that renders as exactly `value`: inline markup and HTML escaped, a block
+    marker at the start (`# `, `- `, `1. `, `> `) escaped, line breaks turned into spaces so a
+    paragraph cannot be split (use a character reference where the break must survive)."""
+    escaped = _MD_INLINE.sub(r"\\\1", value)
+    escaped = _MD_BLOCK_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped
+    )
     return re.sub(r"\r\n|[\r\n\u2028\u2029]", " ", escaped)
 
 

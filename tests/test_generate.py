@@ -1,0 +1,158 @@
+"""`generate` as a build step: all or nothing, --check, scaffolds once, never clobbers, and the
+same bytes from every format and every PYTHONHASHSEED."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GOLDEN, ROOT
+from golden_support import run_cli, tree
+
+from compiler.emit.header import NOTICE
+
+HELPDESK = GOLDEN / "gen-yaml-helpdesk" / "backfill.config.yaml"
+
+
+def _connector(tmp_path: Path, source: Path = HELPDESK) -> Path:
+    folder = tmp_path / "helpdesk"
+    folder.mkdir()
+    shutil.copy(source, folder / source.name)
+    return folder
+
+
+def test_generate_writes_every_output_and_scaffolds_stubs(tmp_path: Path) -> None:
+    folder = _connector(tmp_path)
+    status, _, stderr = run_cli(["generate"], folder)
+    assert status == 0, stderr
+    assert sorted(tree(folder / "generated")) == [
+        "CONNECTOR.md",
+        "openapi.json",
+        "permissions.json",
+        "permissions.py",
+        "permissions.ts",
+        "routes.ts",
+        "settings.py",
+        "settings.ts",
+    ]
+    assert sorted(tree(folder / "src")) == ["api/hooks/tickets.ts", "api/setup/check.ts"]
+    for name, text in tree(folder / "generated").items():
+        assert NOTICE in text.decode()[:300], name
+
+
+def test_errors_write_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "backfill.config.json").write_text('{"name": "Bad"}', encoding="utf-8")
+    status, _, stderr = run_cli(["generate"], folder)
+    assert status == 1 and "BF104" in stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["backfill.config.json"]
+
+
+def test_check_mode_reports_stale_output_and_writes_nothing(tmp_path: Path) -> None:
+    folder = _connector(tmp_path)
+    status, stdout, _ = run_cli(["generate", "--check"], folder)
+    assert status == 1 and "+++ generated/settings.py" in stdout
+    assert not (folder / "generated").exists() and not (folder / "src").exists()
+    assert run_cli(["generate"], folder)[0] == 0
+    assert run_cli(["generate", "--check"], folder)[0] == 0
+    settings = folder / "generated" / "settings.ts"
+    settings.write_text(settings.read_text(encoding="utf-8") + "// edited\n", encoding="utf-8")
+    status, stdout, _ = run_cli(["generate", "--check"], folder)
+    assert status == 1 and "-// edited" in stdout
+    assert settings.read_text(encoding="utf-8").endswith("// edited\n")  # --check wrote nothing
+
+
+def test_existing_route_files_are_never_overwritten(tmp_path: Path) -> None:
+    folder = _connector(tmp_path)
+    route = folder / "src" / "api" / "setup" / "check.ts"
+    route.parent.mkdir(parents=True)
+    route.write_text("// mine\n", encoding="utf-8")
+    assert run_cli(["generate"], folder)[0] == 0
+    assert route.read_text(encoding="utf-8") == "// mine\n"
+    assert (folder / "src" / "api" / "hooks" / "tickets.ts").exists()
+
+
+def test_stale_generated_files_are_removed_but_hand_written_ones_are_kept(tmp_path: Path) -> None:
+    folder = _connector(tmp_path)
+    assert run_cli(["generate"], folder)[0] == 0
+    old = folder / "generated" / "old_output.ts"
+    old.write_text(f"// {NOTICE}\n", encoding="utf-8")
+    notes = folder / "generated" / "notes.md"
+    notes.write_text("my notes\n", encoding="utf-8")
+    assert run_cli(["generate"], folder)[0] == 0
+    assert not old.exists() and notes.exists()
+
+
+def test_a_hand_written_file_at_an_output_path_is_refused(tmp_path: Path) -> None:
+    folder = _connector(tmp_path)
+    (folder / "generated").mkdir()
+    (folder / "generated" / "routes.ts").write_text("// hand-written\n", encoding="utf-8")
+    status, _, stderr = run_cli(["generate"], folder)
+    assert status == 2 and "did not generate" in stderr
+    assert sorted(p.name for p in (folder / "generated").iterdir()) == ["routes.ts"]
+    assert not (folder / "src").exists()
+
+
+def test_output_directory_option_and_many_connectors(tmp_path: Path) -> None:
+    for case in ("gen-minimal-json", "gen-webhook-only"):
+        shutil.copytree(
+            GOLDEN / case, tmp_path / "connectors" / case, ignore=lambda *_: ["expected"]
+        )
+    status, _, stderr = run_cli(["generate", "connectors", "-o", "out"], tmp_path)
+    assert status == 0, stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["minimal", "pager"]
+
+
+def test_example_generates_into_the_working_directory(tmp_path: Path) -> None:
+    status, _, stderr = run_cli(["generate", "--example"], tmp_path)
+    assert status == 0, stderr
+    assert (tmp_path / "generated" / "settings.py").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated"]
+
+
+def _as(value: object, suffix: str) -> str:
+    text = json.dumps(value, indent=2)
+    if suffix == ".ts":
+        return f"export default {text};\n"
+    return text  # JSON is YAML 1.2
+
+
+@pytest.mark.parametrize("case", ["gen-settings-rich", "gen-yaml-helpdesk"])
+def test_every_format_gives_the_same_bytes(case: str, tmp_path: Path) -> None:
+    from compiler.pipeline import check_manifest
+
+    (source,) = (GOLDEN / case).glob("backfill.config.*")
+    value = check_manifest(source).manifest
+    trees = []
+    for suffix in (".json", ".yaml", ".ts"):
+        folder = tmp_path / suffix[1:]
+        folder.mkdir()
+        (folder / f"backfill.config{suffix}").write_text(_as(value, suffix), encoding="utf-8")
+        assert run_cli(["generate"], folder)[0] == 0
+        trees.append((tree(folder / "generated"), tree(folder / "src")))
+    assert trees[0] == trees[1] == trees[2]
+
+
+def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        folder = tmp_path / seed
+        shutil.copytree(GOLDEN / "gen-settings-rich", folder, ignore=lambda *_: ["expected"])
+        environment = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        completed = subprocess.run(
+            [sys.executable, "-m", "compiler", "generate"],
+            cwd=folder,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        outputs.append(tree(folder / "generated"))
+    assert outputs[0] == outputs[1] == outputs[2]
