@@ -220,11 +220,7 @@ def _generate(arguments: argparse.Namespace) -> int:
         print("Generated files are up to date.")
         return EXIT_CLEAN
     writer.apply(plan.changes)
-    unchanged = len(generated) - sum(1 for c in plan.changes if c.path in generated)
-    print(
-        f"Generated {len(jobs)} connector(s): {len(plan.changes)} file(s) written or removed, "
-        f"{unchanged} unchanged."
-    )
+    sys.stdout.write(writer.summary(plan.changes, generated))
     return EXIT_CLEAN
 
 

@@ -136,3 +136,25 @@ def apply(changes: list[Planned]) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def summary(changes: list[Planned], generated: dict[Path, str]) -> str:
+    """What `generate` did, as a short table: file, kind, lines; then the unchanged count."""
+    rows = []
+    for change in changes:
+        if change.text is None:
+            kind, lines = "removed", "-"
+        elif change.path not in generated:
+            kind, lines = "stub", str(change.text.count("\n"))
+        else:
+            kind = "updated" if change.old is not None else "generated"
+            lines = str(change.text.count("\n"))
+        rows.append((change.display, kind, lines))
+    unchanged = len(generated) - sum(1 for change in changes if change.path in generated)
+    if not rows:
+        return f"Nothing to write: {unchanged} generated file(s) already up to date.\n"
+    width = max(len("file"), *(len(row[0]) for row in rows))
+    lines_out = [f"{'file':<{width}}  {'kind':<9}  lines"]
+    lines_out += [f"{path:<{width}}  {kind:<9}  {count:>5}" for path, kind, count in rows]
+    lines_out.append(f"{len(rows)} file(s) written or removed, {unchanged} unchanged.")
+    return "\n".join(lines_out) + "\n"

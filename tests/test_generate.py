@@ -156,3 +156,48 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
         assert completed.returncode == 0, completed.stderr
         outputs.append(tree(folder / "generated"))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_same_bytes_from_different_working_directories(tmp_path: Path) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = _connector(tmp_path / "one")
+    second = _connector(tmp_path / "two")
+    assert run_cli(["generate"], first)[0] == 0
+    assert run_cli(["generate", "two/helpdesk"], tmp_path)[0] == 0
+    assert tree(first / "generated") == tree(second / "generated")
+    assert tree(first / "src") == tree(second / "src")
+
+
+def test_hostile_strings_survive_the_whole_pipeline(tmp_path: Path) -> None:
+    """The hostile manifest of the TS emitter tests, through `generate`: the Python model and
+    the OpenAPI document hold every string exactly (evaluated, not grepped)."""
+    import importlib.util
+
+    from tests.test_emit_typescript import HOSTILE, HOSTILE_MANIFEST
+
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "backfill.config.json").write_text(json.dumps(HOSTILE_MANIFEST), encoding="utf-8")
+    status, _, stderr = run_cli(["generate"], folder)
+    assert status == 0, stderr
+    spec = importlib.util.spec_from_file_location(
+        "hostile_settings", folder / "generated/settings.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["hostile_settings"] = module
+    spec.loader.exec_module(module)
+    schema = HOSTILE_MANIFEST["connection"]["settingsSchema"]
+    fields = module.Settings.model_fields
+    originals = {(field.alias or name): field for name, field in fields.items()}
+    checked = 0
+    for name, sub in schema["properties"].items():
+        if isinstance(sub, dict) and "description" in sub:
+            assert originals[name].description == sub["description"], name
+            checked += 1
+    assert checked >= 3
+    openapi = json.loads((folder / "generated" / "openapi.json").read_text(encoding="utf-8"))
+    assert openapi["components"]["schemas"]["Settings"]["title"] == HOSTILE
+    assert openapi["x-backfill-setup-instructions"] == HOSTILE
+    assert openapi["info"]["title"] == HOSTILE_MANIFEST["displayName"]
