@@ -36,3 +36,12 @@ def test_readme_run_command_uses_the_bundled_example() -> None:
     run_command = _commands()[0]
     assert "backfill-codegen" in run_command
     assert "--example" in run_command
+
+
+def test_readme_excerpts_are_in_the_generated_example() -> None:
+    text = README.read_text(encoding="utf-8")
+    excerpts = re.findall(r"<!-- excerpt: (\S+) -->\n```\w*\n(.*?)\n```", text, re.S)
+    assert len(excerpts) == 8
+    generated = ROOT / "golden" / "gen-stripe" / "expected" / "generated"
+    for name, excerpt in excerpts:
+        assert excerpt in (generated / name).read_text(encoding="utf-8"), name
