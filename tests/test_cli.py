@@ -121,3 +121,13 @@ def test_python_dash_m_works_like_the_command(tmp_path: Path) -> None:
     assert completed.returncode == 1, completed.stderr
     assert "BF104" in completed.stdout
     assert "Traceback" not in completed.stderr
+
+
+def test_openapi_command_prints_the_generated_document(tmp_path: Path) -> None:
+    from compiler.resources import example_dir
+
+    status, stdout, stderr = run_cli(["openapi", str(example_dir())], tmp_path)
+    assert (status, stderr) == (0, "")
+    expected = ROOT / "golden" / "gen-stripe" / "expected" / "generated" / "openapi.json"
+    assert stdout == expected.read_text(encoding="utf-8")
+    assert json.loads(stdout)["openapi"].startswith("3.1")
