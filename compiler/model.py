@@ -43,6 +43,8 @@ class Setup(_Strict):
 
 
 class OAuthClient(_Strict):
+    """The OAuth client the host uses: a platform credential holding its id and secret."""
+
     credentialKey: str = Field(
         description="Key of the platform credential holding the OAuth client id and secret "
         "(`^[a-z][a-z0-9_]*$`).",
@@ -88,6 +90,8 @@ class Connection(_Strict):
 
 
 class Permissions(_Strict):
+    """What the connector may reach at run time. Every outbound call must match an entry."""
+
     http: list[str] = Field(
         default_factory=list,
         description="Allowlist of outbound calls: `https://` URLs with an explicit host; `*` "
@@ -101,6 +105,7 @@ class Manifest(_Strict):
     schema_uri: str | None = Field(
         default=None,
         alias="$schema",
+        title="JSON Schema",
         description="The manifest's JSON Schema, for editors; ignored by the compiler.",
     )
     name: str = Field(

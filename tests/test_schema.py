@@ -35,3 +35,37 @@ def test_schema_is_a_valid_2020_12_schema_that_accepts_and_rejects() -> None:
     assert not list(validator.iter_errors(good))
     assert list(validator.iter_errors({"name": "acme", "connexion": {}}))
     assert list(validator.iter_errors({"connection": {}}))
+
+
+def test_every_object_and_field_has_a_description_for_editors() -> None:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    missing = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for name, sub in node.get("properties", {}).items():
+                if "description" not in sub:
+                    missing.append(f"{path}/{name}")
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+
+    walk(schema, "#")
+    missing += [
+        f"#/$defs/{name}" for name, sub in schema["$defs"].items() if "description" not in sub
+    ]
+    assert not missing, missing
+
+
+def test_editors_can_point_a_manifest_at_the_schema(tmp_path) -> None:
+    (tmp_path / "backfill.config.json").write_text(
+        '{"$schema": "./schemas/manifest.schema.json", "name": "acme"}', encoding="utf-8"
+    )
+    status, stdout, _ = run_cli(["check"], tmp_path)
+    assert status == 0, stdout
+    (tmp_path / "backfill.config.json").unlink()
+    (tmp_path / "backfill.config.yaml").write_text(
+        "# yaml-language-server: $schema=./schemas/manifest.schema.json\nname: acme\n",
+        encoding="utf-8",
+    )
+    status, stdout, _ = run_cli(["check"], tmp_path)
+    assert status == 0, stdout
