@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from compiler import ir, settings_schema, webhook
 from compiler.oauth_template import parse_template
 from compiler.urls import parse_entry
+
+if TYPE_CHECKING:
+    from compiler.route_files import RouteFile
 
 _PLATFORM_PREFIX = "/api/v1/extensions/{tenant_id}/"
 _LABEL_DEPTH = 4
@@ -25,7 +28,9 @@ def operation_id(method: str, route: str) -> str:
     return method.lower() + "".join(w[:1].upper() + w[1:] for w in words)
 
 
-def lower(manifest: Mapping[str, Any]) -> ir.Connector:
+def lower(manifest: Mapping[str, Any], route_files: Iterable[RouteFile] = ()) -> ir.Connector:
+    """The IR of a checked manifest; `route_files` (found under `src/api/`) add the endpoints the
+    manifest does not name, with no roles."""
     name: str = manifest["name"]
     connection: Mapping[str, Any] = manifest.get("connection") or {}
     setup: Mapping[str, Any] = connection.get("setup") or {}
@@ -39,7 +44,7 @@ def lower(manifest: Mapping[str, Any]) -> ir.Connector:
         webhook=hook,
         settings=_settings(connection.get("settingsSchema")),
         oauth=_oauth(connection.get("oauth")),
-        routes=_routes(name, connection, hook),
+        routes=_routes(name, connection, hook, route_files),
         permissions=_permissions((manifest.get("permissions") or {}).get("http") or []),
     )
 
@@ -59,7 +64,10 @@ def _webhook(template: str | None, name: str) -> ir.Webhook | None:
 
 
 def _routes(
-    name: str, connection: Mapping[str, Any], hook: ir.Webhook | None
+    name: str,
+    connection: Mapping[str, Any],
+    hook: ir.Webhook | None,
+    route_files: Iterable[RouteFile] = (),
 ) -> tuple[ir.Route, ...]:
     roles: dict[tuple[str, str], set[str]] = {}
     test = connection.get("testConnection")
@@ -70,6 +78,9 @@ def _routes(
         roles.setdefault((post["route"], post["method"]), set()).add(ir.ROLE_POST_CONNECT)
     if hook is not None:  # providers deliver webhooks by POST
         roles.setdefault((hook.route, "POST"), set()).add(ir.ROLE_WEBHOOK)
+    for found in route_files:  # the other endpoints: every exported method of every route file
+        for method in found.methods:
+            roles.setdefault((found.route, method), set())
     return tuple(
         ir.Route(
             route=route,

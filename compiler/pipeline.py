@@ -10,12 +10,15 @@ import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compiler import limits
 from compiler.diagnostics.model import Diagnostic, Finding, Label, Path
 from compiler.frontends.base import FrontendResult, LocatedDocument
 from compiler.source import SourceFile, Span
+
+if TYPE_CHECKING:
+    from compiler.route_files import RouteFile
 
 MANIFEST_NAMES = (
     "backfill.config.ts",
@@ -25,6 +28,8 @@ MANIFEST_NAMES = (
 )
 _FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _BOM = b"\xef\xbb\xbf"
+#: Errors `generate` repairs by writing a stub, so they do not stop it.
+_SCAFFOLDED = frozenset({"BF701"})
 
 
 class UsageError(Exception):
@@ -37,6 +42,8 @@ class ManifestResult:
     source: SourceFile
     document: LocatedDocument | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The route files under `src/api/` beside the manifest (connector-directory mode).
+    route_files: tuple[RouteFile, ...] = ()
 
     @property
     def manifest(self) -> Any:
@@ -44,7 +51,9 @@ class ManifestResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.diagnostics)
+        """Whether an error stops `generate`: every error but a declared route's missing file
+        (BF701), which `generate` itself scaffolds. `check` counts every error."""
+        return any(d.severity == "error" and d.code not in _SCAFFOLDED for d in self.diagnostics)
 
 
 def display_path(path: FsPath) -> str:
@@ -152,8 +161,33 @@ def check_manifest(path: FsPath) -> ManifestResult:
             continue
         findings.extend(check.run(document.value))
     result.diagnostics.extend(resolve(document, findings))
+    if isinstance(document.value, dict):
+        bad = [*broken, *_error_paths(findings)]
+        _check_route_files(result, document, bad, parsed.diagnostics)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _error_paths(findings: Iterable[Finding]) -> list[Path]:
+    from compiler.diagnostics.model import Severity
+    from compiler.diagnostics.registry import rule
+
+    return [f.at.path for f in findings if rule(f.code).severity == Severity.ERROR]
+
+
+def _check_route_files(
+    result: ManifestResult,
+    document: LocatedDocument,
+    bad: list[Path],
+    read_errors: list[Diagnostic],
+) -> None:
+    """Connector-directory mode: the route files beside the manifest, read only where the
+    manifest parts the rules compare them with have no error."""
+    from compiler.route_files import analyze
+
+    analysis = analyze(result.path, document, bad, read_errors)
+    result.diagnostics.extend(analysis.diagnostics)
+    result.route_files = analysis.files
 
 
 def find_manifests(paths: Iterable[FsPath]) -> list[FsPath]:

@@ -833,15 +833,19 @@ def _pattern_names(pattern: Node) -> list[Node]:
 # -- entry point -----------------------------------------------------------------------------
 
 
-def parse(source: SourceFile) -> FrontendResult:
-    """Read `backfill.config.ts`: its default export as a located value, or why there is none."""
+def _prepare(source: SourceFile) -> tuple[Node, _Evaluator]:
+    """The syntax tree of a TypeScript file, and an evaluator over it (no bindings yet)."""
     text = source.text
     # A byte-order mark is not TypeScript; a space keeps every character offset where it was.
     parse_text = " " + text[1:] if text.startswith("\ufeff") else text
     data = parse_text.encode("utf-8", "surrogatepass")
     tree = Parser(_LANGUAGE).parse(data)
-    root = tree.root_node
-    evaluator = _Evaluator(source, data, ByteToChar(parse_text), {})
+    return tree.root_node, _Evaluator(source, data, ByteToChar(parse_text), {})
+
+
+def parse(source: SourceFile) -> FrontendResult:
+    """Read `backfill.config.ts`: its default export as a located value, or why there is none."""
+    root, evaluator = _prepare(source)
 
     error = _first_error(root) if root.has_error else None
     if error is not None:
@@ -1039,3 +1043,52 @@ def _flatten(
             for index, item in enumerate(value.items)
         ]
     return value.data
+
+
+# -- other TypeScript files (route files) ----------------------------------------------------
+
+
+class StaticModule:
+    """Any TypeScript file (a route file, say), parsed once, whose expressions the static
+    evaluator above can value one at a time: the same subset and the same BF004 reasons as for
+    the manifest. The evaluation budget (MAX_VALUES steps) is shared by every call on the file.
+    """
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.root, self._evaluator = _prepare(source)
+        error = _first_error(self.root) if self.root.has_error else None
+        #: BF001 at the first syntax error, None when the file parses.
+        self.syntax_error = None if error is None else _syntax_error(self._evaluator, error)
+        self._module: _Module | None = None
+        #: BF001 found while reading the top-level names (a name declared twice).
+        self.declaration_errors: list[Diagnostic] = []
+        self._exhausted = False
+
+    def span(self, node: Node) -> Span:
+        return self._evaluator.span(node)
+
+    def text(self, node: Node) -> str:
+        return self._evaluator.text(node)
+
+    def evaluate(self, node: Node) -> tuple[LocatedDocument | None, list[Diagnostic]]:
+        """The static value of one expression with a span per path, or None; and why not."""
+        evaluator = self._evaluator
+        if self._module is None:
+            self._module = _Module(evaluator, self.root)
+            self.declaration_errors = list(evaluator.diagnostics)
+        if self._exhausted:
+            return None, []
+        evaluator.diagnostics, evaluator._seen = [], set()
+        try:
+            value = evaluator.evaluate(node, 1)
+        except _Abort:
+            self._exhausted = True
+            value = None
+        diagnostics = sorted(evaluator.diagnostics, key=Diagnostic.sort_key)
+        if value is None:
+            return None, diagnostics
+        value_spans: dict[Path, Span] = {}
+        key_spans: dict[Path, Span] = {}
+        data_value = _flatten(value, (), value_spans, key_spans)
+        return LocatedDocument(self.source, data_value, value_spans, key_spans), diagnostics

@@ -1,6 +1,15 @@
 """The rule catalogue, one module per area; compiler.diagnostics.registry joins them."""
 
-from compiler.rules import manifest, oauth, permissions, routes, settings, setup, source
+from compiler.rules import (
+    manifest,
+    oauth,
+    permissions,
+    route_files,
+    routes,
+    settings,
+    setup,
+    source,
+)
 
 AREAS = (
     source.RULES,
@@ -10,4 +19,5 @@ AREAS = (
     settings.RULES,
     oauth.RULES,
     permissions.RULES,
+    route_files.RULES,
 )

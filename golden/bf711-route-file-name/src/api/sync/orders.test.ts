@@ -1,0 +1,1 @@
+// A test file: not a route, not read.
