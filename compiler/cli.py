@@ -17,6 +17,26 @@ FORMATS = ("full", "concise", "json", "github", "sarif")
 EXIT_CLEAN, EXIT_ERRORS, EXIT_FAULT = 0, 1, 2
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of jobs, got {text!r}")
+    return value
+
+
+def _add_jobs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="check manifests in N worker processes (default: the CPUs; 1: no workers)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backfill-codegen",
@@ -47,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour the full format (auto: on a terminal, unless NO_COLOR is set)",
     )
+    _add_jobs(check)
 
     generate = commands.add_parser(
         "generate", help="check, then write the generated files (nothing on any error)"
@@ -73,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 and print a diff when any output is stale",
     )
     generate.add_argument("--format", choices=FORMATS, default="full", help="diagnostics format")
+    _add_jobs(generate)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
     openapi.add_argument("path", type=Path, metavar="PATH", help="a manifest or its directory")
@@ -150,29 +172,30 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
 
 
 def _check(arguments: argparse.Namespace) -> int:
+    from compiler.batch import check_all, summary_line
     from compiler.diagnostics.render import render
-    from compiler.pipeline import check_manifest, find_manifests
     from compiler.resources import example_dir
 
     select, ignore = _codes(arguments.select), _codes(arguments.ignore)
     paths = list(arguments.paths) or [Path(".")]
     if arguments.example:
         paths = [example_dir()]
-    diagnostics = []
-    for manifest in find_manifests(paths):
-        diagnostics.extend(check_manifest(manifest).diagnostics)
-    diagnostics = [d for d in diagnostics if _wanted(d.code, select, ignore)]
+    results = check_all(paths, arguments.jobs)
+    kept = [[d for d in r.diagnostics if _wanted(d.code, select, ignore)] for r in results]
+    diagnostics = [d for found in kept for d in found]
     sys.stdout.write(render(diagnostics, arguments.format, color=_use_color(arguments.color)))
+    if len(results) > 1 and arguments.format in ("full", "concise"):
+        print(summary_line(kept))
     return EXIT_ERRORS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN
 
 
-def _checked(paths: list[Path], output_format: str) -> list | None:
+def _checked(paths: list[Path], output_format: str, jobs: int | None = None) -> list | None:
     """Check every manifest; the results when none has an error, else None (diagnostics printed
     to stderr; warnings are printed too and do not stop generation)."""
+    from compiler.batch import check_all
     from compiler.diagnostics.render import render
-    from compiler.pipeline import check_manifest, find_manifests
 
-    results = [check_manifest(path) for path in find_manifests(paths)]
+    results = check_all(paths, jobs)
     diagnostics = [d for result in results for d in result.diagnostics]
     if diagnostics:
         sys.stderr.write(render(diagnostics, output_format, color=_use_color("auto")))
@@ -187,7 +210,7 @@ def _generate(arguments: argparse.Namespace) -> int:
     from compiler.resources import example_dir
 
     paths = [example_dir()] if arguments.example else list(arguments.paths) or [Path(".")]
-    results = _checked(paths, arguments.format)
+    results = _checked(paths, arguments.format, arguments.jobs)
     if results is None:
         return EXIT_ERRORS
     output: Path | None = arguments.output
@@ -195,7 +218,7 @@ def _generate(arguments: argparse.Namespace) -> int:
         output = Path("generated")  # never write into the installed package
     jobs = []
     for result in results:
-        connector = lower(result.manifest)
+        connector = lower(result.manifest, result.route_files)
         connector_dir = result.path.parent.absolute()
         if output is None:
             target = connector_dir / "generated"
@@ -237,7 +260,7 @@ def _openapi(path: Path) -> int:
         from compiler.pipeline import UsageError
 
         raise UsageError(f"{path}: holds {len(results)} manifests; name one")
-    (text,) = emit(lower(results[0].manifest)).values()
+    (text,) = emit(lower(results[0].manifest, results[0].route_files)).values()
     json.loads(text)  # the emitter's contract: one JSON document
     sys.stdout.write(text)
     return EXIT_CLEAN
