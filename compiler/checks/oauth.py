@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from compiler import ecma
@@ -130,13 +131,20 @@ class _Verdict:
 
 
 def _pattern_verdict(pattern: str, probes: list[str]) -> str | None:
+    return _cached_pattern_verdict(pattern, tuple(probes))
+
+
+@lru_cache(maxsize=256)
+def _cached_pattern_verdict(pattern: str, probes: tuple[str, ...]) -> str | None:
     """Why `pattern` does not pin a host, or None when it does."""
     if not ecma.is_anchored(pattern):
-        accepted = ecma.search_many(pattern, probes)
+        accepted = ecma.search_many(pattern, list(probes))
         first = next((p for p, ok in zip(probes, accepted or [], strict=False) if ok), None)
         shown = f"; it accepts {first!r}" if first else ""
         return f"its pattern is not anchored with `^...$`{shown}"
-    accepted = ecma.search_many(pattern, probes)
+    # A risky pattern runs in a child process with a time limit; cached, so the two URL
+    # templates naming one setting wait for it once.
+    accepted = ecma.search_many(pattern, list(probes))
     if accepted is None:
         return "its pattern could not be checked in bounded time (catastrophic backtracking)"
     first = next((p for p, ok in zip(probes, accepted, strict=True) if ok), None)
@@ -169,7 +177,7 @@ def _host_verdict(settings: _Settings, prop: Property) -> _Verdict:
             reasons.append((path, reason))
         path, reason = reasons[0]
         return _Verdict("BF505", reason, path)
-    formats = {schema.get("format") for schema in schemas}
+    formats = {schema.get("format") for schema in schemas if isinstance(schema.get("format"), str)}
     if formats & {"hostname", "idn-hostname"}:
         return _Verdict("BF506", "only `format: hostname` constrains it", None)
     return _Verdict("BF505", "it has no `enum` or `pattern`", None)

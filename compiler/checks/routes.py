@@ -10,6 +10,10 @@ from compiler.diagnostics.text import quoted
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _SEGMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+#: A route names a file, `src/api/<route>.ts`: file systems refuse names past 255 bytes and
+#: paths past a few thousand, so routes stay well below both.
+MAX_ROUTE_CHARS = 1024
+MAX_SEGMENT_CHARS = 128
 
 
 def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:
@@ -22,6 +26,11 @@ def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:
             return "a route has no query or fragment", (index, len(route))
     if route == "/":
         return "`/` names no route file; add a segment such as `/setup/test_connection`", None
+    if len(route) > MAX_ROUTE_CHARS:
+        return (
+            f"a route is at most {MAX_ROUTE_CHARS:,} characters (it names a file)",
+            (MAX_ROUTE_CHARS, len(route)),
+        )
     offset = 1
     segments = route[1:].split("/")
     for position, segment in enumerate(segments):
@@ -32,6 +41,11 @@ def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:
             return "a route has no empty segment (`//`)", (offset - 1, offset + 1)
         if segment in (".", ".."):
             return f"a route has no `{segment}` segment", span
+        if len(segment) > MAX_SEGMENT_CHARS:
+            return f"a route segment is at most {MAX_SEGMENT_CHARS} characters (it names a file)", (
+                offset + MAX_SEGMENT_CHARS,
+                offset + len(segment),
+            )
         bad = next((c for c in segment if c not in _SEGMENT_CHARS), None)
         if bad is not None:
             if bad.lower() in _SEGMENT_CHARS:
@@ -76,7 +90,7 @@ def suggest_route(route: str) -> str | None:
     if not segments or not all(set(s) <= _SEGMENT_CHARS for s in segments):
         return None
     fixed = "/" + "/".join(segments)
-    return fixed if fixed != route else None
+    return fixed if fixed != route and route_problem(fixed) is None else None
 
 
 def _test_connection(manifest: Manifest) -> Iterator[Finding]:

@@ -13,7 +13,7 @@ import json
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from jsonschema import validators
@@ -275,19 +275,124 @@ def check_required(manifest: Manifest) -> Iterator[Finding]:
 # --- BF404: defaults validate. --------------------------------------------------------------
 
 
+def _undecidable(instance: Any, pattern: str) -> ValidationError:
+    return ValidationError(
+        f"{_shorten(repr(instance))} cannot be checked against {_shorten(repr(pattern))} in "
+        "bounded time: the pattern backtracks catastrophically (the dashboard would hang too)"
+    )
+
+
+@lru_cache(maxsize=1024)
+def _ecma_search(pattern: str, text: str) -> bool | None:
+    """ECMA-262 `test`; None only when a valid pattern cannot be decided in bounded time (an
+    invalid one is BF407's, and matches nothing here). Cached: `patternProperties` and
+    `additionalProperties` ask the same question, and an undecidable one costs the regex
+    child's whole time limit."""
+    if ecma.compile_error(pattern) is not None:
+        return False
+    return ecma.search(pattern, text)
+
+
 def _ecma_pattern(
     validator: Validator, pattern: Any, instance: Any, schema: Any
 ) -> Iterator[ValidationError]:
     """`pattern` in ECMA-262 semantics (as the dashboard validates), bounded in time."""
     if not validator.is_type(instance, "string") or not isinstance(pattern, str):
         return
-    if ecma.search(pattern, instance) is False:
+    found = _ecma_search(pattern, instance)
+    if found is None:
+        yield _undecidable(instance, pattern)
+    elif not found:
         yield ValidationError(f"{_shorten(repr(instance))} does not match {pattern!r}")
 
 
+# jsonschema matches property names with Python's `re`, which has no time bound (a pattern such
+# as `^(a+)+$` on a 40-character name runs for minutes) and is not ECMA-262: these keywords are
+# redone with ecma.search.
+
+
+def _ecma_pattern_properties(
+    validator: Validator, patterns: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object") or not isinstance(patterns, Mapping):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            found = _ecma_search(pattern, key)
+            if found is None:
+                yield _undecidable(key, pattern)
+            elif found:
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _ecma_additional_properties(
+    validator: Validator, additional: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    properties = schema.get("properties", {})
+    patterns = [p for p in schema.get("patternProperties", {}) if isinstance(p, str)]
+    extras = []
+    for key in instance:
+        if key in properties:
+            continue
+        matched = False
+        for pattern in patterns:
+            found = _ecma_search(pattern, key)
+            if found is None:
+                yield _undecidable(key, pattern)
+                return
+            if found:
+                matched = True
+                break
+        if not matched:
+            extras.append(key)
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif additional is False and extras:
+        shown = ", ".join(_shorten(repr(extra)) for extra in sorted(extras))
+        yield ValidationError(f"additional properties are not allowed ({shown})")
+
+
+def _guarded_unevaluated(
+    original: Callable[..., Iterator[ValidationError]],
+) -> Callable[..., Iterator[ValidationError]]:
+    """`unevaluatedProperties` looks into `patternProperties` with Python's `re` too: refused
+    on objects when the schema holds a pattern that could backtrack badly."""
+
+    def run(
+        validator: Validator, unevaluated: Any, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "object"):
+            yield _undecidable(instance, "a `patternProperties` pattern")
+            return
+        yield from original(validator, unevaluated, instance, schema)
+
+    return run
+
+
 @cache
-def _default_validator(validator: type[Validator]) -> type[Validator]:
-    return validators.extend(validator, {"pattern": _ecma_pattern})
+def _default_validator(validator: type[Validator], risky: bool = False) -> type[Validator]:
+    keywords: dict[str, Callable[..., Iterator[ValidationError]]] = {
+        "pattern": _ecma_pattern,
+        "patternProperties": _ecma_pattern_properties,
+        "additionalProperties": _ecma_additional_properties,
+    }
+    original = validator.VALIDATORS.get("unevaluatedProperties")
+    if risky and original is not None:
+        keywords["unevaluatedProperties"] = _guarded_unevaluated(original)
+    return validators.extend(validator, keywords)
+
+
+def _risky_pattern_properties(subschemas: Iterable[Subschema]) -> bool:
+    for sub in subschemas:
+        patterns = sub.schema.get("patternProperties")
+        if isinstance(patterns, Mapping) and any(
+            isinstance(p, str) and ecma.backtracking_risk(p) for p in patterns
+        ):
+            return True
+    return False
 
 
 def check_defaults(manifest: Manifest) -> Iterator[Finding]:
@@ -302,7 +407,8 @@ def _default_findings(schema: Mapping[str, Any]) -> Iterator[Finding]:
     with_default = [sub for sub in subschemas if "default" in sub.schema]
     if not with_default:
         return
-    cls = _default_validator(dialect_of(schema).validator)
+    risky = _risky_pattern_properties(subschemas)
+    cls = _default_validator(dialect_of(schema).validator, risky)
     try:
         # The root is the resource every local `$ref` resolves in; no retrieval is configured,
         # so a remote `$ref` raises (caught below) instead of fetching.
@@ -419,6 +525,30 @@ def _pattern_finding(pattern: str, error: str, at: Pointer) -> Finding:
     )
 
 
+# --- BF006: limits that keep `generate` fast. -----------------------------------------------
+
+#: Most values one `enum` may list. Naming the members of the generated Python enum
+#: (datamodel-code-generator) takes time quadratic in their number: 10,000 values take about
+#: 5 seconds, 90,000 several minutes. No dashboard list is that long.
+MAX_ENUM_VALUES = 10_000
+
+
+def check_limits(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    for sub in walk(schema):
+        values = sub.schema.get("enum")
+        if isinstance(values, list) and len(values) > MAX_ENUM_VALUES:
+            yield Finding(
+                "BF006",
+                f"this `enum` lists {len(values):,} values; at most {MAX_ENUM_VALUES:,} are "
+                "allowed",
+                _at((*sub.path, "enum")),
+                help="use a `pattern` (or a plain string the route checks) for long lists",
+            )
+
+
 _READS: tuple[Path, ...] = (SETTINGS_PATH,)
 
 CHECKS = (
@@ -429,4 +559,5 @@ CHECKS = (
     Check("settings-defaults", _READS, check_defaults),
     Check("settings-refs", _READS, check_refs),
     Check("settings-patterns", _READS, check_patterns),
+    Check("settings-limits", _READS, check_limits),
 )

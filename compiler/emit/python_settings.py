@@ -185,15 +185,19 @@ def _drop_discriminator(node: dict[str, Any]) -> None:
 
 
 def _definitions_named_like_the_root(schema: Mapping[str, Any]) -> dict[str, str]:
-    """The generator gives `$defs/Settings` the name `Settings` and renames the root: map such
-    definitions (by JSON pointer, which the generator's `model_name_map` takes) elsewhere."""
+    """The generator gives `$defs/Settings` the name `Settings` and renames the root, and takes
+    a `.` in a definition's name for a module path (`a.b` is class `B` of module `a`, and the
+    output is no longer one module): map such definitions (by JSON pointer, which the
+    generator's `model_name_map` takes) to names of our own."""
     names: dict[str, str] = {}
     for container in ("$defs", "definitions"):
         definitions = schema.get(container)
         if not isinstance(definitions, Mapping):
             continue
         for key in definitions:
-            if isinstance(key, str) and re.sub(r"[^0-9a-z]", "", key.lower()) == "settings":
+            if not isinstance(key, str):
+                continue
+            if re.sub(r"[^0-9a-z]", "", key.lower()) == "settings" or "." in key:
                 names[_pointer((container, key))] = f"{CLASS_NAME}Definition{len(names) or ''}"
     return names
 

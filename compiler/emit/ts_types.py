@@ -88,11 +88,13 @@ UNDEFINED = TsType("undefined")
 def union(members: Sequence[TsType]) -> TsType:
     """`A | B`: flattened, duplicates and `never` dropped; `unknown` absorbs the rest."""
     texts: list[str] = []
+    seen: set[str] = set()  # a set beside the list: a 10,000-value enum stays linear
     for member in members:
         if member.text == "unknown":
             return UNKNOWN
         for part in member.members or (member.wrapped(_INTERSECTION),):
-            if part != "never" and part not in texts:
+            if part != "never" and part not in seen:
+                seen.add(part)
                 texts.append(part)
     if not texts:
         return NEVER
@@ -105,10 +107,12 @@ def union(members: Sequence[TsType]) -> TsType:
 def intersection(members: Sequence[TsType]) -> TsType:
     """`A & B`: duplicates and `unknown` dropped; `never` absorbs the rest."""
     kept: list[TsType] = []
+    seen: set[str] = set()
     for member in members:
         if member.text == "never":
             return NEVER
-        if member.text != "unknown" and member.text not in (k.text for k in kept):
+        if member.text != "unknown" and member.text not in seen:
+            seen.add(member.text)
             kept.append(member)
     if not kept:
         return UNKNOWN

@@ -36,7 +36,13 @@ from typing import Any
 
 from compiler.diagnostics.model import Diagnostic, Label, Path
 from compiler.frontends.base import FrontendResult, LocatedDocument
-from compiler.frontends.tree import duplicate_key, prune_spans, too_deep
+from compiler.frontends.tree import (
+    MAX_PARSED_VALUES,
+    duplicate_key,
+    prune_spans,
+    too_deep,
+    too_many,
+)
 from compiler.limits import MAX_DEPTH
 from compiler.source import SourceFile, Span
 
@@ -126,8 +132,13 @@ class _Parser:
                 ],
             )
 
+        count = 0
         while True:
             if state == _VALUE:
+                count += 1
+                if count > MAX_PARSED_VALUES:  # bounds memory, and every later stage
+                    span = Span(i, min(i + 1, length))
+                    raise _Fail(too_many(self.source, span, MAX_PARSED_VALUES))
                 if stack:
                     top = stack[-1]
                     if top.is_object:

@@ -66,7 +66,14 @@ from ruamel.yaml.reader import ReaderError
 
 from compiler.diagnostics.model import Diagnostic, Label, Path
 from compiler.frontends.base import FrontendResult, LocatedDocument
-from compiler.frontends.tree import duplicate_key, iter_paths, prune_spans, too_deep
+from compiler.frontends.tree import (
+    MAX_PARSED_VALUES,
+    duplicate_key,
+    iter_paths,
+    prune_spans,
+    too_deep,
+    too_many,
+)
 from compiler.limits import MAX_DEPTH, MAX_VALUES
 from compiler.source import SourceFile, Span
 
@@ -309,6 +316,8 @@ class _Builder:
         path = self.child_path()
         value = self.resolve(event, span)
         self.count += 1
+        if self.count > MAX_PARSED_VALUES:  # (aliases are held to MAX_VALUES, below)
+            raise _Fail(too_many(self.source, span, MAX_PARSED_VALUES))
         if not self.stack and value is None and not event.value and event.implicit[0]:
             self.root_empty = event.tag is None
         vstart, kstart = len(self.vrecords), len(self.krecords)
@@ -341,6 +350,9 @@ class _Builder:
         end = event.end_mark.index if frame.flow else frame.end
         span = self.span(frame.start, max(end, frame.start))
         self.count += 1
+        if self.count > MAX_PARSED_VALUES:
+            start = self.span(frame.start, frame.start + 1)
+            raise _Fail(too_many(self.source, start, MAX_PARSED_VALUES))
         self.complete(frame.container, span, frame.path, None)
         if frame.anchor is not None:
             self.open_anchors[frame.anchor] -= 1
