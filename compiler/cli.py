@@ -189,17 +189,28 @@ def _check(arguments: argparse.Namespace) -> int:
     return EXIT_ERRORS if any(d.severity == "error" for d in diagnostics) else EXIT_CLEAN
 
 
-def _checked(paths: list[Path], output_format: str, jobs: int | None = None) -> list | None:
+def _checked(
+    paths: list[Path], output_format: str, jobs: int | None = None, *, scaffolding: bool = False
+) -> list | None:
     """Check every manifest; the results when none has an error, else None (diagnostics printed
-    to stderr; warnings are printed too and do not stop generation)."""
+    to stderr; warnings are printed too and do not stop generation). When `scaffolding` and
+    nothing stops the run, the errors that generate repairs by writing a stub (a missing route
+    file) are not printed: the summary lists the stub instead."""
     from compiler.batch import check_all
     from compiler.diagnostics.render import render
+    from compiler.pipeline import SCAFFOLDED
 
     results = check_all(paths, jobs)
-    diagnostics = [d for result in results for d in result.diagnostics]
+    stopped = any(result.has_errors for result in results)
+    diagnostics = [
+        d
+        for result in results
+        for d in result.diagnostics
+        if stopped or not scaffolding or d.code not in SCAFFOLDED
+    ]
     if diagnostics:
         sys.stderr.write(render(diagnostics, output_format, color=_use_color("auto")))
-    return None if any(result.has_errors for result in results) else results
+    return None if stopped else results
 
 
 def _generate(arguments: argparse.Namespace) -> int:
@@ -210,7 +221,7 @@ def _generate(arguments: argparse.Namespace) -> int:
     from compiler.resources import example_dir
 
     paths = [example_dir()] if arguments.example else list(arguments.paths) or [Path(".")]
-    results = _checked(paths, arguments.format, arguments.jobs)
+    results = _checked(paths, arguments.format, arguments.jobs, scaffolding=True)
     if results is None:
         return EXIT_ERRORS
     output: Path | None = arguments.output
@@ -232,7 +243,13 @@ def _generate(arguments: argparse.Namespace) -> int:
         raise UsageError("two connectors would generate into the same directory; use unique names")
     generated, scaffolds = render(jobs)
     try:
-        plan = writer.plan(generated, scaffolds, {t: t for t in targets}, display_path)
+        plan = writer.plan(
+            generated,
+            scaffolds,
+            {t: t for t in targets},
+            display_path,
+            connector_dirs=[job.connector_dir for job in jobs],
+        )
     except writer.WriteConflict as error:
         raise UsageError(str(error)) from error
     if arguments.check:
@@ -242,7 +259,10 @@ def _generate(arguments: argparse.Namespace) -> int:
             return EXIT_ERRORS
         print("Generated files are up to date.")
         return EXIT_CLEAN
-    writer.apply(plan.changes)
+    try:
+        writer.apply(plan.changes)
+    except OSError as error:  # a full disk, a read-only folder: the old outputs stay whole
+        raise UsageError(f"cannot write the generated files: {error}") from error
     sys.stdout.write(writer.summary(plan.changes, generated))
     return EXIT_CLEAN
 

@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import regress
 
+from compiler import limits
+
 #: The flags every pattern is compiled with (see the module docstring).
 FLAGS = "u"
 #: Longest text `search_many` runs in-process; longer texts always go to the child process.
@@ -31,8 +33,7 @@ MAX_PROBE_CHARS = 32
 CHILD_TIMEOUT_SECONDS = 2.0
 #: More quantifiers than this in one pattern counts as a backtracking risk.
 MAX_QUANTIFIERS = 8
-#: Longest pattern we are willing to run at all.
-MAX_PATTERN_CHARS = 4096
+MAX_PATTERN_CHARS = limits.MAX_PATTERN_CHARS
 
 
 @lru_cache(maxsize=1024)

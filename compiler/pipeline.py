@@ -29,7 +29,7 @@ MANIFEST_NAMES = (
 _FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _BOM = b"\xef\xbb\xbf"
 #: Errors `generate` repairs by writing a stub, so they do not stop it.
-_SCAFFOLDED = frozenset({"BF701"})
+SCAFFOLDED = frozenset({"BF701"})
 
 
 class UsageError(Exception):
@@ -53,7 +53,7 @@ class ManifestResult:
     def has_errors(self) -> bool:
         """Whether an error stops `generate`: every error but a declared route's missing file
         (BF701), which `generate` itself scaffolds. `check` counts every error."""
-        return any(d.severity == "error" and d.code not in _SCAFFOLDED for d in self.diagnostics)
+        return any(d.severity == "error" and d.code not in SCAFFOLDED for d in self.diagnostics)
 
 
 def display_path(path: FsPath) -> str:

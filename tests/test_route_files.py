@@ -522,14 +522,18 @@ def test_generate_scaffolds_a_missing_route_file_but_stops_on_other_route_errors
     folder = path.parent
     status, stdout, _ = run_cli(["check"], folder)
     assert status == 1 and "BF701" in stdout
-    status, _, stderr = run_cli(["generate"], folder)
+    status, stdout, stderr = run_cli(["generate"], folder)
     assert status == 0, stderr
+    assert "BF701" not in stderr  # repaired, not reported: the summary lists the stub instead
+    assert "src/api/setup/test_connection.ts" in stdout
     assert (folder / "src/api/setup/test_connection.ts").exists()
     assert run_cli(["check"], folder)[0] == 0  # the scaffold passes every route-file rule
 
     (folder / "src/api/webhooks/acme.ts").write_text("export const Post = 1;\n")
+    (folder / "src/api/setup/test_connection.ts").unlink()
     status, _, stderr = run_cli(["generate"], folder)
     assert status == 1 and "BF702" in stderr
+    assert "BF701" in stderr  # generate stops, so every error is reported
 
 
 def test_a_manifest_value_left_out_as_not_static_turns_off_the_rules_reading_it(

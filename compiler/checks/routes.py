@@ -7,13 +7,10 @@ from collections.abc import Iterator
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
 from compiler.diagnostics.text import quoted
+from compiler.limits import MAX_ROUTE_CHARS, MAX_SEGMENT_CHARS
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _SEGMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
-#: A route names a file, `src/api/<route>.ts`: file systems refuse names past 255 bytes and
-#: paths past a few thousand, so routes stay well below both.
-MAX_ROUTE_CHARS = 1024
-MAX_SEGMENT_CHARS = 128
 
 
 def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:

@@ -23,6 +23,7 @@ from jsonschema.protocols import Validator
 from compiler import ecma
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
+from compiler.limits import MAX_ENUM_VALUES
 from compiler.settings_schema import (
     SETTINGS_PATH,
     Subschema,
@@ -526,11 +527,6 @@ def _pattern_finding(pattern: str, error: str, at: Pointer) -> Finding:
 
 
 # --- BF006: limits that keep `generate` fast. -----------------------------------------------
-
-#: Most values one `enum` may list. Naming the members of the generated Python enum
-#: (datamodel-code-generator) takes time quadratic in their number: 10,000 values take about
-#: 5 seconds, 90,000 several minutes. No dashboard list is that long.
-MAX_ENUM_VALUES = 10_000
 
 
 def check_limits(manifest: Manifest) -> Iterator[Finding]:

@@ -36,14 +36,8 @@ from typing import Any
 
 from compiler.diagnostics.model import Diagnostic, Label, Path
 from compiler.frontends.base import FrontendResult, LocatedDocument
-from compiler.frontends.tree import (
-    MAX_PARSED_VALUES,
-    duplicate_key,
-    prune_spans,
-    too_deep,
-    too_many,
-)
-from compiler.limits import MAX_DEPTH
+from compiler.frontends.tree import duplicate_key, prune_spans, too_deep, too_many
+from compiler.limits import MAX_DEPTH, MAX_PARSED_VALUES
 from compiler.source import SourceFile, Span
 
 _WS = re.compile(r"[ \t\n\r]*")

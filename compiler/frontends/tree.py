@@ -82,12 +82,6 @@ def too_deep(source: SourceFile, span: Span, limit: int) -> Diagnostic:
     )
 
 
-#: Most values (objects, arrays, scalars) a JSON or YAML manifest may hold. The size limit alone
-#: lets 16 MiB of `[0,0,...]` hold 8 million values (3 GB of memory, 40 s); a realistic manifest
-#: of 16 MiB holds under 800,000. (TypeScript and YAML aliases have the tighter MAX_VALUES.)
-MAX_PARSED_VALUES = 1_000_000
-
-
 def too_many(source: SourceFile, span: Span, limit: int) -> Diagnostic:
     return Diagnostic.make(
         "BF006",

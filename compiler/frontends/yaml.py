@@ -67,14 +67,13 @@ from ruamel.yaml.reader import ReaderError
 from compiler.diagnostics.model import Diagnostic, Label, Path
 from compiler.frontends.base import FrontendResult, LocatedDocument
 from compiler.frontends.tree import (
-    MAX_PARSED_VALUES,
     duplicate_key,
     iter_paths,
     prune_spans,
     too_deep,
     too_many,
 )
-from compiler.limits import MAX_DEPTH, MAX_VALUES
+from compiler.limits import MAX_DEPTH, MAX_PARSED_VALUES, MAX_VALUES
 from compiler.source import SourceFile, Span
 
 _CORE = "tag:yaml.org,2002:"
