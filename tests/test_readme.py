@@ -45,3 +45,29 @@ def test_readme_excerpts_are_in_the_generated_example() -> None:
     generated = ROOT / "golden" / "gen-stripe" / "expected" / "generated"
     for name, excerpt in excerpts:
         assert excerpt in (generated / name).read_text(encoding="utf-8"), name
+
+
+def test_limits_table_states_the_limits_the_code_enforces() -> None:
+    from compiler import ecma, limits
+
+    text = README.read_text(encoding="utf-8")
+    table = text.split("### Limits", 1)[1].split("###", 1)[0]
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("|")}
+
+    def row(label: str) -> str:
+        return next(line for name, line in rows.items() if name.startswith(label))
+
+    assert f"| {limits.MAX_MANIFEST_BYTES // 2**20} MiB |" in row("manifest size")
+    assert f"| {limits.MAX_DEPTH} levels |" in row("nesting")
+    assert f"| {limits.MAX_PARSED_VALUES:,} |" in row("values in a JSON or YAML")
+    assert f"| {limits.MAX_VALUES:,} |" in row("values after YAML alias")
+    assert f"| {limits.MAX_VALUES:,} |" in row("TypeScript evaluation steps")
+    assert f"| {limits.MAX_ENUM_VALUES:,} |" in row("values in one `enum`")
+    route = row("a route path")
+    assert f"{limits.MAX_ROUTE_CHARS:,} characters, {limits.MAX_SEGMENT_CHARS} per segment" in route
+    pattern = row("a regular expression")
+    assert f"{limits.MAX_PATTERN_CHARS:,} characters" in pattern
+    assert f"at most {ecma.CHILD_TIMEOUT_SECONDS:g} s" in pattern
+    files = row("route files read")
+    size = limits.MAX_ROUTE_FILE_BYTES // 2**20
+    assert f"{limits.MAX_ROUTE_FILES:,} files of at most {size} MiB each" in files
