@@ -81,17 +81,41 @@ def _routes(
     for found in route_files:  # the other endpoints: every exported method of every route file
         for method in found.methods:
             roles.setdefault((found.route, method), set())
+    keys = sorted(roles)
+    ids = unique_operation_ids(keys)
     return tuple(
         ir.Route(
             route=route,
             method=method,
-            roles=tuple(sorted(role_set)),
+            roles=tuple(sorted(roles[route, method])),
             platform_path=platform_path(name, route),
             file=f"src/api{route}.ts",
-            operation_id=operation_id(method, route),
+            operation_id=ids[route, method],
         )
-        for (route, method), role_set in sorted(roles.items())
+        for route, method in keys
     )
+
+
+def unique_operation_ids(keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """An operation id per (route, method), unique: routes that differ only in separators
+    (`/a-b`, `/a_b`, `/a/b`) would share one, and ids name TypeScript types and OpenAPI
+    operations. The first in sorted order keeps the plain id; the others get the smallest free
+    number, so adding a route renames only routes that clash with it."""
+    plain = {key: operation_id(key[1], key[0]) for key in keys}
+    taken = set(plain.values())
+    ids: dict[tuple[str, str], str] = {}
+    seen: set[str] = set()
+    for key in sorted(keys):
+        candidate = plain[key]
+        if candidate in seen:
+            number = 2
+            while f"{candidate}{number}" in taken:
+                number += 1
+            candidate = f"{candidate}{number}"
+            taken.add(candidate)
+        seen.add(candidate)
+        ids[key] = candidate
+    return ids
 
 
 def _settings(schema: Any) -> ir.Settings | None:

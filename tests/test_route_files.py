@@ -549,3 +549,19 @@ def test_a_manifest_value_left_out_as_not_static_turns_off_the_rules_reading_it(
     monkeypatch.chdir(tmp_path)
     result = check_manifest(Path("acme/backfill.config.ts"))
     assert codes(result) == ["BF004"]  # the dropped entry might allow b.acme.com: no BF705
+
+
+def test_routes_that_differ_only_in_separators_get_distinct_operation_ids() -> None:
+    from compiler.lower import unique_operation_ids
+
+    keys = [("/a-b", "GET"), ("/a/b", "GET"), ("/a_b", "GET"), ("/a-b2", "GET"), ("/a-b", "PUT")]
+    ids = unique_operation_ids(keys)
+    assert ids == {
+        ("/a-b", "GET"): "getAB",
+        ("/a-b", "PUT"): "putAB",
+        ("/a-b2", "GET"): "getAB2",  # a plain id is never taken by a numbered one
+        ("/a/b", "GET"): "getAB3",
+        ("/a_b", "GET"): "getAB4",
+    }
+    # A route that clashes with nothing keeps its id whatever else is added.
+    assert unique_operation_ids([("/x", "GET"), *keys])[("/x", "GET")] == "getX"

@@ -1,0 +1,22 @@
+// Scaffolded by backfill-codegen from backfill.config; this file is yours to edit.
+import { api, Log, Secrets } from "@backfill-io/sdk";
+import type { PostWebhooksLedgerRequest } from "../../../generated/routes";
+
+// POST /webhooks/ledger: the webhook. The provider delivers events here, to the URL that
+// connection.setup.webhookUrlTemplate gives the admin.
+export const POST = api(async (request) => {
+  // TODO: add a secret setting (`writeOnly: true`) for the provider's signing secret to
+  // connection.settingsSchema, and read it here by its name.
+  const signingSecret = Secrets.get("webhook_signing_secret");
+  if (!signingSecret) {
+    return api.badRequest("The connection has no webhook signing secret");
+  }
+  // TODO: verify this delivery's signature with signingSecret HERE, before trusting anything
+  // in it: the provider's webhook documentation says which header carries it and how.
+  const event: PostWebhooksLedgerRequest = request.body;
+  if (event === undefined || event === null) {
+    return api.badRequest("The delivery has no payload");
+  }
+  Log.info("Webhook delivery received");
+  return api.json({ received: true });
+});

@@ -1,0 +1,3 @@
+import { api } from "@backfill-io/sdk";
+
+export const GET = api(async () => api.json({ route: "a/b" }));
