@@ -10,8 +10,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler import __version__
+
+if TYPE_CHECKING:
+    from compiler.cache import Hit, Inputs
+    from compiler.generate import Job
+    from compiler.pipeline import ManifestResult
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 EXIT_CLEAN, EXIT_ERRORS, EXIT_FAULT = 0, 1, 2
@@ -94,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 and print a diff when any output is stale",
     )
     generate.add_argument("--format", choices=FORMATS, default="full", help="diagnostics format")
+    generate.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check and render every connector, even those unchanged since the last run "
+        "(a fresh cache is still written)",
+    )
     _add_jobs(generate)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
@@ -214,34 +226,105 @@ def _checked(
 
 
 def _generate(arguments: argparse.Namespace) -> int:
-    from compiler import writer
-    from compiler.generate import Job, render
-    from compiler.lower import lower
-    from compiler.pipeline import UsageError, display_path
+    """Check, lower, render and write (or compare, with --check) every connector the cache cannot
+    vouch for; a connector whose inputs and outputs are as the last run left them is skipped,
+    silently (its warnings are printed by `check`, or on the next miss)."""
+    from compiler import cache
+    from compiler.pipeline import find_manifests
     from compiler.resources import example_dir
 
     paths = [example_dir()] if arguments.example else list(arguments.paths) or [Path(".")]
-    results = _checked(paths, arguments.format, arguments.jobs, scaffolding=True)
-    if results is None:
-        return EXIT_ERRORS
     output: Path | None = arguments.output
     if arguments.example and output is None:
         output = Path("generated")  # never write into the installed package
+    manifests = find_manifests(paths)
+    stubs = not arguments.example
+    # Read before the checks do: a file edited from here on makes this key stale (a miss next
+    # time), never the outputs.
+    inputs = {manifest: cache.read_inputs(manifest.absolute()) for manifest in manifests}
+    hits = {} if arguments.no_cache else _cache_hits(manifests, inputs, output, stubs=stubs)
+    misses = [manifest for manifest in manifests if manifest not in hits]
+    skipped = sum(len(hit.entry.outputs) for hit in hits.values())
+    if not arguments.check:
+        from compiler.writer import recover
+
+        for hit in hits.values():
+            recover(hit.output_dir)  # what a killed run left beside it: the next run removes it
+    if not misses:
+        if arguments.check:
+            print("Generated files are up to date.")
+        else:
+            from compiler.writer import summary
+
+            sys.stdout.write(summary([], {}, also_unchanged=skipped))
+        return EXIT_CLEAN
+    return _generate_misses(arguments, misses, len(manifests), inputs, hits, output, skipped)
+
+
+def _target(connector_dir: Path, name: str | None, output: Path | None, count: int) -> Path | None:
+    """Where a connector's files go: `<connector>/generated`, `OUT`, or `OUT/<name>` with several
+    connectors (None there while the name is unknown)."""
+    if output is None:
+        return connector_dir / "generated"
+    if count == 1:
+        return output.absolute()
+    return None if name is None else output.absolute() / name
+
+
+def _cache_hits(
+    manifests: list[Path], inputs: dict[Path, Inputs | None], output: Path | None, *, stubs: bool
+) -> dict[Path, Hit]:
+    """The connectors the cache vouches for, each with its output directory and cache entry."""
+    from compiler import cache
+
+    several_into_out = output is not None and len(manifests) > 1
+    claims = cache.claimed_by(output.absolute()) if output and several_into_out else {}
+    hits = {}
+    for manifest in manifests:
+        absolute = manifest.absolute()
+        target = _target(absolute.parent, None, output, len(manifests))
+        candidates = [target] if target else claims.get(os.path.normpath(absolute), [])
+        hit = cache.lookup(absolute, inputs[manifest], candidates, stubs=stubs)
+        if hit is not None:
+            hits[manifest] = hit
+    return hits
+
+
+def _generate_misses(
+    arguments: argparse.Namespace,
+    misses: list[Path],
+    count: int,
+    inputs: dict[Path, Inputs | None],
+    hits: dict[Path, Hit],
+    output: Path | None,
+    skipped: int,
+) -> int:
+    from compiler import cache, writer
+    from compiler.generate import Job, render
+    from compiler.lower import lower
+    from compiler.pipeline import UsageError, display_path
+
+    results = _checked(misses, arguments.format, arguments.jobs, scaffolding=True)
+    if results is None:
+        return EXIT_ERRORS
     jobs = []
     for result in results:
         connector = lower(result.manifest, result.route_files)
         connector_dir = result.path.parent.absolute()
-        if output is None:
-            target = connector_dir / "generated"
-        elif len(results) == 1:
-            target = output.absolute()
-        else:
-            target = output.absolute() / connector.name
+        target = _target(connector_dir, connector.name, output, count)
+        assert target is not None
         jobs.append(Job(connector, connector_dir, target, write_stubs=not arguments.example))
     targets = [job.output_dir for job in jobs]
-    if len(set(targets)) != len(targets):
+    every_target = targets + [hit.output_dir for hit in hits.values()]
+    if len(set(every_target)) != len(every_target):
         raise UsageError("two connectors would generate into the same directory; use unique names")
-    generated, scaffolds = render(jobs)
+    generated, scaffolds = render(jobs, arguments.jobs)
+    owned = {target / cache.CACHE_NAME for target in targets}
+    outputs = dict(generated)
+    if not arguments.check:
+        for target in targets:
+            writer.recover(target)  # as apply would; also when nothing else is to be written
+        generated.update(_cache_files(results, jobs, inputs, outputs, scaffolds))
     try:
         plan = writer.plan(
             generated,
@@ -249,13 +332,15 @@ def _generate(arguments: argparse.Namespace) -> int:
             {t: t for t in targets},
             display_path,
             connector_dirs=[job.connector_dir for job in jobs],
+            owned=owned,
         )
     except writer.WriteConflict as error:
         raise UsageError(str(error)) from error
+    shown = [change for change in plan.changes if change.path not in owned]
     if arguments.check:
-        if plan.stale:
-            sys.stdout.write(writer.diff(plan.changes))
-            print(f"{len(plan.changes)} generated file(s) are stale; run backfill-codegen generate")
+        if shown:
+            sys.stdout.write(writer.diff(shown))
+            print(f"{len(shown)} generated file(s) are stale; run backfill-codegen generate")
             return EXIT_ERRORS
         print("Generated files are up to date.")
         return EXIT_CLEAN
@@ -263,8 +348,49 @@ def _generate(arguments: argparse.Namespace) -> int:
         writer.apply(plan.changes)
     except OSError as error:  # a full disk, a read-only folder: the old outputs stay whole
         raise UsageError(f"cannot write the generated files: {error}") from error
-    sys.stdout.write(writer.summary(plan.changes, generated))
+    sys.stdout.write(writer.summary(shown, outputs, also_unchanged=skipped))
     return EXIT_CLEAN
+
+
+def _cache_files(
+    results: list[ManifestResult],
+    jobs: list[Job],
+    inputs: dict[Path, Inputs | None],
+    outputs: dict[Path, str],
+    scaffolds: dict[Path, str],
+) -> dict[Path, str]:
+    """The cache file of each connector this run may vouch for: its inputs read the same after
+    rendering as before the checks (nothing was edited meanwhile), no stub is about to change
+    its src/api/, and nothing but a regular file (or nothing) is at the cache's path."""
+    from compiler import cache
+
+    by_dir: dict[Path, dict[Path, str]] = {job.output_dir: {} for job in jobs}
+    for path, text in outputs.items():
+        owner = next(parent for parent in path.parents if parent in by_dir)  # the innermost
+        by_dir[owner][path] = text
+    # Every folder above a stub about to be written: its connector's src/api/ is changing.
+    stubbed = {
+        parent
+        for path in scaffolds
+        if not (path.exists() or path.is_symlink())
+        for parent in path.parents
+    }
+    files = {}
+    for result, job in zip(results, jobs, strict=True):
+        manifest = result.path.absolute()
+        before = inputs[result.path]
+        path = job.output_dir / cache.CACHE_NAME
+        in_the_way = path.is_symlink() or (path.exists() and not path.is_file())
+        changing = job.connector_dir / "src" / "api" in stubbed
+        if before is None or changing or in_the_way or cache.read_inputs(manifest) != before:
+            continue
+        key = cache.key(before, manifest, job.output_dir, stubs=job.write_stubs)
+        entry = cache.entry_for(
+            key, job.connector.name, manifest, job.output_dir, by_dir[job.output_dir]
+        )
+        if entry is not None:
+            files[path] = cache.dump(entry)
+    return files
 
 
 def _openapi(path: Path) -> int:

@@ -14,16 +14,19 @@ when that times out the answer is "unknown" (None), never a hang.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import regress
+from typing import TYPE_CHECKING
 
 from compiler import limits
+
+if TYPE_CHECKING:
+    import regress
+
+# Imported where used, as `check` loads this module for every manifest: `regress` only when a
+# manifest holds a pattern, `subprocess` only for a pattern that must run in a child.
 
 #: The flags every pattern is compiled with (see the module docstring).
 FLAGS = "u"
@@ -39,6 +42,8 @@ MAX_PATTERN_CHARS = limits.MAX_PATTERN_CHARS
 @lru_cache(maxsize=1024)
 def compile_error(pattern: str) -> str | None:
     """Why `pattern` is not a valid ECMA-262 (`u` flag) regex, or None when it is."""
+    import regress
+
     try:
         regress.Regex(pattern, FLAGS)
     except Exception as error:  # regress raises RegressError; stay safe on anything else
@@ -48,6 +53,8 @@ def compile_error(pattern: str) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> regress.Regex | None:
+    import regress
+
     try:
         return regress.Regex(pattern, FLAGS)
     except Exception:
@@ -242,6 +249,9 @@ _CHILD = (
 
 
 def _search_in_child(pattern: str, texts: Sequence[str]) -> list[bool] | None:
+    import json
+    import subprocess
+
     job = json.dumps({"pattern": pattern, "flags": FLAGS, "texts": list(texts)})
     try:
         done = subprocess.run(

@@ -8,6 +8,7 @@ off, and Ctrl-C is left to the parent, which cancels what has not started.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -15,6 +16,7 @@ import pickle
 import signal
 import sys
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TextIO, TypeVar
@@ -192,3 +194,99 @@ def _context() -> multiprocessing.context.BaseContext:
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+# --- One worker started ahead of its work. -----------------------------------------------------
+
+
+def can_fork() -> bool:
+    """Whether workers are forked (Linux): a forked worker starts with this process's state."""
+    return _context().get_start_method() == "fork"
+
+
+class Standby:
+    """One worker process forked now, which runs `prepare()` at once and then waits for one
+    call: its start-up work (imports, tables) overlaps whatever this process does meanwhile.
+
+    `call` hands it the work and waits for the answer (a failure is raised here, as it would be
+    in-process). Unused, the worker is stopped by `close`, when the Standby is garbage
+    collected, or when this process exits (its request pipe then reads empty). Linux only (see
+    `can_fork`).
+    """
+
+    def __init__(self, prepare: Callable[[], None]) -> None:
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            os.close(request_write)
+            os.close(response_read)
+            _standby_worker(prepare, request_read, response_write)
+        os.close(request_read)
+        os.close(response_write)
+        self._pid = pid
+        #: This side's pipe ends, each taken out of here before it is closed (never twice).
+        self._open = [request_write, response_read]
+        self._finalizer = weakref.finalize(self, _stop, pid, self._open)
+
+    def call(self, function: Callable[[Item], Result], item: Item) -> Result:
+        """`function(item)` in the worker (both picklable); the worker then exits."""
+        if len(self._open) != 2:
+            raise RuntimeError("a Standby worker takes one call")
+        request, response = self._open
+        payload = pickle.dumps((function, item))
+        self._open.remove(request)
+        try:
+            with os.fdopen(request, "wb") as pipe:
+                pipe.write(payload)  # the worker reads until this end is closed
+        except BrokenPipeError:
+            pass  # the worker is gone: its empty answer says so below
+        self._open.remove(response)
+        with os.fdopen(response, "rb") as pipe:
+            answer = pipe.read()
+        self._finalizer.detach()
+        os.waitpid(self._pid, 0)
+        if not answer:
+            raise WorkerError("the standby worker ended without an answer")
+        failed, value = pickle.loads(answer)
+        if failed:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the worker unless it has answered."""
+        self._finalizer()
+
+
+def _stop(pid: int, descriptors: list[int]) -> None:
+    while descriptors:
+        os.close(descriptors.pop())
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def _standby_worker(prepare: Callable[[], None], request: int, response: int) -> None:
+    status = 0
+    try:
+        _quiet_worker()
+        with contextlib.suppress(Exception):  # the call meets the same failure and reports it
+            prepare()
+        with os.fdopen(request, "rb") as pipe:
+            payload = pipe.read()
+        if payload:
+            function, item = pickle.loads(payload)
+            try:
+                answer = pickle.dumps((False, function(item)))
+            except Exception as error:
+                try:
+                    answer = pickle.dumps((True, error))
+                    pickle.loads(answer)  # it must come back whole, or as its words
+                except Exception:
+                    answer = pickle.dumps((True, WorkerError(f"{type(error).__name__}: {error}")))
+            with os.fdopen(response, "wb") as pipe:
+                pipe.write(answer)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)  # a fork: none of the parent's cleanup (atexit, buffers) runs here

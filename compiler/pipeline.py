@@ -27,6 +27,9 @@ MANIFEST_NAMES = (
     "backfill.config.yml",
 )
 _FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+#: compiler.route_files.discovery.API_DIR, repeated so that a manifest without route files never
+#: loads the route-file rules and tree-sitter (tests/test_lazy_imports.py keeps the two equal).
+_API_DIR = ("src", "api")
 _BOM = b"\xef\xbb\xbf"
 #: Errors `generate` repairs by writing a stub, so they do not stop it.
 SCAFFOLDED = frozenset({"BF701"})
@@ -168,7 +171,9 @@ def check_manifest(path: FsPath) -> ManifestResult:
     return result
 
 
-def _error_paths(findings: Iterable[Finding]) -> list[Path]:
+def _error_paths(findings: list[Finding]) -> list[Path]:
+    if not findings:
+        return []  # a clean manifest never loads the rule registry
     from compiler.diagnostics.model import Severity
     from compiler.diagnostics.registry import rule
 
@@ -183,6 +188,8 @@ def _check_route_files(
 ) -> None:
     """Connector-directory mode: the route files beside the manifest, read only where the
     manifest parts the rules compare them with have no error."""
+    if not result.path.parent.joinpath(*_API_DIR).is_dir():
+        return  # what `analyze` finds there: nothing
     from compiler.route_files import analyze
 
     analysis = analyze(result.path, document, bad, read_errors)

@@ -11,37 +11,46 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from jsonschema import validators
-from jsonschema.protocols import Validator
 
 from compiler.diagnostics.model import Path
 from compiler.limits import MAX_DEPTH
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 SETTINGS_PATH: Path = ("connection", "settingsSchema")
 
 DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-#: Dialect URIs, as written in `$schema` (with or without the empty fragment `#`).
-KNOWN_DIALECTS: dict[str, type[Validator]] = {
-    "http://json-schema.org/draft-03/schema": validators.Draft3Validator,
-    "http://json-schema.org/draft-04/schema": validators.Draft4Validator,
-    "http://json-schema.org/draft-06/schema": validators.Draft6Validator,
-    "http://json-schema.org/draft-07/schema": validators.Draft7Validator,
-    "https://json-schema.org/draft/2019-09/schema": validators.Draft201909Validator,
-    "https://json-schema.org/draft/2020-12/schema": validators.Draft202012Validator,
+#: Dialect URIs, as written in `$schema` (with or without the empty fragment `#`), and the name
+#: of Python jsonschema's validator class for each (imported only when needed: see `validator`).
+KNOWN_DIALECTS: dict[str, str] = {
+    "http://json-schema.org/draft-03/schema": "Draft3Validator",
+    "http://json-schema.org/draft-04/schema": "Draft4Validator",
+    "http://json-schema.org/draft-06/schema": "Draft6Validator",
+    "http://json-schema.org/draft-07/schema": "Draft7Validator",
+    "https://json-schema.org/draft/2019-09/schema": "Draft201909Validator",
+    "https://json-schema.org/draft/2020-12/schema": "Draft202012Validator",
 }
 
 
 @dataclass(frozen=True)
 class Dialect:
     uri: str  # the canonical dialect URI (no trailing `#`)
-    validator: type[Validator]
     declared: Any  # the `$schema` value as written, or None when absent
     known: bool  # False when `$schema` names no dialect we know
     suggestion: str | None  # the closest known dialect, for an unknown `$schema`
+
+    @property
+    def validator(self) -> type[Validator]:
+        """Python jsonschema's validator class for the dialect. `jsonschema` takes about 50 ms
+        to import, so it is imported here, when a check first needs it, not with this module."""
+        from jsonschema import validators
+
+        cls: type[Validator] = getattr(validators, KNOWN_DIALECTS[self.uri])
+        return cls
 
 
 def _normalise_dialect(uri: str) -> str:
@@ -53,15 +62,15 @@ def dialect_of(schema: Any) -> Dialect:
     checked as the closest known dialect (when one is close) or as 2020-12."""
     declared = schema.get("$schema") if isinstance(schema, Mapping) else None
     if declared is None:
-        return Dialect(DEFAULT_DIALECT, KNOWN_DIALECTS[DEFAULT_DIALECT], None, True, None)
+        return Dialect(DEFAULT_DIALECT, None, True, None)
     if isinstance(declared, str):
         uri = _normalise_dialect(declared)
         if uri in KNOWN_DIALECTS:
-            return Dialect(uri, KNOWN_DIALECTS[uri], declared, True, None)
+            return Dialect(uri, declared, True, None)
         close = difflib.get_close_matches(uri, list(KNOWN_DIALECTS), n=1, cutoff=0.6)
         if close:
-            return Dialect(close[0], KNOWN_DIALECTS[close[0]], declared, False, close[0])
-    return Dialect(DEFAULT_DIALECT, KNOWN_DIALECTS[DEFAULT_DIALECT], declared, False, None)
+            return Dialect(close[0], declared, False, close[0])
+    return Dialect(DEFAULT_DIALECT, declared, False, None)
 
 
 # --- Walking subschemas. -----------------------------------------------------------------------

@@ -49,7 +49,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +90,17 @@ def _read(path: Path, display: str) -> str | None:
         return None
     except OSError as error:
         raise WriteConflict(f"{display}: cannot read it: {error.strerror or error}") from error
+
+
+def _current(path: Path, owned: Collection[Path], display: str) -> str | None:
+    """The file's content; an owned file that exists but cannot be read reads as "" (it is
+    replaced or removed anyway) instead of stopping the run."""
+    try:
+        return _read(path, display)
+    except WriteConflict:
+        if path in owned:
+            return ""
+        raise
 
 
 def _guard(path: Path, root: Path, display: str) -> None:
@@ -150,22 +161,28 @@ def plan(
     output_dirs: dict[Path, Path],
     display: Callable[[Path], str],
     connector_dirs: Iterable[Path] = (),
+    owned: Collection[Path] = (),
 ) -> Plan:
     """What must change on disk so that it holds exactly `generated` (and any missing scaffold).
 
     `output_dirs` maps each output directory to the root it must stay inside; files there that
     carry the notice and are no longer generated are removed. `connector_dirs` are the folders
-    scaffolds must stay inside (derived from the scaffold paths when not given).
+    scaffolds must stay inside (derived from the scaffold paths when not given). `owned` files
+    (the cache files) are the writer's whatever they hold, notice or not, readable or not:
+    replaced when in `generated`, removed when not.
     """
     result = Plan()
     connector_dirs = tuple(connector_dirs)
+    order = {directory: index for index, directory in enumerate(output_dirs)}
     for directory in sorted(output_dirs):
         _guard_output_dir(directory, display(directory))
     for path, text in sorted(generated.items()):
-        directory = next(d for d in output_dirs if path.is_relative_to(d))
+        # The first output directory (in the given order) holding the file, found through the
+        # file's parents: comparing with every directory costs seconds with 500 connectors.
+        directory = min((p for p in path.parents if p in output_dirs), key=order.__getitem__)
         _guard(path, output_dirs[directory], display(path))
-        old = _read(path, display(path))
-        if old is not None and not has_notice(old):
+        old = _current(path, owned, display(path))
+        if old is not None and not has_notice(old) and path not in owned:
             raise WriteConflict(
                 f"{display(path)}: refusing to overwrite a file that backfill-codegen did not "
                 "generate (it has no generated-code header); move it away"
@@ -183,8 +200,8 @@ def plan(
         for existing in sorted(directory.rglob("*")):
             if existing in generated or existing.is_symlink() or not existing.is_file():
                 continue
-            old = _read(existing, display(existing))
-            if old is not None and has_notice(old):
+            old = _current(existing, owned, display(existing))
+            if old is not None and (has_notice(old) or existing in owned):
                 result.changes.append(Planned(existing, None, old, display(existing), directory))
     return result
 
@@ -454,8 +471,9 @@ def _temporary_beside(path: Path, text: str) -> Path:
     return Path(name)
 
 
-def summary(changes: list[Planned], generated: dict[Path, str]) -> str:
-    """What `generate` did, as a short table: file, kind, lines; then the unchanged count."""
+def summary(changes: list[Planned], generated: dict[Path, str], also_unchanged: int = 0) -> str:
+    """What `generate` did, as a short table: file, kind, lines; then the unchanged count
+    (plus `also_unchanged`: the files of connectors the cache skipped)."""
     rows = []
     for change in changes:
         if change.text is None:
@@ -467,6 +485,7 @@ def summary(changes: list[Planned], generated: dict[Path, str]) -> str:
             lines = str(change.text.count("\n"))
         rows.append((change.display, kind, lines))
     unchanged = len(generated) - sum(1 for change in changes if change.path in generated)
+    unchanged += also_unchanged
     if not rows:
         return f"Nothing to write: {unchanged} generated file(s) already up to date.\n"
     width = max(len("file"), *(len(row[0]) for row in rows))

@@ -113,7 +113,7 @@ def test_generate_gives_the_same_trees_with_any_worker_count(tmp_path: Path) -> 
 def test_generate_check_with_workers(tmp_path: Path) -> None:
     root = _generated_monorepo(tmp_path)
     assert run_cli(["generate", "-j", "1"], root)[0] == 0
-    assert run_cli(["generate", "--check", "-j", "2"], root) == (
+    assert run_cli(["generate", "--check", "--no-cache", "-j", "2"], root) == (
         0,
         "Generated files are up to date.\n",
         "",

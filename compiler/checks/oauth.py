@@ -17,7 +17,6 @@ from typing import Any
 from compiler import ecma
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
-from compiler.oauth_template import parse_template
 from compiler.settings_schema import (
     SETTINGS_PATH,
     Property,
@@ -185,7 +184,13 @@ def _host_verdict(settings: _Settings, prop: Property) -> _Verdict:
 
 def _template(manifest: Manifest, field: str) -> Any:
     text = get_path(manifest, (*OAUTH, field))
-    return parse_template(text) if isinstance(text, str) else None
+    if not isinstance(text, str):
+        return None
+    # Imported here: its host regex alone takes milliseconds to compile, and most connectors
+    # have no OAuth.
+    from compiler.oauth_template import parse_template
+
+    return parse_template(text)
 
 
 def _check_url_syntax(manifest: Manifest, field: str) -> Iterator[Finding]:

@@ -4,6 +4,10 @@ Each rule is its own check, so that (for example) a bad `$schema` does not hide 
 Meta-validation uses the metaschemas bundled with `jsonschema` (via `jsonschema_specifications`)
 and no format checker, so nothing here touches the network; `$ref`s are resolved by hand,
 locally, and a remote one is only ever reported.
+
+Python's `jsonschema` is imported only when a schema or a default may be invalid: jsonschema-rs
+answers first, and only its "valid" is used (compiler/checks/settings_fast.py says why that is
+safe). The findings themselves always come from `jsonschema`.
 """
 
 from __future__ import annotations
@@ -14,13 +18,10 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache
-from typing import Any, TypeVar
-
-from jsonschema import validators
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from compiler import ecma
+from compiler.checks import settings_fast
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
 from compiler.limits import MAX_ENUM_VALUES
@@ -34,6 +35,10 @@ from compiler.settings_schema import (
     views,
     walk,
 )
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 #: Most metaschema errors reported for one schema; past that they are noise.
 MAX_SCHEMA_ERRORS = 50
@@ -133,6 +138,8 @@ def check_dialect(manifest: Manifest) -> Iterator[Finding]:
 
 @cache
 def _meta_validator(validator: type[Validator]) -> Validator:
+    from jsonschema import validators
+
     meta = validator.META_SCHEMA
     # No format checker: `format` stays an annotation, so no checker can do I/O, and patterns
     # are judged by BF407 in ECMA-262 syntax rather than by Python's `re`.
@@ -146,6 +153,8 @@ def _error_sort_key(error: ValidationError) -> tuple[str, str]:
 def _most_telling(error: ValidationError) -> ValidationError:
     """The error to show: jsonschema's best match, or, for an `anyOf`/`oneOf` whose branches
     all failed, the branch error that says most ("not one of [...]" over "not of type")."""
+    from jsonschema.exceptions import best_match
+
     best = best_match([error]) or error
     if best is error and error.context:
         deepest = max(len(e.absolute_path) for e in error.context)
@@ -160,6 +169,8 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
     if schema is None:
         return
     dialect = dialect_of(schema)
+    if settings_fast.schema_is_valid(dialect.uri, schema):
+        return  # jsonschema would find nothing either
     try:
         meta = _meta_validator(dialect.validator)
         errors = _deeply(lambda: list(meta.iter_errors(schema)))
@@ -174,7 +185,10 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
     seen: set[tuple[Path, str]] = set()
     emitted = 0
     for top in sorted(errors, key=_error_sort_key):
-        best = _most_telling(top)
+        try:
+            best = _most_telling(top)
+        except Exception:  # best_match trips over a draft-03 schema-valued `type`: say `top`
+            best = top
         path = tuple(best.absolute_path)
         message = _shorten(best.message)
         if (path, message) in seen:
@@ -277,6 +291,8 @@ def check_required(manifest: Manifest) -> Iterator[Finding]:
 
 
 def _undecidable(instance: Any, pattern: str) -> ValidationError:
+    from jsonschema.exceptions import ValidationError
+
     return ValidationError(
         f"{_shorten(repr(instance))} cannot be checked against {_shorten(repr(pattern))} in "
         "bounded time: the pattern backtracks catastrophically (the dashboard would hang too)"
@@ -304,6 +320,8 @@ def _ecma_pattern(
     if found is None:
         yield _undecidable(instance, pattern)
     elif not found:
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{_shorten(repr(instance))} does not match {pattern!r}")
 
 
@@ -352,6 +370,8 @@ def _ecma_additional_properties(
         for extra in extras:
             yield from validator.descend(instance[extra], additional, path=extra)
     elif additional is False and extras:
+        from jsonschema.exceptions import ValidationError
+
         shown = ", ".join(_shorten(repr(extra)) for extra in sorted(extras))
         yield ValidationError(f"additional properties are not allowed ({shown})")
 
@@ -375,6 +395,8 @@ def _guarded_unevaluated(
 
 @cache
 def _default_validator(validator: type[Validator], risky: bool = False) -> type[Validator]:
+    from jsonschema import validators
+
     keywords: dict[str, Callable[..., Iterator[ValidationError]]] = {
         "pattern": _ecma_pattern,
         "patternProperties": _ecma_pattern_properties,
@@ -400,14 +422,24 @@ def check_defaults(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
-    yield from _deeply(lambda: list(_default_findings(schema)))
-
-
-def _default_findings(schema: Mapping[str, Any]) -> Iterator[Finding]:
     subschemas = list(walk(schema))
-    with_default = [sub for sub in subschemas if "default" in sub.schema]
-    if not with_default:
-        return
+    uri = dialect_of(schema).uri
+    # In document order, the defaults jsonschema-rs cannot vouch for; jsonschema judges them.
+    pending = [
+        sub
+        for sub in subschemas
+        if "default" in sub.schema
+        and not settings_fast.default_is_valid(uri, sub.schema, _ecma_search)
+    ]
+    if pending:
+        yield from _deeply(lambda: list(_default_findings(schema, subschemas, pending)))
+
+
+def _default_findings(
+    schema: Mapping[str, Any], subschemas: list[Subschema], with_default: list[Subschema]
+) -> Iterator[Finding]:
+    from jsonschema.exceptions import best_match
+
     risky = _risky_pattern_properties(subschemas)
     cls = _default_validator(dialect_of(schema).validator, risky)
     try:

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import idna
 
@@ -80,32 +81,85 @@ def _rows() -> Iterator[tuple[int, int, str, str | None]]:
         yield first, last, chr(uts46_statuses[index]), uts46_replacements[index]
 
 
-def _nfd_chars(text: str) -> frozenset[str]:
-    return frozenset(unicodedata.normalize("NFD", text))
-
-
-@cache
-def _special() -> tuple[tuple[int, str, frozenset[str]], ...]:
+def _special_rows() -> Iterator[tuple[range, str, str]]:
     """Every non-ASCII code point that is mapped, ignored, or kept but decomposable, with its
-    mapping and the characters of the mapping's NFD. Built once per process (about 40 ms)."""
-    found: list[tuple[int, str, frozenset[str]]] = []
+    mapping and the mapping's NFD (the characters it needs), in code point order: consecutive
+    code points with the same mapping (a row of the UTS-46 table) as one range."""
+    normalize = unicodedata.normalize
     for first, last, status, replacement in _rows():
         if last < 0x80:
             continue
+        codes = range(max(first, 0x80), last + 1)
         if status == _MAPPED:
             mapping = replacement or ""
-            for code in range(max(first, 0x80), last + 1):
-                found.append((code, mapping, _nfd_chars(mapping)))
+            yield codes, mapping, normalize("NFD", mapping)
         elif status == _IGNORED:
-            for code in range(max(first, 0x80), last + 1):
-                found.append((code, "", frozenset()))
+            yield codes, "", ""
         elif status in (_VALID, _DEVIATION):
-            for code in range(max(first, 0x80), last + 1):
-                char = chr(code)
-                decomposed = unicodedata.normalize("NFD", char)
-                if decomposed != char:
-                    found.append((code, char, frozenset(decomposed)))
-    return tuple(found)
+            for code, decomposed in _decompositions(codes):
+                yield range(code, code + 1), chr(code), decomposed
+
+
+#: Code points tested together by `_decompositions` (most blocks decompose nowhere).
+_BLOCK = 256
+
+
+def _decompositions(codes: range) -> Iterator[tuple[int, str]]:
+    """(code point, its NFD) for each code point of `codes` that NFD changes.
+
+    A block is first tested whole: NFD(s) is a reordering of the full decompositions of s's
+    characters, each of which decomposes to itself, so NFD(s) == s only when no character of s
+    changes, and such a block is skipped without a test per code point."""
+    normalize, normalized = unicodedata.normalize, unicodedata.is_normalized
+    for start in range(codes.start, codes.stop, _BLOCK):
+        block = range(start, min(start + _BLOCK, codes.stop))
+        if len(block) > 8 and normalized("NFD", "".join(map(chr, block))):
+            continue
+        for code in block:
+            char = chr(code)
+            decomposed = normalize("NFD", char)
+            if decomposed != char:
+                yield code, decomposed
+
+
+def _special() -> tuple[tuple[int, str, frozenset[str]], ...]:
+    """`_special_rows()` one code point at a time, each with the set of characters it needs
+    (the long way round that `_special_index` shortens; the tests compare the two)."""
+    return tuple(
+        (code, mapping, frozenset(needs))
+        for codes, mapping, needs in _special_rows()
+        for code in codes
+    )
+
+
+@dataclass(frozen=True)
+class _SpecialIndex:
+    """`_special_rows()` arranged for a connector's small alphabet: the code points that need
+    no character (ignored), and the others under the highest character they need (an entry
+    can only qualify when that character is in the alphabet)."""
+
+    always: tuple[tuple[int, str], ...]
+    by_char: dict[str, list[tuple[range, str, str]]]
+
+
+@cache
+def _special_index() -> _SpecialIndex:
+    """Built once per process (about 25 ms)."""
+    always: list[tuple[int, str]] = []
+    by_char: dict[str, list[tuple[range, str, str]]] = defaultdict(list)
+    for codes, target, needs in _special_rows():
+        if needs:
+            by_char[max(needs)].append((codes, target, needs))
+        else:
+            always.extend((code, target) for code in codes)
+    return _SpecialIndex(tuple(always), dict(by_char))
+
+
+def warm_up() -> None:
+    """Build the per-process tables now (before workers fork, so they share them)."""
+    _special_index()
+    _status_index()
+    unicode_form("xn--bcher-kva.example")
 
 
 @cache
@@ -148,8 +202,13 @@ def unicode_form(host: str) -> str | None:
 
 def tables(hosts: Iterable[str]) -> IdnaTables:
     """The tables for a connector whose entries have these (normalized) hosts."""
+    return _tables(tuple(sorted(set(hosts))))
+
+
+@lru_cache(maxsize=1024)  # connectors of a monorepo often share their hosts
+def _tables(hosts: tuple[str, ...]) -> IdnaTables:
     reachable: dict[str, str] = {}
-    for host in sorted(set(hosts)):
+    for host in hosts:
         form = unicode_form(host)
         if form is not None:
             reachable[host] = form
@@ -167,9 +226,14 @@ def tables(hosts: Iterable[str]) -> IdnaTables:
         for char in alphabet:
             if ord(char) >= 0x80 and _status(ord(char)) in (_VALID, _DEVIATION):
                 mapping[ord(char)] = char
-        for code, target, chars in _special():
-            if chars <= alphabet:
-                mapping[code] = target
+        # Then every code point whose mapping is spelled with the alphabet alone (each code
+        # point is in `_special()` once, so the order of these writes does not matter).
+        index = _special_index()
+        mapping.update(index.always)
+        for char in alphabet:
+            for codes, target, needs in index.by_char.get(char, ()):
+                if alphabet.issuperset(needs):
+                    mapping.update(dict.fromkeys(codes, target))
     max_input = getattr(idna.core, "_max_input_length", None)
     return IdnaTables(
         hosts=tuple(reachable),

@@ -372,9 +372,10 @@ def _without_marker(call: ast.Call) -> ast.Call | None:
 def _offsets(code: str) -> list[int]:
     """Character offset of each line's start; ast counts lines at `\\n` only in our output."""
     starts = [0]
-    for index, char in enumerate(code):
-        if char == "\n":
-            starts.append(index + 1)
+    end = code.find("\n")
+    while end >= 0:
+        starts.append(end + 1)
+        end = code.find("\n", end + 1)
     return starts
 
 
@@ -603,8 +604,9 @@ def generate_settings_module(schema: Mapping[str, Any]) -> str:
     code, attached = _post_process(code, prepared.secret_patterns)
     visible = _escape_invisible(code)
     # A raw CR inside a literal is read back as LF (universal newlines) while its escape keeps
-    # the author's CR, so compare with both spellings of CR taken out.
-    if ast.dump(ast.parse(visible.replace("\\u000d", ""))) != ast.dump(
+    # the author's CR, so compare with both spellings of CR taken out. (Nothing escaped: nothing
+    # to compare.)
+    if visible != code and ast.dump(ast.parse(visible.replace("\\u000d", ""))) != ast.dump(
         ast.parse(code.replace("\r", ""))
     ):
         raise SettingsModelError("escaping invisible characters changed a value")  # a bug
@@ -614,3 +616,24 @@ def generate_settings_module(schema: Mapping[str, Any]) -> str:
     if not code.startswith(header):
         raise SettingsModelError("datamodel-code-generator did not write the header it was given")
     return header + _notes(prepared, unattached) + code[len(header) :]
+
+
+#: A small schema that takes the generator through its lazily imported parts (enum, nested
+#: model, secret, pattern, array, union), for `warm_up`.
+_WARM_UP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "region": {"type": "string", "enum": ["us", "eu"], "default": "us"},
+        "token": {"type": "string", "writeOnly": True, "pattern": "^t_"},
+        "tags": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "limit": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+        "auth": {"type": "object", "properties": {"user": {"type": "string"}}},
+    },
+    "required": ["token"],
+}
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once (its first run loads more modules), so
+    that workers forked afterwards share all of it. The output is thrown away."""
+    generate_settings_module(_WARM_UP_SCHEMA)

@@ -18,6 +18,7 @@ def environment():  # -> jinja2.Environment; jinja2 is imported only when genera
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # each value is escaped for its language by an explicit filter
         keep_trailing_newline=True,
+        auto_reload=False,  # package data: no need to stat each template on every render
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -35,4 +36,12 @@ def environment():  # -> jinja2.Environment; jinja2 is imported only when genera
 
 
 def render(template: str, **context: object) -> str:
+    # jinja2 compiles a template on first use and keeps it (per process, as the environment is).
     return environment().get_template(template).render(**context)
+
+
+def compile_all() -> None:
+    """Compile every template now (before workers fork, so they share the compiled code)."""
+    env = environment()
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        env.get_template(name)

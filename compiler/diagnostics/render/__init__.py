@@ -10,12 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compiler.diagnostics.model import Diagnostic
-from compiler.diagnostics.render.style import Style
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 
 
 def render(diagnostics: Sequence[Diagnostic], format: str, *, color: bool) -> str:
+    if not diagnostics and format in ("full", "concise"):
+        # What both print for a clean run, without loading the code-frame machinery.
+        from compiler.diagnostics.render.summary import summary_line
+
+        return summary_line(diagnostics) + "\n"
+    from compiler.diagnostics.render.style import Style
+
     paint = Style(color)
     if format == "full":
         from compiler.diagnostics.render.full import render_full
