@@ -39,7 +39,7 @@ def _add_jobs(command: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_jobs,
         metavar="N",
-        help="check manifests in N worker processes (default: the CPUs; 1: no workers)",
+        help="work in N worker processes (default: the CPUs; 1: no workers)",
     )
 
 
