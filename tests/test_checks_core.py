@@ -106,6 +106,7 @@ def test_route_refs_and_methods() -> None:
     assert [(f.code, f.at.path) for f in findings] == [
         ("BF202", ("connection", "testConnection", "method")),
         ("BF201", ("connection", "oauth", "postConnect", "route")),
+        ("BF203", ("connection", "oauth", "postConnect", "method")),
     ]
     assert findings[0].help == "write `POST`"
 

@@ -10,6 +10,12 @@ from compiler.diagnostics.text import quoted
 from compiler.limits import MAX_ROUTE_CHARS, MAX_SEGMENT_CHARS
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+#: The method the dashboard and the platform call testConnection and postConnect with.
+CALLED_WITH = "POST"
+_CALLER = {
+    "testConnection": "the dashboard calls `testConnection`",
+    "postConnect": "the platform calls `postConnect` after the OAuth exchange",
+}
 _SEGMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -68,6 +74,15 @@ def _check_route_ref(manifest: Manifest, path: Path) -> Iterator[Finding]:
             help=f"did you mean `{suggestion}`?" if suggestion else None,
         )
     method = ref["method"]
+    if method in METHODS and method != CALLED_WITH:
+        # The platform calls these routes itself, always with POST (the spec's setup flows):
+        # a handler exported under another method is never reached.
+        yield Finding(
+            "BF203",
+            f"{_CALLER[path[-1]]} with `{CALLED_WITH}`; this route is declared `{method}`",
+            Pointer((*path, "method")),
+            help=f"use `{CALLED_WITH}` (and export `{CALLED_WITH}` from the route file)",
+        )
     if method not in METHODS:
         upper = method.strip().upper()
         yield Finding(

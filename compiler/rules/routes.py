@@ -27,4 +27,17 @@ RULES = (
         '{ "route": "/setup/test_connection", "method": "post" }',
         '{ "route": "/setup/test_connection", "method": "POST" }',
     ),
+    Rule(
+        "BF203",
+        "route-not-post",
+        E,
+        "`testConnection` or `oauth.postConnect` is declared with a method other than POST.",
+        'The dashboard POSTs the settings form to `connection.testConnection.route` when the '
+        'admin clicks "Test connection", and the platform calls `connection.oauth.postConnect` '
+        "after the OAuth code exchange the same way. A route declared GET (or PUT, PATCH, "
+        "DELETE) exports a handler that these calls never reach, and a GET cannot carry the "
+        "settings form as its body.",
+        '{ "route": "/setup/test_connection", "method": "GET" }',
+        '{ "route": "/setup/test_connection", "method": "POST" }',
+    ),
 )
