@@ -8,8 +8,9 @@ an exception. Paths are relative to the settings schema itself (prefix them with
 
 from __future__ import annotations
 
+import copy
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -71,6 +72,69 @@ def dialect_of(schema: Any) -> Dialect:
         if close:
             return Dialect(close[0], declared, False, close[0])
     return Dialect(DEFAULT_DIALECT, declared, False, None)
+
+
+# --- What a dialect reads beside `$ref`. --------------------------------------------------------
+
+#: Dialects in which a `$ref` replaces its whole schema: validators ignore every sibling keyword.
+#: From 2019-09 on, `$ref` is one applicator among the others and its siblings apply too.
+_REF_ALONE = frozenset(
+    {
+        "http://json-schema.org/draft-03/schema",
+        "http://json-schema.org/draft-04/schema",
+        "http://json-schema.org/draft-06/schema",
+        "http://json-schema.org/draft-07/schema",
+    }
+)
+#: What stays beside an ignoring dialect's `$ref`: annotations (documentation, and `writeOnly` /
+#: `format` that mark a secret; neither constrains a value) and definition maps, which pointers
+#: reach into.
+REF_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$ref",
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "format",
+        "$defs",
+        "definitions",
+    }
+)
+
+
+def ref_siblings_apply(dialect: Dialect) -> bool:
+    """Whether keywords beside `$ref` constrain the value in `dialect` (2019-09 and later)."""
+    return dialect.uri not in _REF_ALONE
+
+
+def as_read(root: Any) -> Any:
+    """`root` as its dialect reads it: where siblings of `$ref` are ignored, a copy without
+    them (annotations and definition maps kept; every kept subschema at its old path). The
+    one place every emitter asks, so types, OpenAPI and Python validate what the schema does.
+    Returns `root` itself when nothing is ignored."""
+    if ref_siblings_apply(dialect_of(root)):
+        return root
+
+    def ignored(schema: Mapping[str, Any]) -> list[str]:
+        if not isinstance(schema.get("$ref"), str):
+            return []
+        return [key for key in schema if key not in REF_ANNOTATIONS]
+
+    if not any(ignored(sub.schema) for sub in walk(root)):
+        return root
+    root = copy.deepcopy(root)
+    for sub in walk(root):  # children are listed after each yield: dropped ones are not visited
+        schema = sub.schema
+        if isinstance(schema, MutableMapping):
+            for key in ignored(schema):
+                del schema[key]
+    return root
 
 
 # --- Walking subschemas. -----------------------------------------------------------------------

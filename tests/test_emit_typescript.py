@@ -138,10 +138,10 @@ HOSTILE_MANIFEST: dict[str, Any] = {
     },
 }
 
-#: No settings, no permissions, a GET route three levels down, its output outside `generated/`.
+#: No settings, no permissions, a POST route three levels down, its output outside `generated/`.
 BARE: dict[str, Any] = {
     "name": "bare",
-    "connection": {"testConnection": {"route": "/checks/deep/ping", "method": "GET"}},
+    "connection": {"testConnection": {"route": "/checks/deep/ping", "method": "POST"}},
 }
 BARE_GENERATED_DIR = "build/types"
 
@@ -642,7 +642,7 @@ def test_no_settings_schema(connectors: dict[str, ir.Connector]) -> None:
 def test_routes_ts_request_types(connectors: dict[str, ir.Connector]) -> None:
     stripe_routes = routes.emit(connectors["stripe"])["routes.ts"]
     assert stripe_routes.startswith(f"// {NOTICE}\n")
-    assert 'import type { Settings } from "./settings";' in stripe_routes
+    assert 'import type { Settings } from "./settings.js";' in stripe_routes
     assert "export type PostSetupTestConnectionRequest = Settings;" in stripe_routes
     assert "export type PostWebhooksStripeRequest = unknown;" in stripe_routes
     assert 'export type RouteRole = "testConnection" | "postConnect" | "webhook";' in stripe_routes
@@ -668,7 +668,7 @@ def test_a_stub_for_every_declared_route(connectors: dict[str, ir.Connector]) ->
 def test_stub_contents(connectors: dict[str, ir.Connector]) -> None:
     stripe_stubs = routes.emit_stubs(connectors["stripe"])
     test = stripe_stubs["src/api/setup/test_connection.ts"]
-    assert 'import type { Settings } from "../../../generated/settings";' in test
+    assert 'import type { Settings } from "../../../generated/settings.js";' in test
     assert "const settings: Settings = request.body;" in test
     assert 'Http.get("https://api.stripe.com/", {' in test
     assert "auth: { bearer: settings.api_key }" in test
@@ -706,11 +706,11 @@ def test_stub_urls_are_allowed_by_the_allowlist(connectors: dict[str, ir.Connect
 @pytest.mark.parametrize(
     ("generated", "expected"),
     [
-        ("generated", "../../../generated/settings"),
-        ("build/types", "../../../build/types/settings"),
-        (".", "../../../settings"),
-        ("../out/x", "../../../../out/x/settings"),
-        ("src/api/setup", "./settings"),
+        ("generated", "../../../generated/settings.js"),
+        ("build/types", "../../../build/types/settings.js"),
+        (".", "../../../settings.js"),
+        ("../out/x", "../../../../out/x/settings.js"),
+        ("src/api/setup", "./settings.js"),
     ],
 )
 def test_stub_imports_are_relative_to_the_stub(

@@ -16,7 +16,7 @@ import pytest
 from conftest import GOLDEN
 from golden_support import case_source
 from openapi_spec_validator import validate
-from tsc_support import typecheck
+from tsc_support import CONFIGURATIONS, typecheck
 
 CASES = sorted(path for path in GOLDEN.glob("gen-*") if path.is_dir())
 
@@ -30,7 +30,10 @@ def _load(path: Path, name: str) -> ModuleType:
     return module
 
 
-def test_every_emitted_typescript_file_type_checks(tmp_path: Path) -> None:
+@pytest.mark.parametrize("configuration", sorted(CONFIGURATIONS))
+def test_every_emitted_typescript_file_type_checks(tmp_path: Path, configuration: str) -> None:
+    """routes.ts, settings.ts, permissions.ts and the stubs of every case, in one tsc run per
+    module configuration (strict default, nodenext, bundler, node10)."""
     files = []
     for case in CASES:
         target = tmp_path / case.name
@@ -43,7 +46,7 @@ def test_every_emitted_typescript_file_type_checks(tmp_path: Path) -> None:
             shutil.copytree(scaffolded, target / "src", dirs_exist_ok=True)
         files += [p.relative_to(tmp_path).as_posix() for p in sorted(target.rglob("*.ts"))]
     assert len(files) > 3 * len(CASES)
-    run = typecheck(tmp_path, files)
+    run = typecheck(tmp_path, files, configuration)
     assert run.returncode == 0, run.output
 
 

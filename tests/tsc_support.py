@@ -43,6 +43,19 @@ OPTIONS: dict[str, Any] = {
     "skipLibCheck": False,
 }
 
+#: The module settings a connector project may use; every generated file must compile under
+#: each (on top of OPTIONS). `nodenext` needs relative imports with an extension (TS2835) and
+#: reads `"type": "module"` from package.json (written beside the tsconfig); `bundler` with
+#: `module: preserve` is what Vite-style projects use; `node10` is the old CommonJS default.
+CONFIGURATIONS: dict[str, dict[str, Any]] = {
+    "strict": {},
+    "nodenext": {"module": "nodenext", "moduleResolution": "nodenext"},
+    "bundler": {"module": "preserve", "moduleResolution": "bundler"},
+    "node10": {"module": "commonjs", "moduleResolution": "node10", "ignoreDeprecations": "5.0"},
+}
+#: package.json for a configuration's folder, when it needs one.
+PACKAGE_JSON: dict[str, dict[str, Any]] = {"nodenext": {"type": "module", "private": True}}
+
 _ERROR = re.compile(
     r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<column>\d+)\): error (?P<code>TS\d+)"
 )
@@ -112,8 +125,19 @@ def run_tsc(
     return TscRun(done.returncode, done.stdout + done.stderr)
 
 
-def typecheck(folder: Path, files: Sequence[str], **options: Any) -> TscRun:
-    return run_tsc(folder, files, **options)
+def typecheck(
+    folder: Path, files: Sequence[str], configuration: str = "strict", **options: Any
+) -> TscRun:
+    """`tsc --strict --noEmit` over `files` under one of CONFIGURATIONS."""
+    package = PACKAGE_JSON.get(configuration)
+    package_file = folder / "package.json"
+    if package is not None:
+        package_file.write_text(json.dumps(package), encoding="utf-8")
+    try:
+        return run_tsc(folder, files, **{**CONFIGURATIONS[configuration], **options})
+    finally:
+        if package is not None:
+            package_file.unlink()
 
 
 def run_node(script: str, payload: Any = None, cwd: Path | None = None) -> Any:

@@ -9,12 +9,14 @@ Decisions:
   both the webhook and another role takes any JSON.
 - Responses: 200 (`api.json(...)`, any JSON) and 400 (`api.badRequest(message, extra)`:
   `BadRequest`, an object whose `error` is the message, other fields from `extra`).
-- OAuth: an `oauth2` scheme with the `authorizationCode` flow. The flow's URLs are the templates
-  with every character a URI cannot hold percent-encoded (`<shop>` -> `%3Cshop%3E`), so they are
-  valid URIs that decode back to the template; the templates are also kept whole in
-  `x-backfill-authorization-url-template` / `x-backfill-token-url-template`. A scope's
+- OAuth: an `oauth2` scheme with the `authorizationCode` flow. The flow's URLs are URLs that
+  `new URL` accepts (see `oauth_url`): a token in the path or query percent-encoded
+  (`%3Cshop%3E`), a dynamic host replaced by a placeholder under `.invalid`; the templates are
+  kept whole in `x-backfill-authorization-url-template` / `x-backfill-token-url-template`. A scope's
   description is "" (the manifest gives none). postConnect runs after OAuth: it requires
-  `oauth2`; a route that is both testConnection and postConnect makes it optional.
+  `oauth2`; a route that is also testConnection or the webhook makes it optional.
+- The webhook operation has `security: []`: the provider calls it without any of our
+  credentials (it proves itself by the payload's signature).
 - Root extensions: `x-generated` (the notice), `x-backfill-connector`,
   `x-backfill-setup-instructions`, `x-backfill-webhook-url-template` (when present).
 - Key order: the root's is fixed (openapi, info, x-generated, x-backfill-*, tags, paths,
@@ -25,8 +27,11 @@ Decisions:
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote, unquote
+
+import idna
 
 from compiler import ir, webhook
 from compiler.emit.header import NOTICE
@@ -37,6 +42,8 @@ BAD_REQUEST = "BadRequest"
 SCHEME = "oauth2"
 #: Characters a URI may hold as they are (RFC 3986 reserved, unreserved and `%`).
 _URI_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
+#: What a placeholder host label may not hold (a token's `_`, `<`, `>`, ...).
+_LABEL_JUNK = re.compile(r"[^a-z0-9-]+")
 
 _ROLE_TEXT = {
     ir.ROLE_TEST_CONNECTION: (
@@ -159,9 +166,10 @@ def _operation(connector: ir.Connector, route: ir.Route, has_settings: bool) -> 
         operation["requestBody"] = _body(schema, "The settings form as the admin filled it in.")
     if ir.ROLE_POST_CONNECT in route.roles and connector.oauth is not None:
         requirement = {SCHEME: list(connector.oauth.scopes)}
-        operation["security"] = (
-            [requirement, {}] if ir.ROLE_TEST_CONNECTION in route.roles else [requirement]
-        )
+        called_without = {ir.ROLE_TEST_CONNECTION, ir.ROLE_WEBHOOK} & set(route.roles)
+        operation["security"] = [requirement, {}] if called_without else [requirement]
+    elif ir.ROLE_WEBHOOK in route.roles:
+        operation["security"] = []  # the provider calls it, with none of our credentials
     return operation
 
 
@@ -214,9 +222,40 @@ def _query_parameters(hook: ir.Webhook, name: str) -> list[dict[str, Any]]:
     return [found[key] for key in sorted(found)]
 
 
-def _uri(template: str) -> str:
-    """The template as a valid URI: what a URI cannot hold (`<`, `>`, ...) percent-encoded."""
-    return quote(template, safe=_URI_SAFE)
+def oauth_url(template: str) -> str:
+    """The template as a URL that WHATWG `new URL` and RFC 3986 parsers both accept.
+
+    A token in the path or query is percent-encoded (`<id>` -> `%3Cid%3E`: it decodes back to
+    the template). A host cannot hold `%3C`, so a token in the host (a dynamic host) makes the
+    whole host a placeholder under the reserved `.invalid` domain, which never resolves:
+    `https://<shop>.myshopify.com/x` -> `https://shop.myshopify.com.invalid/x`. The real
+    template is in the scheme's `x-backfill-*-url-template`."""
+    head, _, rest = template.partition("://")
+    end = next((i for i, c in enumerate(rest) if c in "/?#\\"), len(rest))
+    authority, tail = rest[:end], rest[end:]
+    host, port = _host_and_port(authority.rpartition("@")[2])
+    return f"{head}://{host}{port}{quote(tail, safe=_URI_SAFE)}"
+
+
+def _host_and_port(authority: str) -> tuple[str, str]:
+    if authority.startswith("[") and "]" in authority:  # an IPv6 literal, kept as written
+        host, _, port = authority.partition("]")
+        host += "]"
+        port = port.removeprefix(":")
+    else:
+        host, colon, port = authority.rpartition(":")
+        if not colon:
+            host, port = authority, ""
+    port = f":{port}" if port.isascii() and port.isdigit() else ""
+    if host.startswith("[") and "<" not in host:
+        return host, port
+    if "<" not in host and ">" not in host:
+        try:
+            return idna.encode(host, uts46=True).decode("ascii"), port
+        except idna.IDNAError:
+            pass  # not a host a URL can name: stand in a placeholder (the template is kept)
+    labels = [_LABEL_JUNK.sub("-", label.lower()).strip("-")[:63] for label in host.split(".")]
+    return ".".join([label for label in labels if label] + ["invalid"]), port
 
 
 def _oauth_scheme(oauth: ir.OAuth) -> dict[str, Any]:
@@ -227,13 +266,19 @@ def _oauth_scheme(oauth: ir.OAuth) -> dict[str, Any]:
             " The URLs are templates: each `<name>` is filled from the setting of that name"
             f" ({tokens})."
         )
+    if oauth.dynamic_host:
+        description += (
+            " The host comes from a setting, so the flow's URLs name a placeholder host under"
+            " `.invalid` (never resolved); `x-backfill-authorization-url-template` and"
+            " `x-backfill-token-url-template` hold the real templates."
+        )
     return {
         "type": "oauth2",
         "description": description,
         "flows": {
             "authorizationCode": {
-                "authorizationUrl": _uri(oauth.authorization_url_template),
-                "tokenUrl": _uri(oauth.token_url_template),
+                "authorizationUrl": oauth_url(oauth.authorization_url_template),
+                "tokenUrl": oauth_url(oauth.token_url_template),
                 "scopes": {scope: "" for scope in oauth.scopes},
             }
         },

@@ -13,8 +13,11 @@ Decisions, so every input dialect gives one kind of output:
   `prefixItems` (and `additionalItems` -> `items`), `dependencies` -> `dependentRequired` /
   `dependentSchemas`, draft-04 boolean `exclusiveMinimum`/`exclusiveMaximum` -> numbers,
   draft-03 `divisibleBy` -> `multipleOf` and boolean `required` -> the parent's `required` list.
-  Up to draft-07 the siblings of `$ref` are ignored by validators: only annotations (and
-  definition maps) are kept beside it, so validation means what it meant.
+  Up to draft-07 the siblings of `$ref` are ignored by validators: the converter reads the
+  schema as its dialect does (`settings_schema.as_read`: only annotations and definition maps
+  stay beside `$ref`), so validation means what it meant.
+- Boolean schemas become objects (`true` -> `{}`, `false` -> `{"not": {}}`) everywhere but
+  `additionalProperties`: consumers that model schemas as objects choke on `"items": false`.
 - Secrets: a schema with `format: password` also gets `writeOnly: true`; a secret's `default`
   and `examples` are dropped so no generated artifact echoes a secret value.
 """
@@ -57,21 +60,9 @@ _SCHEMA_ONE = (
 )
 _SCHEMA_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAP = ("properties", "patternProperties", "dependentSchemas", *_DEFINITION_MAPS)
-#: What draft-07 and older keep beside `$ref` (everything else there is ignored by validators).
-_REF_SIBLINGS = frozenset(
-    {
-        "$ref",
-        "$comment",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "readOnly",
-        "writeOnly",
-        "deprecated",
-        *_DEFINITION_MAPS,
-    }
-)
+#: The one schema position where every consumer takes a boolean: OpenAPI 3.0 itself allowed
+#: `additionalProperties: true|false`, and it is the common idiom for a closed object.
+BOOLEAN_KEPT = frozenset({"additionalProperties"})
 _ANCHOR = re.compile(r"[A-Za-z_][-A-Za-z0-9._]*")
 _COMPONENT_NAME = re.compile(r"[^A-Za-z0-9._-]")
 #: Characters a URI fragment may hold as they are (RFC 3986 pchar, `/`, `?`).
@@ -103,11 +94,11 @@ class _Converter:
 
     def schema(self, node: Any, path: Path, at: _Location) -> Any:
         self.locations[path] = at
+        if isinstance(node, bool):
+            return boolean_schema(node)
         if not isinstance(node, Mapping):
-            return node  # a boolean schema (or junk the checks already reported)
+            return node  # junk the checks already reported
         keys = list(node)
-        if self.legacy and isinstance(node.get("$ref"), str):
-            keys = [key for key in keys if key in _REF_SIBLINGS]
         items_list = isinstance(node.get("items"), list) and self.rank <= 4
         names = {key: self._rename(key, items_list) for key in keys}
         wanted = Counter(names.values())
@@ -164,6 +155,9 @@ class _Converter:
         at: _Location,
     ) -> Any:
         steps = (*at.steps, name)
+        if name in BOOLEAN_KEPT and isinstance(value, bool):
+            self.locations[here] = _Location(at.component, steps)
+            return value
         if key in _SCHEMA_ONE or key in ("items", "additionalItems"):
             if isinstance(value, list):  # draft-07 tuple `items`
                 return [
@@ -221,6 +215,13 @@ class _Converter:
                     out["required"] = names
 
 
+def boolean_schema(value: bool) -> dict[str, Any]:
+    """A boolean schema as an object: `true` -> `{}`, `false` -> `{"not": {}}`. Same meaning,
+    and consumers that model a schema as an object (openapi-python-client fails the whole
+    document on `"items": false`) read it."""
+    return {} if value else {"not": {}}
+
+
 def _rank(schema: Any) -> int:
     uri = settings_schema.dialect_of(schema).uri
     return _DIALECT_ORDER.index(uri) if uri in _DIALECT_ORDER else len(_DIALECT_ORDER) - 1
@@ -272,7 +273,10 @@ def _resolve(value: Any, locations: dict[Path, _Location]) -> Any:
 
 def components(schema: Any) -> dict[str, Any]:
     """Component schemas for a settings schema: `Settings` and one per root definition."""
+    schema = settings_schema.as_read(schema)
     converter = _Converter(schema, _rank(schema))
+    if isinstance(schema, bool):
+        return {SETTINGS: boolean_schema(schema)}
     if not isinstance(schema, Mapping):
         return {SETTINGS: schema}
     names = _component_names(schema)

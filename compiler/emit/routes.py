@@ -9,7 +9,8 @@ Decisions:
 - Type names come from the route's operationId: `postSetupTestConnection` ->
   `PostSetupTestConnectionRequest` / `...Response`.
 - Stubs use only the SDK surface the spec pages document (declared in tests/sdk/index.d.ts)
-  and import their types from the generated files by a path relative to the stub. `Http` calls
+  and import their types from the generated files by a path relative to the stub, ending in
+  `.js` (see IMPORT_SUFFIX), as `routes.ts` imports `./settings.js`. `Http` calls
   are synchronous as the spec shows them; `OAuth.accessToken()`, whose return type the spec
   does not give, is awaited, which is right either way. No `export const config`: the spec
   shows one value for one route (`auth: "api_key"`) without defining it.
@@ -33,6 +34,10 @@ from compiler.emit.templating import render
 from compiler.emit.ts_names import comment, property_access, ts_literal
 
 OUTPUT = "routes.ts"
+#: What a relative import of a generated module ends with. `./settings.js` names `settings.ts`
+#: under every resolution tsc has (nodenext and node16 require the extension, TS2835; bundler
+#: and node10 accept it); an extensionless `./settings` fails under nodenext.
+IMPORT_SUFFIX = ".js"
 SCAFFOLD_NOTE = (
     "// Scaffolded by backfill-codegen from backfill.config; this file is yours to edit."
 )
@@ -230,10 +235,10 @@ def _stub(connector: ir.Connector, route: ir.Route, generated: str) -> str:
     reads_settings = ir.ROLE_TEST_CONNECTION in route.roles and kind != "webhook"
     type_imports = []
     if reads_settings:
-        path = _relative_import(route.file, posixpath.join(generated, "settings"))
+        path = _relative_import(route.file, posixpath.join(generated, "settings" + IMPORT_SUFFIX))
         type_imports.append(("Settings", ts_literal(path)))
     if kind == "webhook":
-        path = _relative_import(route.file, posixpath.join(generated, "routes"))
+        path = _relative_import(route.file, posixpath.join(generated, "routes" + IMPORT_SUFFIX))
         type_imports.append((type_name(route, "Request"), ts_literal(path)))
     sdk = {"webhook": ["api", "Log", "Secrets"], "connect": ["api", "OAuth"]}.get(kind, ["api"])
     if url is not None and kind in ("test", "connect"):

@@ -13,7 +13,9 @@ Decisions:
   and `nullable: true` unions, `integer` a number, no `type` `unknown`, `false` `never`.
 - `additionalProperties`/`patternProperties` given as a schema become an index signature,
   widened by the declared properties' types (TypeScript requires it); absent, no signature.
-- A `$ref` with sibling keywords that constrain the value is intersected with them (2020-12).
+- A `$ref` with sibling keywords that constrain the value is intersected with them where the
+  dialect applies them (2019-09 on); up to draft-07 they are ignored, as validators ignore them
+  (`settings_schema.as_read`).
 - A `$ref` loop made only of aliases (`type A = B; type B = A`, which TypeScript rejects) ends
   in `unknown`; loops that pass through a property or an array item are kept (legal there).
 - Documentation: a title, a description, `@secret` (write-only: never echoed), `@default` (never
@@ -33,7 +35,7 @@ from typing import Any
 from compiler.diagnostics.model import Path
 from compiler.emit.ts_names import Names, comment, pascal, property_key, ts_literal
 from compiler.limits import MAX_DEPTH
-from compiler.settings_schema import is_local_ref, is_secret, resolve_local, views
+from compiler.settings_schema import as_read, is_local_ref, is_secret, resolve_local, views
 
 ROOT_NAME = "Settings"
 #: How deep types are written out; deeper (far beyond any real form) is `unknown`, so that
@@ -540,6 +542,7 @@ class _Builder:
 
 def build(schema: Any) -> Model:
     """The declarations of `settings.ts`, `Settings` first, the rest in the order first met."""
+    schema = as_read(schema)  # up to draft-07, what sits beside `$ref` constrains nothing
     builder = _Builder(schema)
     builder.define(ROOT_NAME, schema, (), root=True)
     return Model([builder.declared[name] for name in builder.order])

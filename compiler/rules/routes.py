@@ -32,7 +32,7 @@ RULES = (
         "route-not-post",
         E,
         "`testConnection` or `oauth.postConnect` is declared with a method other than POST.",
-        'The dashboard POSTs the settings form to `connection.testConnection.route` when the '
+        "The dashboard POSTs the settings form to `connection.testConnection.route` when the "
         'admin clicks "Test connection", and the platform calls `connection.oauth.postConnect` '
         "after the OAuth code exchange the same way. A route declared GET (or PUT, PATCH, "
         "DELETE) exports a handler that these calls never reach, and a GET cannot carry the "

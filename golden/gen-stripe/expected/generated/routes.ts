@@ -4,7 +4,7 @@
  * serves each one, why it calls it, and what it sends. `routes` is the table; `RouteTypes`
  * gives each route's request and response types by its operationId (as in openapi.json).
  */
-import type { Settings } from "./settings";
+import type { Settings } from "./settings.js";
 
 /** Why the platform calls a route. */
 export type RouteRole = "testConnection" | "postConnect" | "webhook";

@@ -4,7 +4,7 @@
  * serves each one, why it calls it, and what it sends. `routes` is the table; `RouteTypes`
  * gives each route's request and response types by its operationId (as in openapi.json).
  */
-import type { Settings } from "./settings";
+import type { Settings } from "./settings.js";
 
 /** Why the platform calls a route. */
 export type RouteRole = "testConnection" | "postConnect" | "webhook";
@@ -39,10 +39,10 @@ export const routes = [
   {
     route: "/setup/check",
     platformPath: "/api/v1/extensions/{tenant_id}/helpdesk/routes/setup/check",
-    method: "GET",
+    method: "POST",
     roles: ["testConnection"],
     file: "src/api/setup/check.ts",
-    operationId: "getSetupCheck",
+    operationId: "postSetupCheck",
   },
 ] as const satisfies readonly RouteInfo[];
 
@@ -58,15 +58,15 @@ export type PostHooksTicketsRequest = unknown;
 export type PostHooksTicketsResponse = unknown;
 
 /**
- * The request body of `GET /setup/check` (testConnection):
+ * The request body of `POST /setup/check` (testConnection):
  * The settings form the admin filled in (`connection.settingsSchema`).
  */
-export type GetSetupCheckRequest = Settings;
+export type PostSetupCheckRequest = Settings;
 /**
- * The response body of `GET /setup/check` (testConnection):
+ * The response body of `POST /setup/check` (testConnection):
  * any JSON, from `api.json(body)` (200) or `api.badRequest(message, details)` (400).
  */
-export type GetSetupCheckResponse = unknown;
+export type PostSetupCheckResponse = unknown;
 
 /** Each route's request and response types, by operationId. */
 export interface RouteTypes {
@@ -74,8 +74,8 @@ export interface RouteTypes {
     request: PostHooksTicketsRequest;
     response: PostHooksTicketsResponse;
   };
-  getSetupCheck: {
-    request: GetSetupCheckRequest;
-    response: GetSetupCheckResponse;
+  postSetupCheck: {
+    request: PostSetupCheckRequest;
+    response: PostSetupCheckResponse;
   };
 }

@@ -1,6 +1,6 @@
 // Scaffolded by backfill-codegen from backfill.config; this file is yours to edit.
 import { api, Log, Secrets } from "@backfill-io/sdk";
-import type { PostWebhooksLedgerRequest } from "../../../generated/routes";
+import type { PostWebhooksLedgerRequest } from "../../../generated/routes.js";
 
 // POST /webhooks/ledger: the webhook. The provider delivers events here, to the URL that
 // connection.setup.webhookUrlTemplate gives the admin.

@@ -1,6 +1,6 @@
 // Scaffolded by backfill-codegen from backfill.config; this file is yours to edit.
 import { api, Http } from "@backfill-io/sdk";
-import type { Settings } from "../../../generated/settings";
+import type { Settings } from "../../../generated/settings.js";
 
 // POST /setup/test_connection: connection.testConnection. The dashboard posts the settings form
 // here when the admin clicks "Test connection": answer 200 when the credentials work, an error

@@ -1,6 +1,6 @@
 // Scaffolded by backfill-codegen from backfill.config; this file is yours to edit.
 import { api, Log, Secrets } from "@backfill-io/sdk";
-import type { PostWebhooksIncidentsRequest } from "../../../generated/routes";
+import type { PostWebhooksIncidentsRequest } from "../../../generated/routes.js";
 
 // POST /webhooks/incidents: the webhook. The provider delivers events here, to the URL that
 // connection.setup.webhookUrlTemplate gives the admin.

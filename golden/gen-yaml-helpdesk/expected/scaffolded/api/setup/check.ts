@@ -1,10 +1,10 @@
 // Scaffolded by backfill-codegen from backfill.config; this file is yours to edit.
 import { api, Http } from "@backfill-io/sdk";
-import type { Settings } from "../../../generated/settings";
+import type { Settings } from "../../../generated/settings.js";
 
-// GET /setup/check: connection.testConnection. The dashboard posts the settings form here when the
-// admin clicks "Test connection": answer 200 when the credentials work, an error otherwise.
-export const GET = api(async (request) => {
+// POST /setup/check: connection.testConnection. The dashboard posts the settings form here when
+// the admin clicks "Test connection": answer 200 when the credentials work, an error otherwise.
+export const POST = api(async (request) => {
   const settings: Settings = request.body;
   const res = Http.get("https://api.helpdesk.example/v2/", {
     auth: { bearer: settings.api_token },
