@@ -99,9 +99,10 @@ def parse_number(raw: str) -> int | float:
     if prefix in ("0x", "0o", "0b"):
         base = {"0x": 16, "0o": 8, "0b": 2}[prefix]
         try:
-            return _as_js_integer(int(text[2:], base), raw)
+            digits = int(text[2:], base)
         except ValueError as error:
             raise LiteralError(f"`{shown(raw)}` is not a valid number") from error
+        return _as_js_integer(digits, raw)  # NotANumber (a ValueError) is not a syntax error
     if len(text) > 1 and text[0] == "0" and text[1].isdigit():
         raise LiteralError(
             f"`{shown(raw)}`: numbers with a leading zero are not allowed in a module "
@@ -125,18 +126,46 @@ def _as_js_integer(value: int, raw: str) -> int:
     if value <= _MAX_SAFE:
         return value
     try:
-        return int(float(value))
+        return int(float(value))  # int -> float rounds to nearest, ties to even, as JS does
     except OverflowError as error:
         raise NotANumber(
             f"`{shown(raw)}` is beyond the largest JavaScript number (it is `Infinity`)"
         ) from error
 
 
+def as_double(value: int | float) -> int | float:
+    """`value` as the JavaScript number (an IEEE 754 double) it stands for: an integer keeps the
+    type `int` (JSON writes it without `.0`) but takes the double's value. Raises NotANumber
+    when the double is infinite."""
+    try:
+        double = float(value)
+    except OverflowError:
+        double = math.inf if value > 0 else -math.inf
+    if math.isinf(double) or math.isnan(double):
+        raise NotANumber("the result is beyond the largest JavaScript number (it is `Infinity`)")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(double)
+    return double
+
+
+def add(left: int | float, right: int | float) -> int | float:
+    """JavaScript's `left + right` on two numbers: the sum rounded to a double (so
+    `9007199254740992 + 1` is `9007199254740992`), an `int` when both operands are. Raises
+    NotANumber when it overflows to Infinity."""
+    total = float(as_double(left)) + float(as_double(right))  # one IEEE 754 addition
+    if math.isinf(total) or math.isnan(total):
+        raise NotANumber("this sum is beyond the largest JavaScript number (it is `Infinity`)")
+    both_int = isinstance(left, int) and isinstance(right, int)
+    return int(total) if both_int else total
+
+
 def number_to_string(value: int | float) -> str:
     """JavaScript's Number::toString: `1`, `1.5`, `10000`, `1e+21`, `1e-7`."""
     if isinstance(value, int):
-        if abs(value) < 10**21:
+        if abs(value) <= _MAX_SAFE:
             return str(value)
+        # Beyond 2**53 JavaScript prints the shortest digits that round-trip, then zeros:
+        # 2**63 is `9223372036854776000`, not `9223372036854775808`.
         value = float(value)
     if math.isnan(value):
         return "NaN"

@@ -364,8 +364,9 @@ class _Evaluator:
             return None
         span = self.span(node)
         if left.is_number and right.is_number:
-            total = left.data + right.data
-            if total in (float("inf"), float("-inf")):
+            try:
+                total = ts_literals.add(left.data, right.data)  # float64, as JavaScript adds
+            except ts_literals.NotANumber:
                 self.not_static(node, "this sum is beyond the largest JavaScript number")
                 return None
             return _Value(span, total)
