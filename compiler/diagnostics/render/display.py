@@ -43,6 +43,25 @@ def visible(text: str) -> str:
     return "".join(escape(char) if needs_escape(char) else char for char in text)
 
 
+def display_path(path: str) -> str:
+    """A file path as text that any UTF-8 output can carry. A path the OS gave us that is not
+    UTF-8 holds surrogate escapes (PEP 383, one per undecodable byte), which no UTF-8 writer
+    accepts; each such byte is shown as `\\xNN` instead."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no OS path decodes to: show it, never fail
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def path_bytes(path: str) -> bytes:
+    """The bytes of a file path as the OS knows them (for a URI's percent-encoding)."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace")
+
+
 def cell(char: str) -> tuple[str, int]:
     """How one source character is displayed in a code frame, and its width in columns."""
     if char == "\t":

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from compiler.diagnostics.model import Diagnostic, Label
-from compiler.diagnostics.render.display import visible
+from compiler.diagnostics.render.display import display_path, visible
 from compiler.diagnostics.render.locate import clamp
 from compiler.diagnostics.render.snippet import snippet
 from compiler.diagnostics.render.style import BLUE, BOLD, SEVERITY_SGR, Style
@@ -67,7 +67,7 @@ def _frame(label: Label, primary: bool, paint: Style, severity_sgr: str) -> _Fra
         shown = snippet(last_text, begin, end_column - 1)
         rows.append(_Row(end_line, shown.text))
         rows.append(_Row(None, _marker(shown.caret_start, shown.caret_width, char, message, mark)))
-    return _Frame(f"{visible(source.path)}:{first.line}:{first.column}", tuple(rows))
+    return _Frame(f"{visible(display_path(source.path))}:{first.line}:{first.column}", tuple(rows))
 
 
 def render_one(diagnostic: Diagnostic, paint: Style) -> str:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compiler.diagnostics.model import Label
+from compiler.diagnostics.render.display import display_path
 
 
 @dataclass(frozen=True)
 class Location:
-    path: str
+    path: str  # as text any output can carry (`display_path`); `raw_path` is the OS's
     line: int
     column: int
     end_line: int
     end_column: int  # exclusive: the column just after the last character, like ruff's JSON
+    raw_path: str = ""  # the path as given, surrogate escapes and all
 
 
 def clamp(label: Label) -> tuple[int, int]:
@@ -28,4 +30,5 @@ def locate(label: Label) -> Location:
     start, end = clamp(label)
     begin = label.source.position(start)
     finish = label.source.position(end)
-    return Location(label.source.path, begin.line, begin.column, finish.line, finish.column)
+    path = display_path(label.source.path)
+    return Location(path, begin.line, begin.column, finish.line, finish.column, label.source.path)

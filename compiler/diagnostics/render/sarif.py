@@ -15,6 +15,7 @@ from urllib.parse import quote
 from compiler import __version__
 from compiler.diagnostics.model import Diagnostic, Label
 from compiler.diagnostics.registry import Rule, all_rules
+from compiler.diagnostics.render.display import path_bytes
 from compiler.diagnostics.render.locate import locate
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -40,16 +41,18 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 
 def _artifact(path: str) -> dict[str, str]:
+    # Percent-encode the OS's bytes: a path that is not UTF-8 still names its file exactly.
+    uri = quote(path_bytes(path), safe="/")
     if path.startswith("/"):
-        return {"uri": "file://" + quote(path, safe="/")}
-    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + uri}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 def _location(label: Label) -> dict[str, Any]:
     where = locate(label)
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": _artifact(where.path),
+            "artifactLocation": _artifact(where.raw_path),
             "region": {
                 "startLine": where.line,
                 "startColumn": where.column,
