@@ -434,5 +434,22 @@ def _schema(output: Path | None) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write_schema(output, text)
     return EXIT_CLEAN
+
+
+def _write_schema(output: Path, text: str) -> None:
+    """`schema -o FILE`: a usage error (exit 2, a message) when FILE cannot be written. A
+    missing folder is not created: a typo in `-o` should not leave folders behind."""
+    from compiler.diagnostics.render.display import display_path
+    from compiler.pipeline import UsageError
+
+    shown = display_path(str(output))
+    if not output.parent.is_dir():
+        raise UsageError(f"{shown}: the folder {display_path(str(output.parent))} does not exist")
+    if output.is_dir():
+        raise UsageError(f"{shown}: is a folder; name the file to write")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot write: {error.strerror or error}") from error
