@@ -92,12 +92,13 @@ def preload() -> None:
     workers then start with it all in memory (shared, copy-on-write) instead of each paying the
     start-up again. The warm-ups' outputs are thrown away; the emitters keep no state that a
     later connector's output could depend on (tests/test_generate_parallel.py)."""
-    from compiler.emit import permissions_idna, templating
+    from compiler.emit import permissions, templating
 
     for name in EMITTERS:
         importlib.import_module(name)
     templating.compile_all()
-    permissions_idna.warm_up()
+    for language in ("py", "ts"):
+        permissions.runtime_parts(language)
     _prepare_slow_emitter()
 
 

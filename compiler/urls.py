@@ -1,40 +1,50 @@
 """Allowlist entries (`permissions.http`): parsing, normalization, matching and coverage.
 
-This is THE implementation of the allowlist semantics. The checks use it, and the generated
-Python and TypeScript matchers mirror it rule for rule, so every rule is spelled out here.
+This is THE definition of the allowlist semantics. Entries are read here; requests are judged by
+the matcher runtime (compiler/runtime/permissions_runtime.py), which generated permissions.py
+carries verbatim and permissions.ts mirrors rule for rule, so the checks and the generated code
+judge with one implementation.
 
 Entry syntax: `https://HOST[:PORT][PATH]`, where
   * the scheme is `https` (any case); anything else, or no scheme at all, is a problem;
-  * HOST is a domain name or an IP literal (`1.2.3.4`, `[2001:db8::1]`). A domain is lowercased
-    and IDNA-encoded with UTS-46 mapping (`Bücher.example` -> `xn--bcher-kva.example`); an
-    all-ASCII domain may use letters, digits, `-` and `_` in labels of 1..63 characters, and an
-    `xn--` label must be valid punycode. No `*`, no empty label, no trailing dot, no `%`, no
-    whitespace. A host whose last label is numeric must be a dotted-quad IPv4 address. An IPv6
-    literal is written in brackets, without a zone, and kept in its compressed form (`[::1]`;
-    `[::ffff:127.0.0.1]` becomes `[::ffff:7f00:1]` and stays distinct from `127.0.0.1`).
-    IP literals, `localhost` and names under `localhost`, `local`, `internal` and `home.arpa`
-    are usable but warned about, as are private, loopback and link-local addresses.
+  * HOST is a domain name or an IP literal (`1.2.3.4`, `[2001:db8::1]`), stored as the ASCII text
+    the WHATWG URL parser (what the request is sent with) makes of it. A domain is lowercased;
+    labels of 1..63 characters hold letters, digits, `-` and `_`, and an `xn--` label must be
+    punycode that round-trips. A non-ASCII domain is IDNA-encoded at compile time (UTS-46, the
+    pinned `idna` package: `Bücher.example` -> `xn--bcher-kva.example`) and warned about, since
+    requests must then spell the A-labels; one holding a UTS-46 deviation character (`ß`, `ς`,
+    ZWJ, ZWNJ, after mapping, so `ẞ` too) is an error, because IDNA implementations send it to
+    different hosts (`xn--fa-hia.de` or `fass.de`). No `*`, no empty label, no trailing dot, no
+    `%`, no whitespace. A host whose last label is numeric must be a dotted-quad IPv4 address.
+    An IPv6 literal is written in brackets, without a zone, and stored as WHATWG serializes it
+    (`[::ffff:127.0.0.1]` becomes `[::ffff:7f00:1]` and stays distinct from `127.0.0.1`). IP
+    literals, `localhost` and names under `localhost`, `local`, `internal` and `home.arpa` are
+    usable but warned about, as are private, loopback and link-local addresses.
   * PORT is 1..65535 in decimal digits; absent means 443.
   * PATH is the path pattern. `*` matches any run of characters, `/` included; everything
     else is literal. The pattern is percent-decoded once when parsed (`%20` -> space), so it is
     compared in the same decoded space as request paths; `%2A` (a literal star) cannot be
-    written, a `%` must start a `%XX` escape, and the decoded text must be UTF-8. A `.` or `..`
-    segment, whitespace, control characters and `\\` are problems. No path, or `/`, means the
-    pattern `/`, which allows the root path only (hence the warning that suggests `/*`).
+    written, nor `%2E`, `%2F` or `%5C` (requests carrying them are refused), a `%` must start a
+    `%XX` escape, and the decoded text must be UTF-8. A `.` or `..` segment, whitespace, control
+    characters and `\\` are problems. No path, or `/`, means the pattern `/`, which allows the
+    root path only (hence the warning that suggests `/*`).
   * no userinfo (`user@`), no query (`?`), no fragment (`#`).
 
-Request matching, `matches(entry, url)`: the URL is parsed by the same rules, and is refused
-outright (matches nothing) when it is not `https`, has userinfo, a bad host or port,
-whitespace, control characters or `\\` anywhere before the query, or a path whose decoding
-is not UTF-8. Otherwise it is allowed by an entry when
-  1. the host equals the entry's host (after the normalization above),
+Request matching, `matches(entry, url)` (the runtime's `parse_request`): a URL is refused
+outright (matches nothing) unless it starts with `https://` and its host is ASCII; it is also
+refused for userinfo, an empty or bad port, whitespace, control characters or `\\` anywhere
+before the query, `%2E`, `%2F` or `%5C` (any case) in the path, or a path whose decoding is
+not UTF-8.
+Otherwise it is allowed by an entry when
+  1. the host, lowercased, equals the entry's host as stored (no other spelling is read: what
+     is equal to a valid entry host is parsed by WHATWG into that same host),
   2. the port equals the entry's port (443 when absent),
-  3. the request path (empty means `/`) — percent-decoded ONCE (`%XX` -> byte; a `%` not
-     followed by two hex digits stays as it is; the bytes are read as UTF-8), THEN with dot
-     segments removed (RFC 3986, 5.2.4) — matches the entry's pattern in full.
-The query and fragment are ignored. Decoding comes first so that `/v1/%2e%2e/admin` is judged
-as `/admin`; `%252e` decodes once to `%2e`, which is not a dot segment. Note that `%2F` decodes
-to `/` before dot segments are removed, so `/x/..%2Fv1/a` is judged as `/v1/a`.
+  3. the request path (empty means `/`), percent-decoded ONCE (`%XX` -> byte; a `%` not followed
+     by two hex digits stays as it is; the bytes are read as UTF-8), then with dot segments
+     removed (RFC 3986, 5.2.4, as WHATWG does), matches the entry's pattern in full.
+The query and fragment are ignored. With encoded dots, slashes and backslashes refused, decoding
+creates no segment and no dot segment, so the path judged is the path WHATWG sends, decoded once
+(tests/test_url_whatwg.py checks that against Node's `new URL` on a generated corpus).
 
 Coverage, `covers(a, b)`: every request that `b` allows, `a` allows too. That holds exactly when
 scheme, host and port are equal and the language of `b`'s pattern is inside `a`'s, decided as a
@@ -52,6 +62,11 @@ from enum import StrEnum
 
 import idna
 
+from compiler.runtime import permissions_runtime as runtime
+from compiler.runtime.permissions_runtime import glob_match, percent_decode, remove_dot_segments
+
+__all__ = ["glob_match", "percent_decode", "remove_dot_segments"]  # the runtime's, used here
+
 DEFAULT_PORT = 443
 _MAX_HOST = 253
 _MAX_LABEL = 63
@@ -63,6 +78,11 @@ _KNOWN_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file", "mailto
 _ASCII_LABEL = re.compile(r"[a-z0-9_\-]+")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _LOCAL_NAMES = ("localhost", "local", "internal", "home.arpa")
+#: UTS-46's deviation characters (a fixed set): transitional processing, IDNA 2003 and older
+#: parsers map them away (`ß` -> `ss`), non-transitional processing keeps them.
+_DEVIATIONS = {"\u00df": "ss", "\u03c2": "\u03c3", "\u200c": "", "\u200d": ""}
+#: Encoded characters refused in request paths (the runtime's list), so in patterns too.
+_ENCODED = {"2E": "`.`", "2F": "`/`", "5C": "`\\`"}
 
 
 class Kind(StrEnum):
@@ -76,10 +96,12 @@ class Kind(StrEnum):
     INVALID_PATH = "invalid-path"
     NO_PATH = "no-path"
     LOCAL_ADDRESS = "local-address"
+    NON_ASCII_HOST = "non-ascii-host"
+    AMBIGUOUS_IDN = "ambiguous-idn"
 
 
 #: Kinds that still leave a usable entry (warnings); every other kind makes the entry unusable.
-USABLE_KINDS = frozenset({Kind.NO_PATH, Kind.LOCAL_ADDRESS})
+USABLE_KINDS = frozenset({Kind.NO_PATH, Kind.LOCAL_ADDRESS, Kind.NON_ASCII_HOST})
 
 
 @dataclass(frozen=True)
@@ -98,7 +120,7 @@ class AllowEntry:
     each was spelled (`original` takes no part in equality or hashing)."""
 
     scheme: str
-    host: str  # lowercase; IDNA A-labels; IPv6 in brackets, compressed
+    host: str  # lowercase ASCII; IDNA A-labels; IPv6 in brackets, as WHATWG serializes it
     port: int
     path_pattern: str  # percent-decoded once; `*` is the only special character
     original: str = field(compare=False)
@@ -222,10 +244,49 @@ def _parse_host(host: str, at: int) -> _Host:
     if host.isascii():
         return _parse_ascii_host(host.lower(), bad)
     try:
+        mapped = idna.uts46_remap(host, std3_rules=False)
         encoded = idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError) as error:
         return bad(f"the host is not a valid internationalized domain name ({error})")
-    return _parse_ascii_host(encoded, bad)
+    if any(char in _DEVIATIONS for char in mapped):
+        chars = [char for char in dict.fromkeys(host) if _DEVIATIONS.keys() & set(_remap(char))]
+        other = _transitional(mapped)
+        message = (
+            f"{_names(chars)} in the host: IDNA implementations send this host to different "
+            f"places (`{encoded}` under UTS-46, as read here; "
+            f"{f'`{other}`' if other else 'another host'} under IDNA 2003 and some URL parsers)"
+        )
+        return bad(message, Kind.AMBIGUOUS_IDN)
+    parsed = _parse_ascii_host(encoded, bad)
+    if parsed.host is None:
+        return parsed
+    message = (
+        f"the host is not ASCII; it is allowed as `{parsed.host}` (UTS-46), and requests must "
+        "spell it so: a request host that is not ASCII is refused"
+    )
+    problem = Problem(Kind.NON_ASCII_HOST, message, at, end)
+    return _Host(parsed.host, parsed.ip, (*parsed.problems, problem))
+
+
+def _transitional(mapped: str) -> str | None:
+    """The host as transitional processing (IDNA 2003, older parsers) would encode it."""
+    for char, replacement in _DEVIATIONS.items():
+        mapped = mapped.replace(char, replacement)
+    try:
+        return idna.encode(mapped, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+
+
+def _remap(char: str) -> str:
+    try:
+        return idna.uts46_remap(char, std3_rules=False)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return char
+
+
+def _names(chars: list[str]) -> str:
+    return ", ".join(f"`{char}` (U+{ord(char):04X})" for char in chars)
 
 
 def _parse_ipv6(host: str, bad: _Bad) -> _Host:
@@ -237,7 +298,23 @@ def _parse_ipv6(host: str, bad: _Bad) -> _Host:
         return bad("not a valid IPv6 address")
     if address.scope_id is not None:
         return bad("an IPv6 zone (`%...`) is not allowed")
-    return _Host(f"[{address.compressed}]", address, ())
+    return _Host(f"[{_ipv6_text(address)}]", address, ())
+
+
+def _ipv6_text(address: ipaddress.IPv6Address) -> str:
+    """WHATWG's serialization: hex pieces, the first longest run of two or more zero pieces
+    as `::`, never a dotted IPv4 tail (Python 3.13 writes one for IPv4-mapped addresses)."""
+    pieces = [f"{int(piece, 16):x}" for piece in address.exploded.split(":")]
+    best, best_length = -1, 1
+    for start in range(8):
+        length = 0
+        while start + length < 8 and pieces[start + length] == "0":
+            length += 1
+        if length > best_length:
+            best, best_length = start, length
+    if best == -1:
+        return ":".join(pieces)
+    return ":".join(pieces[:best]) + "::" + ":".join(pieces[best + best_length :])
 
 
 def _parse_ascii_host(host: str, bad: _Bad) -> _Host:
@@ -259,9 +336,11 @@ def _parse_ascii_host(host: str, bad: _Bad) -> _Host:
         if len(label) > _MAX_LABEL:
             return bad(f"a host label is longer than {_MAX_LABEL} characters")
         if label.startswith("xn--"):
-            try:
-                idna.decode(label)
+            try:  # only the canonical A-label: WHATWG re-encodes what it decodes
+                valid = idna.encode(idna.decode(label)).decode("ascii") == label
             except (idna.IDNAError, UnicodeError, ValueError):
+                valid = False
+            if not valid:
                 return bad(f"the host label `{label}` is not valid punycode")
     return _Host(host, None, ())
 
@@ -328,48 +407,8 @@ def _parse_authority(authority: str, at: int) -> _Authority:
 # --- paths --------------------------------------------------------------------------------
 
 
-def percent_decode(text: str) -> str | None:
-    """`text` with each `%XX` replaced by its byte, read as UTF-8; a `%` not followed by two
-    hex digits stays as it is. None when the bytes are not UTF-8."""
-    if "%" not in text:
-        return text
-    out = bytearray()
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "%" and _is_escape(text, index):
-            out.append(int(text[index + 1 : index + 3], 16))
-            index += 3
-        else:
-            out.extend(char.encode("utf-8", "surrogatepass"))
-            index += 1
-    try:
-        return out.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
 def _is_escape(text: str, index: int) -> bool:
     return index + 2 < len(text) and text[index + 1] in _HEX and text[index + 2] in _HEX
-
-
-def remove_dot_segments(path: str) -> str:
-    """RFC 3986, section 5.2.4, for an absolute path (one that starts with `/`)."""
-    output: list[str] = []
-    segments = path.split("/")[1:]
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == ".":
-            if last:
-                output.append("")
-        elif segment == "..":
-            if output:
-                output.pop()
-            if last:
-                output.append("")
-        else:
-            output.append(segment)
-    return "/" + "/".join(output)
 
 
 def _path_problems(path: str, at: int) -> list[Problem]:
@@ -389,6 +428,13 @@ def _path_problems(path: str, at: int) -> list[Problem]:
             add("a `%` that does not start a `%XX` escape; write `%25`", index, index + 1)
         elif char == "%" and path[index + 1 : index + 3].upper() == "2A":
             add("`%2A` would be a literal `*`, which a pattern cannot express", index, index + 3)
+        elif char == "%" and (what := _ENCODED.get(path[index + 1 : index + 3].upper())):
+            add(
+                f"`{path[index : index + 3]}` is an encoded {what}: requests that carry one are "
+                f"refused, so the pattern could never match it; write {what} itself",
+                index,
+                index + 3,
+            )
     if problems:
         return problems
     decoded = percent_decode(path)
@@ -495,42 +541,8 @@ class Request:
 
 def parse_request(url: str) -> Request | None:
     """The parts of a request URL that matching compares; None when the URL is refused."""
-    parts = _split(url)
-    if parts.problems or parts.scheme != "https" or "@" in parts.authority:
-        return None
-    head = url if parts.tail_start is None else url[: parts.tail_start]
-    if _bad_chars(head) or "\\" in head:
-        return None
-    authority = _parse_authority(parts.authority, parts.authority_start)
-    if authority.problems or authority.host is None or authority.port is None:
-        return None
-    decoded = percent_decode(parts.path or "/")
-    if decoded is None:
-        return None
-    return Request(authority.host, authority.port, remove_dot_segments(decoded))
-
-
-def glob_match(pattern: str, text: str) -> bool:
-    """Whether `text` matches `pattern` in full; `*` matches any run of characters.
-
-    Linear-time in practice: the literal pieces between stars are found leftmost-first, which
-    is exact for `*`-only globs (a later match of a piece never helps the pieces after it).
-    """
-    pieces = pattern.split("*")
-    if len(pieces) == 1:
-        return pattern == text
-    first, last = pieces[0], pieces[-1]
-    if len(first) + len(last) > len(text):
-        return False
-    if not text.startswith(first) or not text.endswith(last):
-        return False
-    position, limit = len(first), len(text) - len(last)
-    for piece in pieces[1:-1]:
-        found = text.find(piece, position, limit)
-        if found == -1:
-            return False
-        position = found + len(piece)
-    return True
+    parsed = runtime.parse_request(url)
+    return None if parsed is None else Request(*parsed)
 
 
 def matches(entry: AllowEntry, url: str) -> bool:

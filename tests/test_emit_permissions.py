@@ -1,6 +1,8 @@
 """compiler/emit/permissions.py: permissions.json, and the generated permissions.py and
-permissions.ts matchers, RUN on the shared URL corpus (tests/url_corpus.json) and on random URLs:
-compiler/urls.py, the generated Python and the generated TypeScript must agree on every URL.
+permissions.ts matchers (the runtime of compiler/runtime/ with the entries in its data section),
+RUN on the shared URL corpus (tests/url_corpus.json) and on random URLs: compiler/urls.py, the
+generated Python and the generated TypeScript must agree on every URL. (tests/test_url_whatwg.py
+checks what they allow against Node's WHATWG URL parser.)
 
 The TypeScript is compiled with the pinned tsc (node_modules/.bin/tsc) in one batch and run in
 one node process. Without tsc this fails when CI is set, and skips otherwise.
@@ -14,13 +16,11 @@ import json
 import os
 import shutil
 import subprocess
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import idna
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,11 +29,11 @@ from url_corpus import CORPUS, build, render
 from compiler import ir, urls
 from compiler.diagnostics.model import Severity
 from compiler.emit.header import NOTICE
-from compiler.emit.permissions import REFUSED_RANGES, emit
-from compiler.emit.permissions_idna import lookup, tables
+from compiler.emit.permissions import emit, runtime_parts
 from compiler.lower import lower
 from compiler.pipeline import check_manifest
-from compiler.resources import example_dir
+from compiler.resources import data_dir, example_dir
+from compiler.runtime.permissions_runtime import REFUSED_RANGES
 
 ROOT = Path(__file__).resolve().parent.parent
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
@@ -55,7 +55,7 @@ MANIFESTS: dict[str, dict[str, Any]] = {
                 "https://[2001:DB8:0::1]/v6/*",
                 "https://10.0.0.1:8080/*",
                 "https://under_score.example/*",
-                "https://fa\u00df.de/*",
+                "https://xn--fa-hia.de/*",  # `fa\u00df.de` is BF612
                 "https://\u4f8b\u3048.\u30c6\u30b9\u30c8/*",
                 "https://\u03b5\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac.example/*",
                 "https://\u0645\u062b\u0627\u0644.example/*",
@@ -163,6 +163,22 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
+#: The strictest useful options, and no library beyond ES2022 (no DOM, no Node types).
+_TS_OPTIONS: dict[str, Any] = {
+    "strict": True,
+    "target": "ES2022",
+    "module": "commonjs",
+    "lib": ["ES2022"],
+    "types": [],
+    "noUncheckedIndexedAccess": True,
+    "exactOptionalPropertyTypes": True,
+    "noUnusedLocals": True,
+    "noUnusedParameters": True,
+    "noImplicitReturns": True,
+    "noPropertyAccessFromIndexSignature": True,
+}
+
+
 @pytest.fixture(scope="module")
 def ts_modules(
     outputs: dict[str, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
@@ -178,21 +194,7 @@ def ts_modules(
         source.write_text(files["permissions.ts"], encoding="utf-8")
         sources.append(f"src/{name}/permissions.ts")
     config = {
-        "compilerOptions": {
-            "strict": True,
-            "target": "ES2022",
-            "module": "commonjs",
-            "lib": ["ES2022"],
-            "types": [],
-            "outDir": "out",
-            "rootDir": "src",
-            "noUncheckedIndexedAccess": True,
-            "exactOptionalPropertyTypes": True,
-            "noUnusedLocals": True,
-            "noUnusedParameters": True,
-            "noImplicitReturns": True,
-            "noPropertyAccessFromIndexSignature": True,
-        },
+        "compilerOptions": {**_TS_OPTIONS, "outDir": "out", "rootDir": "src"},
         "files": sources,
     }
     (folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
@@ -306,36 +308,40 @@ def test_typescript_matchers_agree_on_the_corpus(
 def test_each_connector_allows_something_through_each_way_of_writing_a_host(
     python_matchers: dict[str, ModuleType], corpus: list[str]
 ) -> None:
-    """The corpus reaches the interesting branches: IDNA spellings, IPv6, ports, patterns."""
+    """The corpus reaches the interesting branches: A-labels, IPv6, ports, patterns; and every
+    spelling WHATWG could read differently is refused."""
     acme = python_matchers["acme"].is_allowed
     patterns = python_matchers["patterns"].is_allowed
     for url in (
-        "https://\uff42\u00fc\uff43\uff48\uff45\uff52.example/katalog/x",  # full-width, UTS-46
-        "https://bu\u0308cher.example/katalog/x",  # decomposed: NFC
-        "https://xn--r8jz45g.\u30c6\u30b9\u30c8/x",  # mixed A-label and U-label
-        "https://\u4f8b\u3048.\uff83\uff7d\uff84/x",  # half-width katakana
-        "https://\u01c4.example/x",  # maps to two characters
-        "https://\u1112\u1161\u11ab\u1100\u116e\u11a8.example/x",  # conjoining jamo
-        "https://fa\u00df\u3002de/x",
-        "https://[2001:db8::0.0.0.1]/v6/a",
-        "https://\uff11\uff10.0.0.1:8080/x",
+        "https://xn--bcher-kva.example/katalog/x",
+        "https://XN--BCHER-KVA.EXAMPLE/katalog/x",
+        "https://xn--r8jz45g.xn--zckzah/x",
+        "https://xn--fa-hia.de/x",
+        "https://[2001:DB8::1]/v6/a",
         "https://auth.acme.example:8443/oauth/token",
+        "https://api.acme.example/v1/%252e%252e/admin",  # decoded once: `%2e`, not a dot
+        "https://api.acme.example/v2//export",
     ):
         assert url in corpus and acme(url), url
     for url in (
-        "https://fass.de/x",  # IDNA 2008: not the same name as faß.de
-        "https://\uff55nder_score.example/x",  # IDNA 2008 refuses `_`
-        "https://a" + "\u00ad" * 1100 + "pi.stripe.com/v1/customers",
-        "https://\u03b5\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03b1.example/x",
+        "https://\uff42\u00fc\uff43\uff48\uff45\uff52.example/katalog/x",  # not ASCII
+        "https://b\u00fccher.example/katalog/x",
+        "https://\u4f8b\u3048.\u30c6\u30b9\u30c8/x",
+        "https://fa\u00df.de/x",
+        "https://fa\u1e9e.de/x",  # WHATWG: fass.de
+        "https://fass.de/x",
+        "https://[2001:db8::0.0.0.1]/v6/a",  # not written as WHATWG writes it
         "https://[2001:db8::1%25eth0]/v6/a",
         "https://auth.acme.example/oauth/token",
         "https://api.acme.example/v1/%2e%2e/admin",
+        "https://api.acme.example/v1/..%2fadmin",
+        "https://api.acme.example/v1/%5cadmin",
         "https://api.acme.example/v1/%ff",
         "https://api.acme.example/v1\\admin",
+        "https://10.0.0.1:8080/x".replace("10.0.0.1", "167772161"),
+        "https://0x0a.0.0.1:8080/x",
     ):
         assert url in corpus and not acme(url), url
-    assert acme("https://api.acme.example/v1/%252e%252e/admin")
-    assert acme("https://api.acme.example/v2//export")
     assert patterns("https://re.example/(a|b)+[x]{2}^$.ext")
     assert not patterns("https://re.example/aab+xx^$.ext")  # no regex semantics
     assert not patterns("https://re.example/abc/x")  # `.` is literal
@@ -527,7 +533,7 @@ def test_generated_python_uses_the_standard_library_only(
             for node in ast.walk(tree)
             if isinstance(node, ast.ImportFrom)
         }
-        assert imported == {"__future__", "bisect", "unicodedata", "typing"}
+        assert imported == {"__future__", "collections", "typing", "urllib"}
         assert "re" not in imported  # no regular expression, from entries or otherwise
 
 
@@ -560,7 +566,7 @@ def test_generated_matchers_are_linear(python_matchers: dict[str, ModuleType]) -
     assert time.perf_counter() - start < 1.0
 
 
-# --- the pieces the matchers rely on ------------------------------------------------------------
+# --- the runtime: real source, included verbatim ------------------------------------------------
 
 
 def test_refused_ranges_are_the_bad_characters_of_urls_py() -> None:
@@ -577,26 +583,38 @@ def test_refused_ranges_are_the_bad_characters_of_urls_py() -> None:
         if refused(code) != (urls._is_bad_char(chr(code)) or code == 0x5C)
     ]
     assert wrong == []
+    ts = (data_dir("runtime") / "permissions_runtime.ts").read_text(encoding="utf-8")
+    written = ", ".join(f"[{a:#04x}, {b:#04x}]" for a, b in REFUSED_RANGES)
+    assert written in " ".join(ts.split()), "the TypeScript runtime refuses other characters"
 
 
-def test_idna_runs_match_the_idna_package(connectors: dict[str, ir.Connector]) -> None:
-    built = tables(p.host for p in connectors["acme"].permissions)
-    assert "under_score.example" not in built.hosts  # IDNA 2008 refuses `_`
-    assert "[2001:db8::1]" not in built.hosts
-    assert {"xn--bcher-kva.example", "api.acme.example", "10.0.0.1"} <= set(built.hosts)
-    assert ("b\u00fccher", "xn--bcher-kva") in built.labels
-    checked = 0
-    for run in built.runs:
-        for code in range(run.first, run.last + 1):
-            mapped = lookup(built.runs, code)
-            assert mapped is not None
-            expected = idna.uts46_remap(chr(code), std3_rules=False)
-            assert unicodedata.normalize("NFC", mapped) == expected, hex(code)
-            checked += 1
-    assert checked > 500
-    assert lookup(built.runs, ord("\u00f1")) is None  # ñ: no U+0303 in these hosts
+@pytest.mark.parametrize(("file", "comment"), [("permissions.py", "#"), ("permissions.ts", "//")])
+def test_generated_matchers_are_the_runtime_verbatim(
+    outputs: dict[str, dict[str, str]], file: str, comment: str
+) -> None:
+    """Header, the runtime up to its data section, this connector's data, the rest verbatim."""
+    head, tail = runtime_parts(file.rsplit(".", 1)[1])
+    for files in outputs.values():
+        text = files[file]
+        notice, rest = text.split("\n", 1)
+        assert notice == f"{comment} {NOTICE}"
+        assert rest.startswith(head) and rest.endswith(tail)
+        assert "<data>" not in text and len(text) < len(head) + len(tail) + 4000
 
 
-def test_idna_tables_are_empty_without_reachable_hosts() -> None:
-    built = tables(["[::1]", "under_score.example"])
-    assert built.hosts == () and built.labels == () and built.runs == ()
+def test_the_bundled_example_matchers_are_small(outputs: dict[str, dict[str, str]]) -> None:
+    for file in ("permissions.py", "permissions.ts"):
+        assert outputs["stripe"][file].count("\n") <= 250, file
+
+
+def test_the_typescript_runtime_compiles_on_its_own(tmp_path: Path) -> None:
+    """tsc on the source file itself, with the options the generated files meet."""
+    tsc = require_tsc()
+    source = tmp_path / "permissions_runtime.ts"
+    shutil.copyfile(data_dir("runtime") / "permissions_runtime.ts", source)
+    config = {"compilerOptions": {**_TS_OPTIONS, "noEmit": True}, "files": [source.name]}
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run(
+        [str(tsc), "-p", "tsconfig.json"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

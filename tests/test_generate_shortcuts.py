@@ -1,81 +1,15 @@
-"""The shortcuts `generate` takes for speed give what the long way gives: the IDNA tables from
-the per-process index equal a scan of every special code point, a host set's tables are cached
-whole, the warm-ups really run the code they warm, and ruff's scratch folder in memory gives the
-bytes a folder on disk gives."""
+"""The shortcuts `generate` takes for speed give what the long way gives: the warm-ups really run
+the code they warm, and ruff's scratch folder in memory gives the bytes a folder on disk gives."""
 
 from __future__ import annotations
 
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from compiler import format as formatting
-from compiler.emit import permissions_idna, python_settings, templating
-
-HOST_SETS = [
-    ["api.stripe.com"],
-    ["xn--bcher-kva.example", "api.example.com"],
-    ["[::1]", "under_score.example"],
-    ["xn--mnchen-3ya.de", "xn--80ak6aa92e.com", "xn--fiqs8s.cn", "xn--ls8h.la"],
-    ["a.b", "ex-ample.org", "9.9.9.9"],
-    ["xn--nxasmq6b.com", "xn--ggle-0nda.com", "xn--wgv71a119e.jp"],
-    ["xn--i-7iq.ws", "xn--caf-dma.fr", "xn--9dbq2a.co.il"],
-]
-
-
-def _scan(hosts: list[str]) -> dict[int, str]:
-    """The mapping `tables` must build, the long way: every special code point tested."""
-    reachable = {h: f for h in hosts if (f := permissions_idna.unicode_form(h)) is not None}
-    if not reachable:
-        return {}
-    alphabet = {"."}
-    for host, form in reachable.items():
-        alphabet.update(host)
-        alphabet.update(unicodedata.normalize("NFD", form))
-    mapping = {
-        ord(char): char
-        for char in alphabet
-        if ord(char) >= 0x80 and permissions_idna._status(ord(char)) in ("V", "D")
-    }
-    for code, target, chars in permissions_idna._special():
-        if chars <= alphabet:
-            mapping[code] = target
-    return mapping
-
-
-def _expand(runs: tuple[permissions_idna.IdnaRun, ...]) -> dict[int, str]:
-    return {
-        code: mapped
-        for run in runs
-        for code in range(run.first, run.last + 1)
-        if (mapped := permissions_idna.lookup(runs, code)) is not None
-    }
-
-
-@pytest.mark.parametrize("hosts", HOST_SETS, ids=[",".join(h) for h in HOST_SETS])
-def test_the_indexed_tables_equal_a_full_scan(hosts: list[str]) -> None:
-    built = permissions_idna.tables(hosts)
-    expected = _scan(hosts)
-    assert _expand(built.runs) == expected
-    assert built.runs == permissions_idna._runs(expected)
-    if any(host.startswith("xn--") for host in hosts):
-        assert any(ord(mapped[0]) >= 0x80 for mapped in expected.values() if mapped)
-
-
-def test_the_index_holds_every_special_code_point_once() -> None:
-    index = permissions_idna._special_index()
-    indexed = [code for code, _ in index.always]
-    for char, entries in index.by_char.items():
-        assert all(char == max(chars) for _, _, chars in entries)
-        indexed += [code for codes, _, _ in entries for code in codes]
-    assert sorted(indexed) == [code for code, _, _ in permissions_idna._special()]
-
-
-def test_tables_are_cached_by_host_set_in_any_order() -> None:
-    first = permissions_idna.tables(["b.example", "a.example", "b.example"])
-    assert permissions_idna.tables(iter(["a.example", "b.example"])) is first
+from compiler.emit import python_settings, templating
 
 
 def test_the_settings_warm_up_generates_a_model() -> None:

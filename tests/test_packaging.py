@@ -19,5 +19,8 @@ def test_installed_distribution_carries_its_data() -> None:
     assert "compiler/schemas/manifest.schema.json" in names
     assert "compiler/example/stripe/backfill.config.ts" in names
     assert "compiler/example/stripe/src/api/setup/test_connection.ts" in names
+    # The matcher runtime that permissions.py and permissions.ts include verbatim.
+    assert "compiler/runtime/permissions_runtime.py" in names
+    assert "compiler/runtime/permissions_runtime.ts" in names
     scripts = distribution.entry_points.select(group="console_scripts")
     assert [entry.value for entry in scripts] == ["compiler.cli:main"]

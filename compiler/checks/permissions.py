@@ -1,5 +1,5 @@
-"""`permissions.http`: each entry on its own (BF601-BF605, BF607, BF608, BF610), then the list
-as a whole (duplicates BF606, covered entries BF609). The semantics live in compiler/urls.py."""
+"""`permissions.http`: each entry on its own (BF601-BF605, BF607, BF608, BF610-BF612), then the
+list as a whole (duplicates BF606, covered entries BF609). The semantics are compiler/urls.py's."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ CODES: dict[urls.Kind, str] = {
     urls.Kind.NO_PATH: "BF607",
     urls.Kind.LOCAL_ADDRESS: "BF608",
     urls.Kind.INVALID_PATH: "BF610",
+    urls.Kind.NON_ASCII_HOST: "BF611",
+    urls.Kind.AMBIGUOUS_IDN: "BF612",
 }
 
 
@@ -53,6 +55,11 @@ def _help(problem: urls.Problem, text: str, parsed: urls.ParsedEntry) -> str | N
         return f"write {quoted(base + '/*')} to allow every path on this host"
     if kind is urls.Kind.LOCAL_ADDRESS:
         return "allow the provider's public host name instead"
+    if kind is urls.Kind.NON_ASCII_HOST and parsed.entry is not None:
+        ascii_entry = text[: problem.start] + parsed.entry.host + text[problem.end :]
+        return f"write {quoted(ascii_entry)}, and call the host by that name"
+    if kind is urls.Kind.AMBIGUOUS_IDN:
+        return "write the host you mean in ASCII (its A-labels, `xn--…`, or the plain name)"
     return None
 
 

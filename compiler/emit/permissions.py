@@ -1,47 +1,28 @@
-"""The permission tables: permissions.json, and permissions.py / permissions.ts (the entries as
-data plus a matcher with exactly the semantics of compiler/urls.py, written out by hand in each
-language: no regular expression is built from an entry, and no dependency is needed)."""
+"""The permission tables: permissions.json, and permissions.py / permissions.ts, each the matcher
+runtime (compiler/runtime/permissions_runtime.py and .ts, real source that ruff, tsc and the
+tests run on) included verbatim, with this connector's entries in place of its data section.
+No regular expression is built from an entry, and no dependency is needed."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from functools import cache
 
 from compiler import ir
 from compiler.emit.header import NOTICE
-from compiler.emit.permissions_idna import IdnaRun, tables
 from compiler.emit.templating import render
+from compiler.resources import data_dir
 
-#: Code points a request URL may not hold before its query: what compiler/urls.py calls bad
-#: characters (Python's str.isspace, C0 and C1 controls) and the backslash. Inclusive ranges,
-#: all in the BMP; a test checks them against compiler/urls.py over every code point.
-REFUSED_RANGES: tuple[tuple[int, int], ...] = (
-    (0x0000, 0x0020),
-    (0x005C, 0x005C),
-    (0x007F, 0x00A0),
-    (0x1680, 0x1680),
-    (0x2000, 0x200A),
-    (0x2028, 0x2029),
-    (0x202F, 0x202F),
-    (0x205F, 0x205F),
-    (0x3000, 0x3000),
-)
-
-
-@dataclass(frozen=True)
-class _Run:
-    first: str
-    last: str
-    mapping_py: str
-    mapping_ts: str
-    step: int
+#: The runtime's data section lies between these lines (comments in both languages).
+_DATA_START = "<data>\n"
+_DATA_END = "</data>\n"
 
 
 def emit(connector: ir.Connector) -> dict[str, str]:
     return {
         "permissions.json": permissions_json(connector),
-        "permissions.py": _render("python/permissions.py.j2", connector),
-        "permissions.ts": _render("typescript/permissions.ts.j2", connector),
+        "permissions.py": _render("python/permissions.py.j2", "py", connector),
+        "permissions.ts": _render("typescript/permissions.ts.j2", "ts", connector),
     }
 
 
@@ -63,39 +44,20 @@ def permissions_json(connector: ir.Connector) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _hex(code: int) -> str:
-    return f"0x{code:04X}"
+@cache
+def runtime_parts(language: str) -> tuple[str, str]:
+    """The runtime source before its data section, and after it (marker lines excluded)."""
+    text = (data_dir("runtime") / f"permissions_runtime.{language}").read_text(encoding="utf-8")
+    comment = "# " if language == "py" else "// "
+    head, found, rest = text.partition(comment + _DATA_START)
+    _data, found_end, tail = rest.partition(comment + _DATA_END)
+    if not (found and found_end):  # a broken runtime file is our bug, not the user's input
+        raise RuntimeError(f"permissions_runtime.{language} has no data section")
+    return head, tail
 
 
-def _py_ascii(text: str) -> str:
-    """A Python literal in ASCII only (the tables' characters are often invisible)."""
-    return ascii(text)
-
-
-def _ts_ascii(text: str) -> str:
-    return json.dumps(text, ensure_ascii=True)
-
-
-def _render(template: str, connector: ir.Connector) -> str:
-    idna_tables = tables(entry.host for entry in connector.permissions)
-    runs = [_run(run) for run in idna_tables.runs]
-    max_input = idna_tables.max_input
+def _render(template: str, language: str, connector: ir.Connector) -> str:
+    head, tail = runtime_parts(language)
     return render(
-        template,
-        connector=connector.name,
-        entries=connector.permissions,
-        unicode_hosts=[_py_ascii(host) for host in idna_tables.hosts],
-        unicode_hosts_ts=[_ts_ascii(host) for host in idna_tables.hosts],
-        a_labels=[(_py_ascii(u), _py_ascii(a)) for u, a in idna_tables.labels],
-        a_labels_ts=[(_ts_ascii(u), _ts_ascii(a)) for u, a in idna_tables.labels],
-        max_input=str(max_input),
-        max_input_ts="null" if max_input is None else str(max_input),
-        runs=runs,
-        refused_ranges=[(_hex(first), _hex(last)) for first, last in REFUSED_RANGES],
-    )
-
-
-def _run(run: IdnaRun) -> _Run:
-    return _Run(
-        _hex(run.first), _hex(run.last), _py_ascii(run.mapping), _ts_ascii(run.mapping), run.step
+        template, connector=connector.name, entries=connector.permissions, head=head, tail=tail
     )

@@ -12,7 +12,9 @@ _MATCHING = (
     "A request is allowed when its scheme is `https`, its host and port (443 when absent) equal "
     "an entry's, and its path — percent-decoded once, with `.` and `..` segments removed — "
     "matches the entry's path, where `*` matches any run of characters, `/` included. The "
-    "query and fragment are ignored."
+    "query and fragment are ignored. A request whose host is not ASCII, or whose path holds "
+    "`%2E`, `%2F` or `%5C`, is refused: only what Node's URL parser reads the same way is "
+    "allowed."
 )
 
 RULES = (
@@ -66,9 +68,10 @@ RULES = (
         E,
         "A `permissions.http` entry has an empty or malformed host or port.",
         "The host must be a domain name (internationalized names are IDNA-encoded: "
-        "`bücher.example` is `xn--bcher-kva.example`), a dotted-quad IPv4 address or a "
-        "bracketed IPv6 address, without spaces, `%`, empty labels or a trailing dot. A port, "
-        "when given, is a number from 1 to 65535; without one the port is 443.",
+        "`bücher.example` is `xn--bcher-kva.example`, see BF611), a dotted-quad IPv4 address or "
+        "a bracketed IPv6 address, without spaces, `%`, empty labels or a trailing dot; an "
+        "`xn--` label must be canonical punycode. A port, when given, is a number from 1 to "
+        "65535; without one the port is 443.",
         '{ "http": ["https://api..stripe.com:70000/*"] }',
         _GOOD,
     ),
@@ -124,10 +127,39 @@ RULES = (
         "The path of a `permissions.http` entry is malformed.",
         "The path pattern is percent-decoded once, like request paths, so a `%` must start a "
         "`%XX` escape and the result must be UTF-8; `%2A` is refused because a pattern cannot "
-        "hold a literal `*`. Whitespace, control characters and `\\` are not allowed, and "
-        "neither are `.` or `..` segments: request paths are matched with those removed, so "
-        "such a pattern would not mean what it says. " + _MATCHING,
+        "hold a literal `*`, and `%2E`, `%2F` and `%5C` because requests carrying an encoded "
+        "`.`, `/` or `\\` are refused. Whitespace, control characters and `\\` are not "
+        "allowed, and neither are `.` or `..` segments: request paths are matched with those "
+        "removed, so such a pattern would not mean what it says. " + _MATCHING,
         '{ "http": ["https://api.stripe.com/v1/../files/*"] }',
         '{ "http": ["https://api.stripe.com/files/*"] }',
+    ),
+    Rule(
+        "BF611",
+        "permission-non-ascii-host",
+        W,
+        "The host of a `permissions.http` entry is not ASCII.",
+        "Request hosts must be ASCII: the generated matchers refuse any other, because IDNA "
+        "tables differ between implementations (a Unicode host can reach another server under "
+        "Node's URL parser than under the matcher's). A Unicode entry host is converted at "
+        "compile time with UTS-46 (the pinned `idna` package) to its A-labels, which "
+        "`permissions.json` and the matchers hold; calls must use that spelling. Write the "
+        "entry with the A-labels the message gives, so the manifest says what is allowed. A "
+        "warning, not an error: the entry still means exactly one host.",
+        '{ "http": ["https://bücher.example/*"] }',
+        '{ "http": ["https://xn--bcher-kva.example/*"] }',
+    ),
+    Rule(
+        "BF612",
+        "permission-ambiguous-idn-host",
+        E,
+        "The host of a `permissions.http` entry has a character IDNA implementations disagree on.",
+        "UTS-46's deviation characters (`ß`, `ς`, and the joiners ZWJ and ZWNJ), and what maps "
+        "to them (`ẞ`), are kept by current UTS-46 but mapped away by IDNA 2003, transitional "
+        "processing and some URL parsers: `faß.de` is `xn--fa-hia.de` to one and `fass.de` to "
+        "another, two different servers. The compiler cannot know which one the connector "
+        "calls, so the entry is refused; write the host you mean in ASCII.",
+        '{ "http": ["https://faß.de/*"] }',
+        '{ "http": ["https://xn--fa-hia.de/*"] }',
     ),
 )

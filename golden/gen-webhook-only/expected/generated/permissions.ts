@@ -2,26 +2,27 @@
 /**
  * The outbound HTTP allowlist of this connector (`permissions.http`), and `isAllowed(url)`.
  *
- * A request URL is allowed when some entry has its scheme (`https`), its host, its port (443
- * when absent), and a path pattern that matches the whole request path. The request path is
- * percent-decoded once (`%XX` -> byte; a `%` not followed by two hex digits stays as it is; the
- * bytes are read as UTF-8), then its `.` and `..` segments are removed; `*` in a pattern matches
- * any run of characters, `/` included, and everything else in a pattern is literal. The query
- * and the fragment are ignored. Hosts compare lowercased and IDNA-encoded (UTS-46). A URL is
- * refused outright when it is not `https://`, carries credentials (`user@`), has a bad host or
- * port, whitespace, a control character or a backslash before its query, or a path whose
- * decoding is not UTF-8.
+ * A request URL is allowed when some entry has its host, its port (443 when absent) and a path
+ * pattern that matches the whole request path: the path percent-decoded once (`%XX` -> byte,
+ * the bytes read as UTF-8; a `%` without two hex digits stays), with its `.` and `..` segments
+ * removed. `*` in a pattern matches any run of characters, `/` included; everything else is
+ * literal. The query and the fragment are ignored.
+ *
+ * Only what is read exactly as the WHATWG URL parser (`new URL`, what the request is sent with)
+ * reads it can be allowed. A URL is refused outright when it does not start with `https://`,
+ * has credentials (`user@`), a host that is not ASCII or not spelt as an entry spells it
+ * (lowercase aside), an empty or bad port, whitespace, a control character or `\` before its
+ * query, an encoded `.`, `/` or `\` (`%2E`, `%2F`, `%5C`, any case) in its path, or a path that
+ * does not decode to UTF-8.
  *
  * These are the rules of backfill-codegen (compiler/urls.py); permissions.py applies the same.
  * No dependencies; runs in Node and in browsers.
  */
 
-export const connector = "pager";
-
 /** One normalized entry; `original` is the entry as the manifest wrote it. */
 export interface AllowEntry {
   readonly scheme: "https";
-  /** Lowercase; IDNA A-labels; an IPv6 address in brackets, compressed. */
+  /** Lowercase ASCII: IDNA A-labels, a dotted-quad IPv4, or [IPv6] as WHATWG writes it. */
   readonly host: string;
   readonly port: number;
   /** Percent-decoded once; `*` matches any run of characters. */
@@ -29,106 +30,86 @@ export interface AllowEntry {
   readonly original: string;
 }
 
+export const connector = "pager";
 export const allowlist = [] as const satisfies readonly AllowEntry[];
 
 const DEFAULT_PORT = 443;
-const ENTRIES: readonly AllowEntry[] = allowlist;
-
-// --- reading a non-ASCII host -------------------------------------------------------------
-// Only what can spell one of the hosts above: the hosts a non-ASCII spelling can reach, the
-// A-label of each of their U-labels, and the UTS-46 mapping (the `idna` package's) of each
-// non-ASCII character that can take part, as runs [first, last, mapping, step]: step 0 maps
-// every code point of the run to `mapping`, step 1 maps it to the character `code - first`
-// places after `mapping`. Any other character makes the host match no entry.
-
-const UNICODE_HOSTS: ReadonlySet<string> = new Set<string>([
-]);
-const A_LABELS: ReadonlyMap<string, string> = new Map<string, string>([
-]);
-const IDNA_MAX_INPUT: number | null = 1024;
-const IDNA_RUNS: readonly (readonly [number, number, string, number])[] = [
-];
-
-/** Whitespace (as Python's str.isspace), C0 and C1 controls, and the backslash. */
+/** Refused before the query: C0 controls and space, `\`, DEL and C1 controls, and what else
+ * Python's str.isspace calls whitespace (inclusive ranges, all below U+D800). */
 const REFUSED_RANGES: readonly (readonly [number, number])[] = [
-  [0x0000, 0x0020],
-  [0x005C, 0x005C],
-  [0x007F, 0x00A0],
-  [0x1680, 0x1680],
-  [0x2000, 0x200A],
-  [0x2028, 0x2029],
-  [0x202F, 0x202F],
-  [0x205F, 0x205F],
-  [0x3000, 0x3000],
+  [0x00, 0x20], [0x5c, 0x5c], [0x7f, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a],
+  [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000],
 ];
-const HEX = "0123456789abcdefABCDEF";
+/** Escapes WHATWG sends as they are: a server that decodes them sees a `.`, `/` or `\` that
+ * the path the matcher judged did not have. */
+const REFUSED_ESCAPES = ["%2e", "%2f", "%5c"];
 
 /** Whether a request to `url` is allowed by some entry of `allowlist`. */
 export function isAllowed(url: string): boolean {
-  if (typeof url !== "string") {
-    return false;
-  }
+  return isAllowedBy(allowlist, url);
+}
+
+/** Whether a request to `url` is allowed by one of `entries`. */
+export function isAllowedBy(entries: readonly AllowEntry[], url: string): boolean {
   const request = parseRequest(url);
   if (request === null) {
     return false;
   }
   const [host, port, path] = request;
-  return ENTRIES.some(
-    (entry, index) =>
-      HOST_KEYS[index] === host && entry.port === port && globMatch(entry.pathPattern, path),
+  return entries.some(
+    (entry) => entry.host === host && entry.port === port && globMatch(entry.pathPattern, path),
   );
 }
 
-/** [host, port, path] of a request URL, the path decoded and without dot segments; null when
- * the URL is refused. */
-function parseRequest(url: string): [string, number, string] | null {
-  const scheme = url.slice(0, 8);
-  if (!isAscii(scheme) || scheme.toLowerCase() !== "https://") {
+/** [host, port, path] of a request URL, the host lowercased and the path decoded and without
+ * dot segments; null when the URL is refused. */
+function parseRequest(url: unknown): [string, number, string] | null {
+  if (typeof url !== "string" || !isAscii(url.slice(0, 8))) {
     return null;
   }
-  let end = url.length;
-  for (let index = 8; index < url.length; index++) {
-    if ("/?#\\".includes(url.charAt(index))) {
-      end = index;
-      break;
-    }
-  }
-  let tail = url.length;
-  for (let index = end; index < url.length; index++) {
-    if ("?#".includes(url.charAt(index))) {
-      tail = index;
-      break;
-    }
-  }
-  const authority = url.slice(8, end);
-  if (authority.includes("@")) {
+  if (url.slice(0, 8).toLowerCase() !== "https://") {
     return null;
   }
-  for (let index = 0; index < tail; index++) {
-    if (isRefused(url.charCodeAt(index))) {
+  let cut = url.length;
+  for (const mark of ["?", "#"]) {
+    const at = url.indexOf(mark);
+    cut = at !== -1 && at < cut ? at : cut;
+  }
+  const head = url.slice(0, cut);
+  for (let index = 0; index < head.length; index++) {
+    if (isRefused(head.charCodeAt(index))) {
       return null;
     }
+  }
+  const slash = head.indexOf("/", 8);
+  const end = slash === -1 ? head.length : slash;
+  const authority = head.slice(8, end);
+  const path = head.slice(end) || "/";
+  if (!isAscii(authority) || authority.includes("@")) {
+    return null;
   }
   let host = authority;
   let portText: string | null = null;
   if (authority.startsWith("[")) {
-    const close = authority.indexOf("]");
-    if (close !== -1 && close + 1 < authority.length && authority.charAt(close + 1) === ":") {
-      host = authority.slice(0, close + 1);
-      portText = authority.slice(close + 2);
+    // An IPv6 address: its colons are not the port's.
+    const close = authority.indexOf("]") + 1;
+    if (close === 0 || !["", ":"].includes(authority.slice(close, close + 1))) {
+      return null;
     }
-  } else if (authority.split(":").length === 2) {
+    host = authority.slice(0, close);
+    portText = close < authority.length ? authority.slice(close + 1) : null;
+  } else if (authority.includes(":")) {
     const colon = authority.indexOf(":");
     host = authority.slice(0, colon);
     portText = authority.slice(colon + 1);
   }
-  const normalized = normalizeHost(host);
   const port = portText === null ? DEFAULT_PORT : parsePort(portText);
-  const decoded = percentDecode(url.slice(end, tail) || "/");
-  if (normalized === null || port === null || decoded === null) {
+  const lower = path.toLowerCase();
+  if (port === null || REFUSED_ESCAPES.some((escape) => lower.includes(escape))) {
     return null;
   }
-  return [normalized, port, removeDotSegments(decoded)];
+  const decoded = percentDecode(path);
+  return decoded === null ? null : [asciiLower(host), port, removeDotSegments(decoded)];
 }
 
 function isAscii(text: string): boolean {
@@ -146,287 +127,36 @@ function asciiLower(text: string): string {
 }
 
 function isRefused(code: number): boolean {
-  // Every range starts above the previous one's end; all are in the BMP, as are UTF-16 units.
-  for (const [first, last] of REFUSED_RANGES) {
-    if (code < first) {
-      return false;
-    }
-    if (code <= last) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function isDigits(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x30 || code > 0x39) {
-      return false;
-    }
-  }
-  return true;
+  return REFUSED_RANGES.some(([first, last]) => first <= code && code <= last);
 }
 
 function parsePort(text: string): number | null {
-  if (text === "" || text.length > 5 || !isDigits(text)) {
+  if (text === "" || text.length > 5 || !/^[0-9]+$/.test(text)) {
     return null;
   }
   const port = Number(text);
   return port >= 1 && port <= 65535 ? port : null;
 }
 
-/** The host as entries spell theirs, or null (refused, or certainly no entry's host). */
-function normalizeHost(host: string): string | null {
-  if (host === "" || host.includes("*")) {
-    return null;
-  }
-  if (host.startsWith("[")) {
-    if (!host.endsWith("]")) {
-      return null;
-    }
-    const address = ipv6(host.slice(1, -1));
-    return address === null ? null : `[${address}]`;
-  }
-  for (const char of "[]:%") {
-    if (host.includes(char)) {
-      return null;
-    }
-  }
-  if (host.endsWith(".")) {
-    return null;
-  }
-  if (isAscii(host)) {
-    // A host that is not a valid name cannot equal an entry's host, which is valid.
-    return asciiLower(host);
-  }
-  return unicodeHost(host);
-}
-
-function idnaMap(code: number): string | null {
-  let low = 0;
-  let high = IDNA_RUNS.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    const run = IDNA_RUNS[middle];
-    if (run !== undefined && run[0] <= code) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
-  }
-  const run = IDNA_RUNS[low - 1];
-  if (run === undefined || run[1] < code) {
-    return null;
-  }
-  const [first, , mapping, step] = run;
-  return step === 0 ? mapping : String.fromCodePoint((mapping.codePointAt(0) ?? 0) + code - first);
-}
-
-function unicodeHost(host: string): string | null {
-  let mapped = "";
-  let length = 0;
-  for (const char of host) {
-    length += 1;
-    const code = char.codePointAt(0) ?? 0;
-    if (code < 0x80) {
-      mapped += asciiLower(char);
-      continue;
-    }
-    const piece = idnaMap(code);
-    if (piece === null) {
-      return null;
-    }
-    mapped += piece;
-  }
-  if (IDNA_MAX_INPUT !== null && length > IDNA_MAX_INPUT) {
-    return null;
-  }
-  const labels: string[] = [];
-  for (const label of mapped.normalize("NFC").split(".")) {
-    if (isAscii(label)) {
-      labels.push(label);
-      continue;
-    }
-    const aLabel = A_LABELS.get(label);
-    if (aLabel === undefined) {
-      return null;
-    }
-    labels.push(aLabel);
-  }
-  const result = labels.join(".");
-  return UNICODE_HOSTS.has(result) ? result : null;
-}
-
-function isHex(text: string): boolean {
-  for (const char of text) {
-    if (!HEX.includes(char)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** The compressed form of an IPv6 address (the syntax Python's ipaddress accepts, with no
- * zone), or null. */
-function ipv6(text: string): string | null {
-  if (text === "" || text.includes("%") || text.includes("/")) {
-    return null;
-  }
-  const parts = text.split(":");
-  if (parts.length < 3) {
-    return null;
-  }
-  const lastPart = parts[parts.length - 1] ?? "";
-  if (lastPart.includes(".")) {
-    parts.pop();
-    const value = ipv4(lastPart);
-    if (value === null) {
-      return null;
-    }
-    parts.push(Math.floor(value / 0x10000).toString(16), (value % 0x10000).toString(16));
-  }
-  if (parts.length > 9) {
-    return null;
-  }
-  let skip: number | null = null;
-  for (let index = 1; index < parts.length - 1; index++) {
-    if (parts[index] === "") {
-      if (skip !== null) {
-        return null;
-      }
-      skip = index;
-    }
-  }
-  let high: number;
-  let low: number;
-  let skipped: number;
-  if (skip !== null) {
-    high = skip;
-    low = parts.length - skip - 1;
-    if (parts[0] === "") {
-      high -= 1;
-      if (high !== 0) {
-        return null;
-      }
-    }
-    if (parts[parts.length - 1] === "") {
-      low -= 1;
-      if (low !== 0) {
-        return null;
-      }
-    }
-    skipped = 8 - (high + low);
-    if (skipped < 1) {
-      return null;
-    }
-  } else {
-    if (parts.length !== 8 || parts[0] === "" || parts[parts.length - 1] === "") {
-      return null;
-    }
-    high = parts.length;
-    low = 0;
-    skipped = 0;
-  }
-  const written = [...parts.slice(0, high), ...parts.slice(parts.length - low)];
-  if (written.some((part) => part === "" || part.length > 4 || !isHex(part))) {
-    return null;
-  }
-  const hextets = written.map((part) => parseInt(part, 16));
-  return compress([
-    ...hextets.slice(0, high),
-    ...new Array<number>(skipped).fill(0),
-    ...hextets.slice(high),
-  ]);
-}
-
-function ipv4(text: string): number | null {
-  const octets = text.split(".");
-  if (octets.length !== 4) {
-    return null;
-  }
-  let value = 0;
-  for (const octet of octets) {
-    if (octet === "" || octet.length > 3 || !isDigits(octet)) {
-      return null;
-    }
-    if (octet !== "0" && octet.startsWith("0")) {
-      return null;
-    }
-    const number = Number(octet);
-    if (number > 255) {
-      return null;
-    }
-    value = value * 256 + number;
-  }
-  return value;
-}
-
-/** The longest run (the first of equals) of two or more zero hextets becomes `::`. */
-function compress(hextets: readonly number[]): string {
-  let bestStart = -1;
-  let bestLength = 0;
-  let start = -1;
-  let length = 0;
-  hextets.forEach((hextet, index) => {
-    if (hextet === 0) {
-      length += 1;
-      if (start === -1) {
-        start = index;
-      }
-      if (length > bestLength) {
-        bestStart = start;
-        bestLength = length;
-      }
-    } else {
-      start = -1;
-      length = 0;
-    }
-  });
-  const words = hextets.map((hextet) => hextet.toString(16));
-  if (bestLength > 1) {
-    const head = words.slice(0, bestStart).join(":");
-    const rest = words.slice(bestStart + bestLength).join(":");
-    return `${head}::${rest}`;
-  }
-  return words.join(":");
-}
-
-/** An entry's host as this module normalizes a request's. */
-function hostKey(host: string): string {
-  if (host.startsWith("[") && host.endsWith("]")) {
-    return `[${ipv6(host.slice(1, -1)) ?? host.slice(1, -1)}]`;
-  }
-  return host;
-}
-
-const HOST_KEYS: readonly string[] = ENTRIES.map((entry) => hostKey(entry.host));
-
-function isEscape(text: string, index: number): boolean {
-  return index + 2 < text.length && isHex(text.slice(index + 1, index + 3));
-}
-
-/** Each `%XX` replaced by its byte, read as UTF-8; null when the bytes are not UTF-8. */
+/** Each `%XX` replaced by its byte, read as UTF-8; a `%` not followed by two hex digits stays
+ * as it is. null when the result (or `text`: a lone surrogate) is not UTF-8. */
 function percentDecode(text: string): string | null {
-  if (!text.includes("%")) {
-    return text;
-  }
   // decodeURIComponent reads `%XX` runs as UTF-8 and rejects what is not well-formed UTF-8;
-  // a `%` that starts no escape is made one, and a lone surrogate is not UTF-8 either.
+  // a `%` that starts no escape is made one first, and a lone surrogate is refused here.
   let escaped = "";
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code >= 0xd800 && code <= 0xdfff) {
       const next = text.charCodeAt(index + 1);
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        escaped += text.slice(index, index + 2);
-        index += 1;
-        continue;
+      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
+        return null;
       }
-      return null;
+      escaped += text.slice(index, index + 2);
+      index += 1;
+    } else {
+      const isEscape = /^%[0-9a-fA-F]{2}/.test(text.slice(index, index + 3));
+      escaped += text.charAt(index) === "%" && !isEscape ? "%25" : text.charAt(index);
     }
-    const char = text.charAt(index);
-    escaped += char === "%" && !isEscape(text, index) ? "%25" : char;
   }
   try {
     return decodeURIComponent(escaped);
@@ -435,19 +165,16 @@ function percentDecode(text: string): string | null {
   }
 }
 
-/** RFC 3986, section 5.2.4, for a path that starts with `/`. */
+/** RFC 3986, section 5.2.4 (what WHATWG does too), for a path that starts with `/`. */
 function removeDotSegments(path: string): string {
   const output: string[] = [];
   const segments = path.split("/").slice(1);
   segments.forEach((segment, index) => {
-    const last = index === segments.length - 1;
-    if (segment === ".") {
-      if (last) {
-        output.push("");
+    if (segment === "." || segment === "..") {
+      if (segment === "..") {
+        output.pop();
       }
-    } else if (segment === "..") {
-      output.pop();
-      if (last) {
+      if (index === segments.length - 1) {
         output.push("");
       }
     } else {
