@@ -307,9 +307,9 @@ def test_instructions_are_author_markdown_kept_inside_their_quote(tmp_path: Path
     # Everything after the quote is ours: the webhook section follows it.
     after = [t for t in tokens[quote_close:] if t.type == "heading_open"]
     assert after and tokens[tokens.index(after[0]) + 1].content == "Webhook URL"
-    # Inline code shows `&lt;` (the documented cost of keeping HTML inert).
+    # Inline code shows exactly what the author wrote: it is re-rendered, not regex-escaped.
     codes = [c.content for t in inside for c in t.children or [] if c.type == "code_inline"]
-    assert "&lt;connection_id>" in codes
+    assert "<connection_id>" in codes
 
 
 def test_fenced_outruns_backticks_inside() -> None:

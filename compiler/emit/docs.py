@@ -7,13 +7,11 @@ Decisions:
   renders as exactly what the author wrote and cannot break a table, start a block or inject
   markup or HTML.
 - The setup instructions are Markdown by the spec ("Markdown is supported in the dashboard
-  renderer"), so they are rendered as the author wrote them, inside a blockquote: every line is
-  quoted, so a heading, rule or unclosed fence in them stays inside the quote, and a blank line
-  ends it. Raw HTML is made inert: every `<` outside a fenced code block becomes `&lt;`.
-  The cost: a `<` inside an inline code span shows as `&lt;` (telling inline code apart from
-  text reliably needs a full Markdown parser; getting it wrong would let HTML through).
-  Link reference definitions in them are document-wide, but nothing else here uses a
-  reference link (every `[` elsewhere is escaped).
+  renderer"): they are parsed with markdown-it-py and written back from the syntax tree
+  (compiler/emit/markdown_safe.py), inside a blockquote. Every piece of text is escaped, so
+  raw HTML in them shows as text; code stays code; a link or image is kept only with an http,
+  https, mailto or relative destination. The layout (headings, lists, quotes, tables, code,
+  emphasis) is the author's.
 - The webhook URL template is a fenced block whose fence is longer than any backtick run in it.
 - Secrets' defaults are never echoed: the table says "(secret)".
 """
@@ -23,6 +21,7 @@ from __future__ import annotations
 import re
 
 from compiler import ir
+from compiler.emit import markdown_safe
 from compiler.emit.escape import md_cell
 from compiler.emit.templating import render
 
@@ -32,8 +31,6 @@ NONE = "—"
 _BREAKS = re.compile(r"(\r\n|[\r\n\u2028\u2029])")
 _EDGE_SPACE = re.compile(r"[\s\ufeff]+")
 _EDGE_SPACE_END = re.compile(r"[\s\ufeff]+\Z")
-_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)")
-_FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 
 _TOKENS = {
     "tenant_id": "The installing workspace's tenant ID.",
@@ -69,25 +66,10 @@ def fenced(text: str, info: str = "text") -> str:
 
 
 def quote_markdown(text: str) -> str:
-    """Author-written Markdown inside a blockquote, with raw HTML made inert (see the module
-    docstring). Only fences that open at column 0 are trusted: those are always top-level."""
-    lines = re.split(r"\r\n|\r|\n", text)
-    out: list[str] = []
-    fence: str | None = None
-    for line in lines:
-        if fence is None:
-            opened = _FENCE_OPEN.fullmatch(line)
-            if opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
-                fence = opened.group(1)
-                out.append(line)
-            else:
-                out.append(line.replace("<", "&lt;"))
-            continue
-        closed = _FENCE_CLOSE.fullmatch(line)
-        if closed and closed.group(1)[0] == fence[0] and len(closed.group(1)) >= len(fence):
-            fence = None
-        out.append(line)
-    return "\n".join(">" + (" " + line if line else "") for line in out)
+    """Author-written Markdown inside a blockquote, re-rendered safe (markdown_safe.render: no
+    raw HTML, no link but http, https, mailto or relative)."""
+    lines = markdown_safe.render(text).split("\n")
+    return "\n".join(">" + (" " + line if line else "") for line in lines)
 
 
 def _yes(flag: bool) -> str:
