@@ -113,7 +113,27 @@ def test_duplicates_point_at_the_first_entry() -> None:
 
 
 def test_idna_duplicates() -> None:
-    assert codes("https://bücher.example/*", "https://xn--bcher-kva.example/*") == ["BF606"]
+    assert codes("https://bücher.example/*", "https://xn--bcher-kva.example/*") == [
+        "BF611",
+        "BF606",
+    ]
+
+
+def test_a_non_ascii_host_is_a_warning_that_gives_the_ascii_entry() -> None:
+    (finding,) = run("https://Bücher.example:8443/katalog/*")
+    assert finding.code == "BF611" and "`xn--bcher-kva.example`" in finding.message
+    assert (
+        finding.help
+        == "write `https://xn--bcher-kva.example:8443/katalog/*`, and call the host by that name"
+    )
+    assert rule("BF611").severity.value == "warning"
+
+
+@pytest.mark.parametrize("host", ["faß.de", "FAẞ.de", "ςa.example", "a\u200db.example"])
+def test_a_deviation_character_in_a_host_is_an_error(host: str) -> None:
+    findings = run(f"https://{host}/*")
+    assert [f.code for f in findings] in (["BF612"], ["BF605"])  # ZWJ: IDNA's CONTEXTJ may refuse
+    assert rule("BF612").severity.value == "error"
 
 
 def test_different_ports_or_paths_are_not_duplicates() -> None:
