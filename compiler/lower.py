@@ -121,6 +121,9 @@ def unique_operation_ids(keys: list[tuple[str, str]]) -> dict[tuple[str, str], s
 def _settings(schema: Any) -> ir.Settings | None:
     if not isinstance(schema, Mapping):
         return None
+    # No emitter sees a secret's value (a default, example, const or enum on a secret, or one
+    # inside an object's default): BF409 reports them, and no output may echo them.
+    schema = settings_schema.without_secret_values(schema)
     required = settings_schema.root_required(schema)
     properties = []
     for prop in settings_schema.root_properties(schema).values():
@@ -131,7 +134,7 @@ def _settings(schema: Any) -> ir.Settings | None:
                 name=prop.name,
                 type_label=type_label(schema, prop.schema),
                 required=prop.name in required,
-                secret=any(settings_schema.is_secret(view) for view in views),
+                secret=settings_schema.is_secret_schema(schema, prop.schema, prop.path),
                 default_json=_first(views, _default_json),
                 title=_first(views, lambda view: _text(view, "title")),
                 description=_first(views, lambda view: _text(view, "description")),

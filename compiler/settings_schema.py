@@ -388,3 +388,200 @@ def is_secret(subschema: Any) -> bool:
     return isinstance(subschema, Mapping) and (
         subschema.get("writeOnly") is True or subschema.get("format") == "password"
     )
+
+
+# --- Secrets: which schemas are secrets, and where the schema holds a secret's value. ----------
+#
+# The one place that decides secret-ness: the checks (BF409), the lowering (which hands every
+# emitter a schema without secret values) and the Python emitter (SecretStr) all ask here.
+
+
+def is_secret_schema(root: Any, schema: Any, path: Path = ()) -> bool:
+    """Whether an instance of `schema` is a secret: `schema`, or a schema its local `$ref`
+    chain or `allOf` reaches, is marked (`writeOnly: true` or `format: password`)."""
+    return any(is_secret(view) for _, view in views(root, schema, path))
+
+
+#: Keywords whose value is one instance of the schema they sit in.
+_VALUE_ONE = ("default", "const", "example")
+#: Keywords whose value is a list of instances.
+_VALUE_LIST = ("examples", "enum")
+_IN_PLACE_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """A literal in the settings schema that is, or holds, a secret's value."""
+
+    path: Path  # of the keyword (`.../default`), or of the part of its value that is the secret
+    secret: Path  # of the secret's schema
+    keyword: str  # default, const, example, examples or enum
+    direct: bool  # the keyword sits on the secret itself (not on an object or array holding it)
+    inside: Path = ()  # the steps from the keyword into its value, to the secret's value
+
+
+def _in_place(root: Any, schema: Any, path: Path) -> list[tuple[Path, Mapping[str, Any]]]:
+    """Every schema that may apply to an instance of `schema`: its `$ref` chain and its
+    `allOf`/`anyOf`/`oneOf`/`then`/`else`/`dependentSchemas` members, followed (a secret in any
+    branch may receive the value). Bounded and cycle-safe."""
+    out: list[tuple[Path, Mapping[str, Any]]] = []
+    seen: set[Path] = set()
+    pending: list[tuple[Path, Any]] = [(path, schema)]
+    while pending and len(out) < _IN_PLACE_LIMIT:
+        here, current = pending.pop(0)
+        for chain_path, chain_schema in deref(root, current, here):
+            if chain_path in seen:
+                continue
+            seen.add(chain_path)
+            out.append((chain_path, chain_schema))
+            for key in ("allOf", "anyOf", "oneOf"):
+                members = chain_schema.get(key)
+                if isinstance(members, list):
+                    pending.extend(((*chain_path, key, i), m) for i, m in enumerate(members))
+            for key in ("then", "else"):
+                if key in chain_schema:
+                    pending.append(((*chain_path, key), chain_schema[key]))
+            dependent = chain_schema.get("dependentSchemas")
+            if isinstance(dependent, Mapping):
+                pending.extend(
+                    ((*chain_path, "dependentSchemas", k), v) for k, v in dependent.items()
+                )
+    return out
+
+
+def _pattern_matches(pattern: Any, key: str) -> bool:
+    from compiler import ecma
+
+    if not isinstance(pattern, str) or ecma.compile_error(pattern) is not None:
+        return False
+    return ecma.search(pattern, key) is not False  # undecidable: assume it applies
+
+
+def _key_schemas(
+    applying: list[tuple[Path, Mapping[str, Any]]], key: str
+) -> Iterator[tuple[Path, Any]]:
+    for path, schema in applying:
+        properties = schema.get("properties")
+        named = isinstance(properties, Mapping) and key in properties
+        if named:
+            yield (*path, "properties", key), properties[key]
+        patterns = schema.get("patternProperties")
+        matched = False
+        if isinstance(patterns, Mapping):
+            for pattern, sub in patterns.items():
+                if _pattern_matches(pattern, key):
+                    matched = True
+                    yield (*path, "patternProperties", pattern), sub
+        if not named and not matched and "additionalProperties" in schema:
+            yield (*path, "additionalProperties"), schema["additionalProperties"]
+
+
+def _item_schemas(
+    applying: list[tuple[Path, Mapping[str, Any]]], index: int
+) -> Iterator[tuple[Path, Any]]:
+    for path, schema in applying:
+        items = schema.get("items")
+        prefix = schema.get("prefixItems")
+        if isinstance(prefix, list) and index < len(prefix):
+            yield (*path, "prefixItems", index), prefix[index]
+        elif isinstance(items, list):
+            if index < len(items):
+                yield (*path, "items", index), items[index]
+            elif "additionalItems" in schema:
+                yield (*path, "additionalItems"), schema["additionalItems"]
+        elif items is not None:
+            yield (*path, "items"), items
+        if "contains" in schema:
+            yield (*path, "contains"), schema["contains"]
+
+
+def _secret_in(
+    root: Any, schema_path: Path, schema: Any, value: Any, at: Path, depth: int
+) -> list[tuple[Path, Path]]:
+    """Where `value` (an instance of `schema`, found at `at`) holds a secret's value: a list of
+    (value path, secret schema path)."""
+    applying = _in_place(root, schema, schema_path)
+    secret = next((path for path, view in applying if is_secret(view)), None)
+    if secret is not None:
+        return [(at, secret)]
+    if depth >= MAX_DEPTH:
+        return []
+    found: list[tuple[Path, Path]] = []
+    if isinstance(value, Mapping):
+        children = [(key, child, _key_schemas(applying, key)) for key, child in value.items()]
+    elif isinstance(value, list):
+        children = [(i, child, _item_schemas(applying, i)) for i, child in enumerate(value)]
+    else:
+        return found
+    for step, child, schemas in children:
+        for child_path, child_schema in schemas:
+            inner = _secret_in(root, child_path, child_schema, child, (*at, step), depth + 1)
+            if inner:
+                found.extend(inner)
+                break
+    return found
+
+
+def secret_values(root: Any) -> list[SecretValue]:
+    """Every literal `default`, `const`, `example`, `examples` or `enum` that is a secret's value
+    or holds one (an object's default with a value for its secret property, an array's example
+    with a secret item), in document order. A secret's own keyword is reported whole."""
+    found: list[SecretValue] = []
+    for sub in walk(root):
+        own_secret = is_secret_schema(root, sub.schema, sub.path)
+        for keyword in (*_VALUE_ONE, *_VALUE_LIST):
+            if keyword not in sub.schema:
+                continue
+            here = (*sub.path, keyword)
+            if own_secret:
+                secret = next(p for p, v in views(root, sub.schema, sub.path) if is_secret(v))
+                found.append(SecretValue(here, secret, keyword, True))
+                continue
+            value = sub.schema[keyword]
+            if keyword in _VALUE_LIST:
+                if not isinstance(value, list):
+                    continue
+                items = [((*here, i), item) for i, item in enumerate(value)]
+            else:
+                items = [(here, value)]
+            for at, item in items:
+                for path, secret in _secret_in(root, sub.path, sub.schema, item, at, 0):
+                    found.append(SecretValue(path, secret, keyword, False, path[len(here) :]))
+    return found
+
+
+def _order(path: Path) -> tuple[tuple[int, Any], ...]:
+    return tuple((1, step) if isinstance(step, int) else (0, step) for step in path)
+
+
+def without_secret_values(root: Any) -> Any:
+    """`root` with every secret value (`secret_values`) taken out: a secret's own keyword is
+    dropped, a secret inside an object value loses its key, inside an array its item. Looser,
+    never leaking: every emitter reads the settings schema through this (see compiler/lower.py).
+    Returns `root` itself when it holds no secret value."""
+    import copy
+
+    values = secret_values(root)
+    if not values:
+        return root
+    root = copy.deepcopy(root)
+    emptied: set[Path] = set()
+    for value in sorted(values, key=lambda v: _order(v.path), reverse=True):
+        *parents, last = value.path
+        container: Any = root
+        for step in parents:
+            container = container[step]
+        if isinstance(container, list) and isinstance(last, int) and last < len(container):
+            del container[last]
+            if not container:
+                emptied.add(tuple(parents))
+        elif isinstance(container, MutableMapping) and last in container:
+            del container[last]
+    for path in sorted(emptied, key=_order, reverse=True):
+        *parents, last = path  # an `enum`/`examples` left empty goes too: `enum: []` allows nothing
+        container = root
+        for step in parents:
+            container = container[step]
+        if isinstance(container, MutableMapping) and container.get(last) == []:
+            del container[last]
+    return root

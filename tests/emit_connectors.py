@@ -16,7 +16,9 @@ from compiler.resources import example_dir
 
 def lowered(path: Path) -> ir.Connector:
     result = check_manifest(path)
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    # BF409 (a secret's value in the manifest) is let through: fixtures hold such values on
+    # purpose, to prove that no emitter writes them.
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR and d.code != "BF409"]
     assert not errors, [d.message for d in errors]
     assert result.manifest is not None
     return lower(result.manifest)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from golden_support import case_source
 
 SITECUSTOMIZE = """
 import json, os, socket
@@ -205,4 +206,93 @@ def test_and_with_no_network_interface_at_all(hook: tuple[Path, Path], tmp_path:
         pytest.skip("unshare -rn (a user network namespace) is not available here")
     folder, log = hook
     _run_everything(tmp_path / "work", folder, log, (unshare, "-rn"))
+    assert _attempts(log) == []
+
+
+# --- The whole golden corpus, and a generated corpus of remote references. ------------------
+
+GOLDEN = ROOT / "golden"
+_REF_TARGETS = (
+    REMOTE,
+    "http://evil.example/defs.json#/definitions/a",
+    "//evil.example/x.json",
+    "other.json#/definitions/x",
+    "../up.json",
+    "file:///etc/passwd",
+    "urn:evil:x",
+    "#/definitions/missing",
+)
+_BASES = ((), ("$id", "https://base.evil.example/s.json"), ("id", "http://base.evil.example/s"))
+
+
+def _remote_ref_schemas() -> list[dict[str, Any]]:
+    """Every dialect x reference keyword x target x base, nested in turn in properties, items,
+    allOf and definitions, each next to a default the checks validate."""
+    dialects = [
+        "http://json-schema.org/draft-04/schema#",
+        "http://json-schema.org/draft-07/schema#",
+        "https://json-schema.org/draft/2019-09/schema",
+        "https://json-schema.org/draft/2020-12/schema",
+    ]
+    schemas = []
+    index = 0
+    for dialect in dialects:
+        for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
+            for target in _REF_TARGETS:
+                for base in _BASES:
+                    leaf: dict[str, Any] = {keyword: target, "default": "x"}
+                    nest = index % 4
+                    index += 1
+                    if nest == 0:
+                        node: dict[str, Any] = {"type": "object", "properties": {"p": leaf}}
+                    elif nest == 1:
+                        node = {"type": "array", "items": leaf, "default": ["x"]}
+                    elif nest == 2:
+                        node = {"allOf": [leaf], "default": "y"}
+                    else:
+                        node = {"definitions": {"d": leaf}, "$ref": "#/definitions/d"}
+                    schema = {"$schema": dialect, "type": "object", "properties": {"a": node}}
+                    if base:
+                        schema[base[0]] = base[1]
+                        leaf[base[0]] = base[1]
+                    schemas.append(schema)
+    return schemas
+
+
+def test_the_golden_corpus_never_touches_the_network(
+    hook: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`check` on every golden case, and `generate` on every one it accepts."""
+    folder, log = hook
+    assert _run(["check", str(GOLDEN), "-j", "1"], tmp_path, folder, log) == 1
+    clean = tmp_path / "clean"
+    for case in sorted(GOLDEN.iterdir()):
+        expected = case / "expected" / "diagnostics.txt"
+        if expected.is_file() and "error[" not in expected.read_text(encoding="utf-8"):
+            skip = shutil.ignore_patterns("expected")
+            source = case_source(case)  # the bundled example, for a case marked EXAMPLE
+            shutil.copytree(source, clean / case.name, symlinks=True, ignore=skip)
+    generated = 0
+    for case in sorted(clean.iterdir()):
+        out = tmp_path / "out" / case.name
+        code = _run(["generate", str(case), "-o", str(out), "--no-cache"], tmp_path, folder, log)
+        assert code in (0, 1), case.name  # 1: a route-file error `generate` does not repair
+        generated += code == 0
+    assert generated >= 10
+    assert _attempts(log) == []
+
+
+def test_generated_remote_references_never_touch_the_network(
+    hook: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, log = hook
+    schemas = _remote_ref_schemas()
+    for number, schema in enumerate(schemas):
+        connector = tmp_path / "refs" / f"c{number:03d}"
+        connector.mkdir(parents=True)
+        manifest = {"name": f"c{number:03d}", "connection": {"settingsSchema": schema}}
+        (connector / "backfill.config.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert _run(["check", "refs", "-j", "1", "--format", "concise"], tmp_path, folder, log) == 1
+    assert _run(["generate", "refs", "-j", "1"], tmp_path, folder, log) == 1
+    assert len(schemas) == 4 * 3 * len(_REF_TARGETS) * len(_BASES)
     assert _attempts(log) == []

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from compiler import ecma
+from compiler import ecma, offline
 from compiler.checks import settings_fast
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
@@ -32,6 +32,7 @@ from compiler.settings_schema import (
     ref_chain,
     resolve_local,
     root_types,
+    secret_values,
     views,
     walk,
 )
@@ -143,7 +144,7 @@ def _meta_validator(validator: type[Validator]) -> Validator:
     meta = validator.META_SCHEMA
     # No format checker: `format` stays an annotation, so no checker can do I/O, and patterns
     # are judged by BF407 in ECMA-262 syntax rather than by Python's `re`.
-    return validators.validator_for(meta)(meta)
+    return offline.python_validator(validators.validator_for(meta), meta)
 
 
 def _error_sort_key(error: ValidationError) -> tuple[str, str]:
@@ -443,9 +444,9 @@ def _default_findings(
     risky = _risky_pattern_properties(subschemas)
     cls = _default_validator(dialect_of(schema).validator, risky)
     try:
-        # The root is the resource every local `$ref` resolves in; no retrieval is configured,
-        # so a remote `$ref` raises (caught below) instead of fetching.
-        root_validator = cls(schema)
+        # The root is the resource every local `$ref` resolves in; the registry refuses every
+        # retrieval, so a remote `$ref` raises (caught below) instead of fetching.
+        root_validator = offline.python_validator(cls, schema)
     except Exception:
         return
     for sub in with_default:
@@ -558,6 +559,29 @@ def _pattern_finding(pattern: str, error: str, at: Pointer) -> Finding:
     )
 
 
+# --- BF409: a secret's value written in the manifest. ----------------------------------------
+
+
+def check_secret_values(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    for value in secret_values(schema):
+        if value.direct:
+            holder = _json_path(value.path[:-1])
+            message = f"the secret `{holder or 'settingsSchema'}` has a literal `{value.keyword}`"
+        else:
+            inside = _json_path(value.inside) or "its root"
+            message = f"this `{value.keyword}` holds a secret's value at `{inside}`"
+        yield Finding(
+            "BF409",
+            message + ": a credential committed in the manifest",
+            _at(value.path, "key" if isinstance(value.path[-1], str) else "value"),
+            help="move the credential out of the manifest: the admin enters it in the "
+            f"settings form; remove the `{value.keyword}`",
+        )
+
+
 # --- BF006: limits that keep `generate` fast. -----------------------------------------------
 
 
@@ -588,4 +612,5 @@ CHECKS = (
     Check("settings-refs", _READS, check_refs),
     Check("settings-patterns", _READS, check_patterns),
     Check("settings-limits", _READS, check_limits),
+    Check("settings-secret-values", _READS, check_secret_values),
 )

@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from compiler import offline
 from compiler.limits import MAX_DEPTH
 
 #: Dialect URI -> (folder in jsonschema_specifications/schemas, jsonschema-rs class). Draft-03
@@ -158,11 +159,13 @@ def _meta_validator(uri: str) -> Any | None:
     try:
         import jsonschema_rs
 
-        options: dict[str, Any] = {"validate_formats": False, "offline": True}
+        options: dict[str, Any] = {}
         moved = [_private(document) for document in vocabularies]
         if moved:
             options["registry"] = jsonschema_rs.Registry([(doc["$id"], doc) for doc in moved])
-        return getattr(jsonschema_rs, _DRAFTS[uri][1])(_private(meta), **options)
+        return offline.rs_validator(
+            getattr(jsonschema_rs, _DRAFTS[uri][1]), _private(meta), **options
+        )
     except Exception:  # an older jsonschema-rs without these options, an unreadable document
         return None
 
@@ -244,11 +247,8 @@ def default_is_valid(
     if cls is None:
         return False
     try:
-        validator = cls(
-            schema,
-            validate_formats=False,
-            offline=True,
-            keywords={"pattern": _pattern_keyword(search)},
+        validator = offline.rs_validator(
+            cls, schema, keywords={"pattern": _pattern_keyword(search)}
         )
         return validator.is_valid(schema["default"]) is True
     except Exception:  # a keyword value jsonschema-rs refuses, a recursion limit, ...

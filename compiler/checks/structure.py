@@ -40,7 +40,9 @@ def manifest_schema() -> dict[str, Any]:
 def _validator() -> Any:
     import jsonschema_rs
 
-    return jsonschema_rs.Draft202012Validator(manifest_schema())
+    from compiler import offline
+
+    return offline.rs_validator(jsonschema_rs.Draft202012Validator, manifest_schema())
 
 
 def describe(value: Any) -> str:

@@ -52,7 +52,7 @@ from compiler import ir
 from compiler.diagnostics.model import Path
 from compiler.emit.escape import comment_text
 from compiler.emit.header import NOTICE
-from compiler.settings_schema import is_secret, walk
+from compiler.settings_schema import is_secret, types_of, walk
 
 FILENAME = "settings.py"
 #: The name the generator is told the schema came from (it never reads a file).
@@ -76,6 +76,55 @@ def {_HELPER_NAME}(pattern: str) -> _AfterValidator:
 
     return _AfterValidator(check)
 '''
+#: Written into a module whose schema has a secret: pydantic keeps every invalid input (a
+#: secret's, or a whole object holding one, as the input of a `missing` error) in `errors()` and
+#: `json()`, which `hide_input_in_errors` does not cover. The root model re-raises each
+#: ValidationError through `_without_inputs`, so no representation of it holds an input.
+_HIDDEN_INPUT_HELPER = """
+
+_HIDDEN_INPUT = "**********"
+
+
+def _without_inputs(error: _ValidationError) -> _ValidationError:
+    \"\"\"`error` with every input masked, in `str`, `errors()` and `json()` alike.\"\"\"
+    details: list[_Any] = []
+    for item in error.errors(include_url=False, include_input=False):
+        detail: dict[str, _Any] = {"type": item["type"], "loc": item["loc"], "input": _HIDDEN_INPUT}
+        if "ctx" in item:
+            detail["ctx"] = item["ctx"]
+        try:
+            _ValidationError.from_exception_data(error.title, [detail])
+        except Exception:  # a custom error type: keep its name and message
+            custom = _PydanticCustomError(item["type"], item["msg"])
+            detail = {"type": custom, "loc": item["loc"], "input": _HIDDEN_INPUT}
+        details.append(detail)
+    return _ValidationError.from_exception_data(error.title, details, hide_input=True)
+"""
+_HIDDEN_INPUT_IMPORTS = (
+    "from typing import Any as _Any\n"
+    "from pydantic import ValidationError as _ValidationError\n"
+    "from pydantic import model_validator as _model_validator\n"
+    "from pydantic_core import PydanticCustomError as _PydanticCustomError\n"
+)
+#: The root model's guard: every way in (`Settings(...)`, `model_validate*`, a TypeAdapter, a
+#: FastAPI body) runs the wrap validator; `model_validate_json` can fail before it, on bad JSON
+#: whose error input is the whole text.
+_HIDDEN_INPUT_METHODS = """
+@_model_validator(mode="wrap")
+@classmethod
+def _without_secret_inputs(cls, data: _Any, handler: _Any) -> _Any:
+    try:
+        return handler(data)
+    except _ValidationError as error:
+        raise _without_inputs(error) from None
+
+@classmethod
+def model_validate_json(cls, json_data: _Any, **options: _Any) -> _Any:
+    try:
+        return super().model_validate_json(json_data, **options)
+    except _ValidationError as error:
+        raise _without_inputs(error) from None
+"""
 # Private names: a schema's `$defs` may name a model `AfterValidator` or `Re`; `SecretStr` is
 # imported by the generator (which keeps model names off it) wherever a secret has a pattern.
 _HELPER_IMPORTS = "import re as _re\nfrom pydantic import AfterValidator as _AfterValidator\n"
@@ -103,6 +152,14 @@ class Prepared:
     model_names: dict[str, str] = field(default_factory=dict)
     #: Patterns left out of the model: (path, pattern, why).
     dropped: list[tuple[Path, str, str]] = field(default_factory=list)
+    #: Whether any subschema is a secret (of any type): then errors carry no input.
+    has_secrets: bool = False
+
+
+def _string_type(root: Any, schema: Mapping[str, Any], path: Path) -> Any:
+    """The string `type` that applies to `schema` (its own, or one its `$ref` chain or `allOf`
+    reaches), or None."""
+    return next((t for t in types_of(root, schema, path) if _is_string_schema({"type": t})), None)
 
 
 def _is_string_schema(schema: Mapping[str, Any]) -> bool:
@@ -226,9 +283,24 @@ def prepare(schema: Mapping[str, Any]) -> Prepared:
             continue
         _keep_local(node, sub.path)
         _drop_discriminator(node)
-        secret = is_secret(node) and _is_string_schema(node)
+        prepared.has_secrets = prepared.has_secrets or is_secret(node)
+        secret = is_secret(node) and _string_type(prepared.schema, node, sub.path) is not None
         if secret:
+            members = node.get("allOf")
+            if (
+                "$ref" not in node
+                and isinstance(members, list)
+                and len(members) == 1
+                and isinstance(members[0], dict)
+                and list(members[0]) == ["$ref"]
+            ):
+                # The generator drops `format` when it merges an `allOf`; `$ref` with siblings
+                # keeps it. One member that is only a `$ref` means the same.
+                node["$ref"] = node.pop("allOf")[0]["$ref"]
             node["format"] = "password"
+            # The type may come through `$ref` or `allOf`; the generator maps `format: password`
+            # to SecretStr only beside a `type` (without it, the secret was a plain `str`).
+            node.setdefault("type", _string_type(prepared.schema, node, sub.path))
         if isinstance(node.get("pattern"), str):
             found.append(_Found(node, "pattern", node["pattern"], secret, (*sub.path, "pattern")))
         keyed = node.get("patternProperties")
@@ -465,8 +537,16 @@ class _Edits:
 
 def _hide_input_in_errors(root: ast.ClassDef, edits: _Edits) -> bool:
     """Set `hide_input_in_errors=True` on the root model, whose config decides how a
-    ValidationError prints: pydantic prints each bad input, a mistyped secret included.
+    ValidationError prints: pydantic prints each bad input, a mistyped secret included; and give
+    it the guard that takes every input out of `errors()` and `json()` too.
     Returns whether `_ConfigDict` must be imported (the root had no model_config)."""
+    indent = " " * root.body[-1].col_offset
+    assert root.end_lineno is not None
+    at = edits.starts[root.end_lineno] if root.end_lineno < len(edits.starts) else len(edits.code)
+    methods = "".join(
+        f"{indent}{line}\n" if line else "\n" for line in _HIDDEN_INPUT_METHODS.split("\n")[:-1]
+    )
+    edits.spans.append((at, at, methods))
     for statement in root.body:
         if (
             isinstance(statement, ast.Assign)
@@ -487,7 +567,9 @@ def _hide_input_in_errors(root: ast.ClassDef, edits: _Edits) -> bool:
     return True
 
 
-def _post_process(code: str, patterns: Mapping[str, tuple[Path, str]]) -> tuple[str, set[str]]:
+def _post_process(
+    code: str, patterns: Mapping[str, tuple[Path, str]], secrets: bool = False
+) -> tuple[str, set[str]]:
     """What the generator cannot write: secret patterns, secret defaults, and inputs hidden from
     error messages when there are secrets. Returns the code and the secret-pattern markers
     attached."""
@@ -513,12 +595,16 @@ def _post_process(code: str, patterns: Mapping[str, tuple[Path, str]]) -> tuple[
             edits.spans.append((start, end, ast.unparse(node)))
             outer_end = end
     imports = _HELPER_IMPORTS if attached else ""
+    definitions = _HELPER if attached else ""
     root = _root_class(tree)
-    if root is not None and _uses_secrets(tree) and _hide_input_in_errors(root, edits):
-        imports += "from pydantic import ConfigDict as _ConfigDict\n"
+    if root is not None and (secrets or _uses_secrets(tree)):
+        if _hide_input_in_errors(root, edits):
+            imports += "from pydantic import ConfigDict as _ConfigDict\n"
+        imports += _HIDDEN_INPUT_IMPORTS
+        definitions += _HIDDEN_INPUT_HELPER
     if not edits.spans:
         return code, attached
-    return _add_after_imports(edits.apply(), imports, _HELPER if attached else ""), attached
+    return _add_after_imports(edits.apply(), imports, definitions), attached
 
 
 def _add_after_imports(code: str, imports: str, definitions: str) -> str:
@@ -601,7 +687,7 @@ def generate_settings_module(schema: Mapping[str, Any]) -> str:
         code = _generate(prepared, type_aliases=False)
         if not _has_root_class(code):
             raise SettingsModelError(f"datamodel-code-generator wrote no class {CLASS_NAME}")
-    code, attached = _post_process(code, prepared.secret_patterns)
+    code, attached = _post_process(code, prepared.secret_patterns, prepared.has_secrets)
     visible = _escape_invisible(code)
     # A raw CR inside a literal is read back as LF (universal newlines) while its escape keeps
     # the author's CR, so compare with both spellings of CR taken out. (Nothing escaped: nothing

@@ -106,4 +106,20 @@ RULES = (
         '{ "$schema": "https://json-schema.org/draft-07/schema#", "type": "object" }',
         '{ "$schema": "http://json-schema.org/draft-07/schema#", "type": "object" }',
     ),
+    Rule(
+        "BF409",
+        "secret-value-in-manifest",
+        E,
+        "A secret setting has a literal value in the manifest.",
+        "A secret (`writeOnly: true` or `format: password`, directly or through a `$ref` or "
+        "`allOf`) is a credential the admin enters in the settings form. A `default`, `const`, "
+        "`enum`, `example` or `examples` on it, or a value for it inside an object's or array's "
+        "`default`/`examples`/`const`/`enum`, commits that credential to the repository. The "
+        "generated files never echo such a value (it is left out of every output), and `check` "
+        "reports it here. Move the credential out of the manifest.",
+        '{ "type": "object", "properties": { "api_key": { "type": "string", '
+        '"writeOnly": true, "default": "sk_live_51H..." } } }',
+        '{ "type": "object", "properties": { "api_key": { "type": "string", '
+        '"writeOnly": true } } }',
+    ),
 )

@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 from typing import Annotated
+from typing import Any as _Any
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic import ConfigDict as _ConfigDict
+from pydantic import ValidationError as _ValidationError
+from pydantic import model_validator as _model_validator
+from pydantic_core import PydanticCustomError as _PydanticCustomError
+
+_HIDDEN_INPUT = "**********"
+
+
+def _without_inputs(error: _ValidationError) -> _ValidationError:
+    """`error` with every input masked, in `str`, `errors()` and `json()` alike."""
+    details: list[_Any] = []
+    for item in error.errors(include_url=False, include_input=False):
+        detail: dict[str, _Any] = {"type": item["type"], "loc": item["loc"], "input": _HIDDEN_INPUT}
+        if "ctx" in item:
+            detail["ctx"] = item["ctx"]
+        try:
+            _ValidationError.from_exception_data(error.title, [detail])
+        except Exception:  # a custom error type: keep its name and message
+            custom = _PydanticCustomError(item["type"], item["msg"])
+            detail = {"type": custom, "loc": item["loc"], "input": _HIDDEN_INPUT}
+        details.append(detail)
+    return _ValidationError.from_exception_data(error.title, details, hide_input=True)
 
 
 class Settings(BaseModel):
@@ -13,3 +35,18 @@ class Settings(BaseModel):
     subdomain: Annotated[str, Field(pattern="^[a-z][a-z0-9-]*$", title="Subdomain")]
     api_token: Annotated[SecretStr, Field(title="API token")]
     page_size: Annotated[int, Field(ge=1, le=100, title="Page size")] = 50
+
+    @_model_validator(mode="wrap")
+    @classmethod
+    def _without_secret_inputs(cls, data: _Any, handler: _Any) -> _Any:
+        try:
+            return handler(data)
+        except _ValidationError as error:
+            raise _without_inputs(error) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: _Any, **options: _Any) -> _Any:
+        try:
+            return super().model_validate_json(json_data, **options)
+        except _ValidationError as error:
+            raise _without_inputs(error) from None
