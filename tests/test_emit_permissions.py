@@ -607,14 +607,50 @@ def test_the_bundled_example_matchers_are_small(outputs: dict[str, dict[str, str
         assert outputs["stripe"][file].count("\n") <= 250, file
 
 
-def test_the_typescript_runtime_compiles_on_its_own(tmp_path: Path) -> None:
-    """tsc on the source file itself, with the options the generated files meet."""
+def test_the_typescript_runtime_compiles_and_judges_the_corpus_on_its_own(
+    connectors: dict[str, ir.Connector], corpus: list[str], tmp_path: Path
+) -> None:
+    """tsc on the source file itself, with the options the generated files meet; then its
+    `isAllowedBy` judges the corpus with each test connector's entries as urls.py does."""
     tsc = require_tsc()
     source = tmp_path / "permissions_runtime.ts"
     shutil.copyfile(data_dir("runtime") / "permissions_runtime.ts", source)
-    config = {"compilerOptions": {**_TS_OPTIONS, "noEmit": True}, "files": [source.name]}
+    config = {"compilerOptions": {**_TS_OPTIONS, "outDir": "out"}, "files": [source.name]}
     (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
     done = subprocess.run(
         [str(tsc), "-p", "tsconfig.json"], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    tables = {name: entries(connector) for name, connector in connectors.items()}
+    runner = """
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const m = require(input.module);
+const out = {};
+for (const [name, table] of Object.entries(input.tables)) {
+  out[name] = input.urls.map((url) => m.isAllowedBy(table, url));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+    payload = {
+        "module": str(tmp_path / "out" / "permissions_runtime.js"),
+        "urls": corpus,
+        "tables": {
+            name: [{"host": e.host, "port": e.port, "pathPattern": e.path_pattern} for e in table]
+            for name, table in tables.items()
+        },
+    }
+    ran = subprocess.run(
+        ["node", "-e", runner],
+        input=json.dumps(payload, ensure_ascii=True),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    verdicts = json.loads(ran.stdout)
+    for name, table in tables.items():
+        found = disagreements(
+            {"urls.py": lambda url, t=table: urls.is_allowed(t, url), "runtime": verdicts[name]},
+            corpus,
+        )
+        assert not found, "\n".join(found[:30])
