@@ -385,3 +385,54 @@ def test_the_shared_corpus_agrees_with_whatwg(generated: Any) -> None:
 )
 def test_the_examples_of_the_issue_are_refused(url: str) -> None:
     assert not urls.is_allowed(ENTRIES, url)
+
+
+# --- entry hosts: stored as WHATWG serializes them ------------------------------------------
+
+_LABEL = st.text("abcxyz019-_", min_size=1, max_size=12)
+_ENTRY_HOSTS = st.one_of(
+    st.ip_addresses(v=6).map(lambda address: f"[{address}]"),
+    st.ip_addresses(v=6).map(lambda address: f"[{address.exploded.upper()}]"),
+    st.ip_addresses(v=4).map(str),
+    st.lists(_LABEL, min_size=1, max_size=4).map(lambda labels: ".".join([*labels, "example"])),
+    st.sampled_from(["xn--bcher-kva", "XN--R8JZ45G", "b\u00fccher", "\uff41pi", "caf\u00e9"]).map(
+        lambda label: label + ".example"
+    ),
+)
+
+
+def test_entry_hosts_are_what_whatwg_makes_of_them() -> None:
+    """Every usable entry's stored host is exactly the host Node's `new URL` makes of the entry
+    as written (so a request spelt as the entry's host goes to that host)."""
+    _require_node()
+    texts: list[str] = []
+
+    @settings(max_examples=500, deadline=None)
+    @given(_ENTRY_HOSTS)
+    def collect(host: str) -> None:
+        texts.append(f"https://{host}/x/*")
+
+    collect()
+    parsed = [(text, urls.parse_entry(text).entry) for text in dict.fromkeys(texts)]
+    usable = [(text, entry) for text, entry in parsed if entry is not None]
+    runner = """
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(input.map((url) => {
+  try { return new URL(url).hostname; } catch { return null; }
+})));
+"""
+    done = subprocess.run(
+        ["node", "-e", runner],
+        input=json.dumps([text for text, _ in usable], ensure_ascii=True),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    wrong = [
+        (text, entry.host, whatwg)
+        for (text, entry), whatwg in zip(usable, json.loads(done.stdout), strict=True)
+        if whatwg != entry.host
+    ]
+    assert not wrong, wrong[:20]
+    assert len(usable) > 200
