@@ -8,7 +8,9 @@ it reaches past the host (a `/`, `?` or `#` after it); a dynamic host is not gue
 A prefix is allowed when one entry allows every URL that starts with it: the unknown rest is
 treated as `*` and the entry's pattern must include the prefix's path followed by `*`
 (`urls.pattern_includes`). That is the allowlist's own semantics (compiler/urls.py) applied to
-a set of URLs rather than one.
+a set of URLs rather than one. A URL the matcher refuses outright (a host that is not ASCII or
+not spelt as an entry's, `%2E`/`%2F`/`%5C` in the path, ...) is blocked whatever the entries
+say; the rest of a prefix may still hold such a piece, which the matcher refuses at run time.
 """
 
 from __future__ import annotations
