@@ -464,3 +464,31 @@ def test_covers_is_sound_on_request_urls(a: str, b: str, paths: list[str]) -> No
         url = "https://api.example" + path + "?q=1"
         if matches(narrow, url):
             assert matches(wide, url), (a, b, url)
+
+
+# --- the route-file check judges Http calls with the same definition ---------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "complete", "allowed"),
+    [
+        ("https://xn--bcher-kva.example/katalog/x", True, True),
+        (
+            "https://b\u00fccher.example/katalog/x",
+            True,
+            False,
+        ),  # the entry is; the call must not be
+        ("https://xn--bcher-kva.example/admin/..%2fkatalog/x", True, False),
+        ("https://xn--bcher-kva.example/katalog/%2e%2e/admin", True, False),
+        ("https://xn--bcher-kva.example/katalog/", False, True),  # a prefix: `/katalog/` + `*`
+        ("https://b\u00fccher.example/katalog/", False, False),
+        ("https://xn--bcher-kva.example/katalog%2F", False, False),
+    ],
+)
+def test_http_calls_are_judged_as_the_matcher_judges(
+    url: str, complete: bool, allowed: bool
+) -> None:
+    from compiler.route_files.outbound import StaticUrl, judge
+
+    verdict = judge(StaticUrl(url, complete), [entry("https://b\u00fccher.example/katalog/*")])
+    assert verdict is not None and verdict.allowed is allowed
