@@ -582,6 +582,65 @@ def check_secret_values(manifest: Manifest) -> Iterator[Finding]:
         )
 
 
+# --- BF410 / BF411: unknown keywords, and misspelt ones. ------------------------------------
+
+
+def _dialect_name(uri: str) -> str:
+    return uri.rsplit("/", 2)[-2]  # draft-07, 2020-12
+
+
+def check_keywords(manifest: Manifest) -> Iterator[Finding]:
+    from compiler import settings_vocabulary as vocabulary
+
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    uri = dialect_of(schema).uri
+    name = _dialect_name(uri)
+    for sub in walk(schema):  # keys of subschemas only: property and definition names are not
+        for key in sub.schema:
+            if not isinstance(key, str) or vocabulary.is_known(key, uri):
+                continue
+            at = _at((*sub.path, key), "key")
+            shown = _shorten(key)
+            others = vocabulary.dialects_knowing(key)
+            if others:
+                yield Finding(
+                    "BF410",
+                    f"`{shown}` is not a {name} keyword (it is a keyword of "
+                    f"{', '.join(_dialect_name(o) for o in others)}): {name} validators ignore it",
+                    at,
+                    help="declare the dialect that has it in `$schema`, or write the "
+                    f"constraint with {name} keywords",
+                )
+                continue
+            meant = vocabulary.near_miss(key, uri)
+            if meant is not None:
+                yield Finding(
+                    "BF411",
+                    f"unknown keyword `{shown}`: a misspelling of `{meant}`, which is ignored "
+                    "as written",
+                    at,
+                    help=f"did you mean `{meant}`?",
+                )
+                continue
+            if key in vocabulary.VENDOR_SECRETS:
+                help_text = (
+                    "this compiler and the dashboard read secrets from `writeOnly: true` (or "
+                    "`format: password`): add it, or this setting is a plain, echoed string"
+                )
+            elif (close := vocabulary.closest(key, uri)) is not None:
+                help_text = f"did you mean `{close}`?"
+            else:
+                help_text = "rename it `x-" + shown + "` to mark it as an extension"
+            yield Finding(
+                "BF410",
+                f"unknown keyword `{shown}` in the settings schema: validators ignore it",
+                at,
+                help=help_text,
+            )
+
+
 # --- BF006: limits that keep `generate` fast. -----------------------------------------------
 
 
@@ -613,4 +672,5 @@ CHECKS = (
     Check("settings-patterns", _READS, check_patterns),
     Check("settings-limits", _READS, check_limits),
     Check("settings-secret-values", _READS, check_secret_values),
+    Check("settings-keywords", _READS, check_keywords),
 )

@@ -4,6 +4,7 @@ from compiler.diagnostics.model import Severity
 from compiler.diagnostics.registry import Rule
 
 E = Severity.ERROR
+W = Severity.WARNING
 
 RULES = (
     Rule(
@@ -121,5 +122,37 @@ RULES = (
         '"writeOnly": true, "default": "sk_live_51H..." } } }',
         '{ "type": "object", "properties": { "api_key": { "type": "string", '
         '"writeOnly": true } } }',
+    ),
+    Rule(
+        "BF410",
+        "unknown-settings-keyword",
+        W,
+        "A settings-schema keyword is not one its dialect knows.",
+        "Validators ignore a keyword they do not know, so a misspelt or foreign keyword "
+        "silently constrains nothing. Each key of each subschema is looked up in its "
+        "dialect's vocabulary (from the bundled metaschemas), in the annotations accepted "
+        "everywhere (OpenAPI's `example`, `nullable`, `discriminator`; Airbyte's form hints "
+        "such as `order` and `group`), and `x-...` extensions are always accepted. Property "
+        "and definition names are never keywords. A vendor's secret marker such as "
+        "`airbyte_secret` is reported too: secrets are `writeOnly: true` here. Rename an "
+        "extension to `x-...`, or fix the keyword.",
+        '{ "type": "object", "properties": { "name": { "type": "string", "tittle": "Name" } } }',
+        '{ "type": "object", "properties": { "name": { "type": "string", "title": "Name" } } }',
+    ),
+    Rule(
+        "BF411",
+        "misspelt-settings-keyword",
+        E,
+        "An unknown settings-schema keyword is a misspelling of one that changes validation.",
+        "`writeonly: true` leaves an API key a plain, echoed string; `requried` makes every "
+        "field optional; `maxitems` limits nothing. An unknown key that differs from a keyword "
+        "that changes what validates or what is secret (`writeOnly`, `required`, `type`, "
+        "`format`, `pattern`, `enum`, `items`, `properties`, the bounds, `$ref`, ...) only by "
+        "case, or by at most two edits (one for keywords of four letters or fewer), is an "
+        "error: the schema does not say what its author meant.",
+        '{ "type": "object", "requried": ["api_key"], '
+        '"properties": { "api_key": { "type": "string", "writeonly": true } } }',
+        '{ "type": "object", "required": ["api_key"], '
+        '"properties": { "api_key": { "type": "string", "writeOnly": true } } }',
     ),
 )
