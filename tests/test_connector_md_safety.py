@@ -259,8 +259,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> ir.Connector:
 
 
 def _connector(base: ir.Connector, instructions: str, plain: list[str]) -> ir.Connector:
-    title, description, scope, setting_title, setting_description = plain
-    assert base.oauth is not None and base.settings is not None
+    title, description, scope, setting_title, setting_description, url, allowed = plain
+    assert base.oauth is not None and base.settings is not None and base.permissions
     first = dataclasses.replace(
         base.settings.properties[0], title=setting_title, description=setting_description
     )
@@ -269,7 +269,8 @@ def _connector(base: ir.Connector, instructions: str, plain: list[str]) -> ir.Co
         display_name=title,
         description=description,
         instructions=instructions,
-        oauth=dataclasses.replace(base.oauth, scopes=(scope,)),
+        oauth=dataclasses.replace(base.oauth, scopes=(scope,), authorization_url_template=url),
+        permissions=(dataclasses.replace(base.permissions[0], original=allowed),),
         settings=dataclasses.replace(
             base.settings, properties=(first, *base.settings.properties[1:])
         ),
@@ -281,7 +282,7 @@ def _connector(base: ir.Connector, instructions: str, plain: list[str]) -> ir.Co
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(instructions=INSTRUCTIONS, plain=st.lists(HOSTILE_PLAIN, min_size=5, max_size=5))
+@given(instructions=INSTRUCTIONS, plain=st.lists(HOSTILE_PLAIN, min_size=7, max_size=7))
 def test_connector_md_shows_manifest_strings_as_text_or_safe_links(
     base: ir.Connector, instructions: str, plain: list[str]
 ) -> None:
@@ -305,7 +306,7 @@ def test_connector_md_shows_manifest_strings_as_text_or_safe_links(
     ],
 )
 def test_known_escapes_are_closed(base: ir.Connector, instructions: str) -> None:
-    plain = ["Title", "Description", "scope", "Setting", "About it"]
+    plain = ["Title", "Description", "scope", "Setting", "About it", "https://a/<x>", "b"]
     markdown = docs.emit(_connector(base, instructions, plain))["CONNECTOR.md"]
     assert_safe(markdown, plain)
 
@@ -316,7 +317,7 @@ def test_safe_links_and_layout_survive(base: ir.Connector, tmp_path: Path) -> No
         "2. Paste `<connection_id>`:\n\n   ```\n   curl https://x.example\n   ```\n\n"
         "| key | value |\n|:--|--:|\n| a | `b\\|c` |\n\n> note\n"
     )
-    plain = ["Title", "Description", "scope", "Setting", "About it"]
+    plain = ["Title", "Description", "scope", "Setting", "About it", "https://a/<x>", "b"]
     markdown = docs.emit(_connector(base, text, plain))["CONNECTOR.md"]
     rendered = presets()["gfm-like"].render(markdown)
     assert '<a href="https://help.example/a_b">the docs</a>' in rendered

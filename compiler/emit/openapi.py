@@ -26,6 +26,7 @@ Decisions:
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from typing import Any
@@ -251,11 +252,25 @@ def _host_and_port(authority: str) -> tuple[str, str]:
         return host, port
     if "<" not in host and ">" not in host:
         try:
-            return idna.encode(host, uts46=True).decode("ascii"), port
+            ascii_host = idna.encode(host, uts46=True).decode("ascii")
         except idna.IDNAError:
-            pass  # not a host a URL can name: stand in a placeholder (the template is kept)
+            ascii_host = ""  # not a host a URL can name: stand in a placeholder
+        if ascii_host and _whatwg_host(ascii_host):
+            return ascii_host, port
     labels = [_LABEL_JUNK.sub("-", label.lower()).strip("-")[:63] for label in host.split(".")]
     return ".".join([label for label in labels if label] + ["invalid"]), port
+
+
+def _whatwg_host(host: str) -> bool:
+    """Whether WHATWG's host parser takes `host`: a last label that is a number makes it an
+    IPv4 address (`u.0` is refused), so only a real dotted quad may end in one."""
+    last = host.rstrip(".").rsplit(".", 1)[-1]
+    if last.isdigit() or last.lower().startswith("0x"):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return False
+    return True
 
 
 def _oauth_scheme(oauth: ir.OAuth) -> dict[str, Any]:
