@@ -7,15 +7,21 @@ for `new RegExp(pattern, "u")`. Matching follows `RegExp.prototype.test`: an una
 
 `regress` is a backtracking engine without a step limit, and its Python binding holds the GIL, so
 a catastrophic pattern (`^(?:(?:[^#]*)*)*$`) cannot be interrupted in-process. Two bounds keep
-`search` finite: the strings we search are short (probes of at most `MAX_PROBE_CHARS`), and a
-pattern the static screen `backtracking_risk` flags is run in a child process with a timeout;
-when that times out the answer is "unknown" (None), never a hang.
+`search` finite: short texts (at most `MAX_PROBE_CHARS`) with patterns the static screen
+`backtracking_risk` passes run in-process; everything else runs in a child process, with a
+timeout per pattern and one `Budget` of seconds per manifest (`limits.MAX_REGEX_SECONDS`), so
+that a manifest of many catastrophic patterns costs the budget, not the timeout times their
+number. An answer that runs out of time is "unknown" (None), never a hang.
+
+Static questions (anchoring, the characters a pattern can match, the Python translation) are
+answered from a parse: compiler/ecma_syntax.py and compiler/ecma_translate.py.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -32,7 +38,8 @@ if TYPE_CHECKING:
 FLAGS = "u"
 #: Longest text `search_many` runs in-process; longer texts always go to the child process.
 MAX_PROBE_CHARS = 32
-#: Seconds a child process gets to run one pattern over its texts.
+#: Seconds the child process gets to run one pattern over its texts (within the manifest's
+#: `limits.MAX_REGEX_SECONDS`).
 CHILD_TIMEOUT_SECONDS = 2.0
 #: More quantifiers than this in one pattern counts as a backtracking risk.
 MAX_QUANTIFIERS = 8
@@ -48,6 +55,14 @@ def compile_error(pattern: str) -> str | None:
         regress.Regex(pattern, FLAGS)
     except Exception as error:  # regress raises RegressError; stay safe on anything else
         return str(error) or "invalid regular expression"
+    from compiler import ecma_syntax
+
+    try:
+        ecma_syntax.parse(pattern)
+    except ecma_syntax.Invalid as error:  # what regress lets through and V8 refuses
+        return str(error)
+    except ecma_syntax.Unsupported:
+        pass  # valid, only not modelled
     return None
 
 
@@ -188,92 +203,170 @@ def backtracking_risk(pattern: str) -> bool:
 def is_anchored(pattern: str) -> bool:
     """True when every match must span the whole string: each top-level alternative starts
     with `^` and ends with `$` (a group wrapping a whole alternative is looked into)."""
-    return _anchored(_tokens(pattern))
+    from compiler import ecma_syntax
+
+    return ecma_syntax.is_anchored(pattern)
 
 
-def _split_alternatives(tokens: list[_Token]) -> list[list[_Token]]:
-    parts: list[list[_Token]] = [[]]
-    depth = 0
-    for token in tokens:
-        if token.kind == "open":
-            depth += 1
-        elif token.kind == "close":
-            depth -= 1
-        if token.kind == "alt" and depth == 0:
-            parts.append([])
-        else:
-            parts[-1].append(token)
-    return parts
+# --- Searching, within one budget per manifest. ------------------------------------------------
 
-
-def _anchored(tokens: list[_Token]) -> bool:
-    for alternative in _split_alternatives(tokens):
-        if not alternative:
-            return False
-        first, last = alternative[0], alternative[-1]
-        if first.kind == "start" and last.kind == "end":
-            continue
-        # `(^a$)` or `(?:^a$|^b$)`: one group spanning the whole alternative.
-        if (
-            first.kind == "open"
-            and not first.lookaround
-            and last.kind == "close"
-            and _matching_close(alternative) == len(alternative) - 1
-            and _anchored(alternative[1:-1])
-        ):
-            continue
-        return False
-    return True
-
-
-def _matching_close(tokens: list[_Token]) -> int:
-    depth = 0
-    for index, token in enumerate(tokens):
-        if token.kind == "open":
-            depth += 1
-        elif token.kind == "close":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
-
-
-# --- Searching. ------------------------------------------------------------------------------
-
+#: The child process: one JSON job per line (a pattern and its texts), one JSON answer per line
+#: (a list of booleans, or null when the job fails). It serves every risky pattern of a budget.
 _CHILD = (
     "import json, sys, regress\n"
-    "job = json.load(sys.stdin)\n"
-    "r = regress.Regex(job['pattern'], job['flags'])\n"
-    "json.dump([r.find(t) is not None for t in job['texts']], sys.stdout)\n"
+    "for line in sys.stdin:\n"
+    "    try:\n"
+    "        job = json.loads(line)\n"
+    "        r = regress.Regex(job['pattern'], job['flags'])\n"
+    "        answer = [r.find(t) is not None for t in job['texts']]\n"
+    "    except Exception:\n"
+    "        answer = None\n"
+    "    sys.stdout.write(json.dumps(answer) + '\\n')\n"
+    "    sys.stdout.flush()\n"
 )
+#: Answers a child gave (decided ones only: they are the truth whatever the budget).
+_DECIDED: dict[tuple[str, str], bool] = {}
+_MAX_DECIDED = 4096
 
 
-def _search_in_child(pattern: str, texts: Sequence[str]) -> list[bool] | None:
-    import json
-    import subprocess
+class _Child:
+    """A child process running `regress`, read by a thread so that waiting has a timeout on
+    every platform (no `select` on pipes on Windows)."""
 
-    job = json.dumps({"pattern": pattern, "flags": FLAGS, "texts": list(texts)})
-    try:
-        done = subprocess.run(
+    def __init__(self) -> None:
+        import queue
+        import subprocess
+        import threading
+
+        self.process = subprocess.Popen(
             [sys.executable, "-I", "-c", _CHILD],
-            input=job,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
-            timeout=CHILD_TIMEOUT_SECONDS,
-            check=False,
+            encoding="ascii",  # the jobs and answers are JSON with ASCII escapes
         )
-        result = json.loads(done.stdout) if done.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError, ValueError):
+        self.answers: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, name="regex-child-reader", daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.answers.put(line)
+        self.answers.put("")  # end of output: the child is gone
+
+    def ask(self, job: str, timeout: float) -> str | None:
+        import queue
+
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(job + "\n")
+            self.process.stdin.flush()
+            return self.answers.get(timeout=max(timeout, 0.0)) or None
+        except (OSError, ValueError, queue.Empty):
+            return None
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class Budget:
+    """The regex work one manifest may cost: `seconds` of waiting for risky patterns in all
+    (each pattern at most `CHILD_TIMEOUT_SECONDS` of it), in one child process that is replaced
+    only when a pattern runs out of time. Once spent, every risky pattern left is undecided
+    (None) at once, so N patterns cost at most `seconds`, not N times the timeout."""
+
+    def __init__(self, seconds: float = limits.MAX_REGEX_SECONDS) -> None:
+        self.seconds_left = seconds
+        self.children_started = 0
+        #: Why each undecided pattern is undecided: "timeout" or "budget".
+        self.undecided: dict[str, str] = {}
+        self._child: _Child | None = None
+
+    def run(self, pattern: str, texts: Sequence[str]) -> list[bool] | None:
+        import json
+        import time
+
+        known = [_DECIDED.get((pattern, text)) for text in texts]
+        pending = [text for text, answer in zip(texts, known, strict=True) if answer is None]
+        if pending:
+            if pattern in self.undecided:
+                return None
+            if self.seconds_left <= 0:
+                self.undecided[pattern] = "budget"
+                return None
+            if self._child is None:
+                self._child = _Child()
+                self.children_started += 1
+            job = json.dumps({"pattern": pattern, "flags": FLAGS, "texts": pending})
+            started = time.monotonic()
+            line = self._child.ask(job, min(CHILD_TIMEOUT_SECONDS, self.seconds_left))
+            self.seconds_left -= time.monotonic() - started
+            answer = _answer(line, len(pending))
+            if answer is None:
+                self._child.stop()  # it may still be backtracking: never reuse it
+                self._child = None
+                self.undecided[pattern] = "timeout" if self.seconds_left > 0 else "budget"
+                return None
+            if len(_DECIDED) + len(pending) > _MAX_DECIDED:
+                _DECIDED.clear()
+            _DECIDED.update(((pattern, t), a) for t, a in zip(pending, answer, strict=True))
+            found = iter(answer)
+            known = [next(found) if k is None else k for k in known]
+        return [bool(k) for k in known]
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
+
+
+def _answer(line: str | None, count: int) -> list[bool] | None:
+    import json
+
+    try:
+        result = json.loads(line) if line else None
+    except ValueError:
         return None
-    if not isinstance(result, list) or len(result) != len(texts):
+    if not isinstance(result, list) or len(result) != count:
         return None
     return [bool(item) for item in result]
 
 
+#: The budget of the manifest being checked (one at a time per process; see `budget`).
+_current: Budget | None = None
+
+
+@contextmanager
+def budget(seconds: float = limits.MAX_REGEX_SECONDS) -> Iterator[Budget]:
+    """Run the regex work of one manifest within one `Budget` (a module-level slot rather
+    than a context variable: the schema checks validate on a thread of their own)."""
+    global _current
+    previous, _current = _current, Budget(seconds)
+    try:
+        yield _current
+    finally:
+        _current.close()
+        _current = previous
+
+
+def undecided_reason(pattern: str) -> str:
+    """Why `search` could not decide `pattern` in the current budget, for a message."""
+    if _current is not None and _current.undecided.get(pattern) == "budget":
+        return (
+            f"the manifest's regular expressions already used their {limits.MAX_REGEX_SECONDS:g} s"
+        )
+    return "the pattern backtracks catastrophically (the dashboard would hang too)"
+
+
 def search_many(pattern: str, texts: Sequence[str]) -> list[bool] | None:
     """`RegExp(pattern, "u").test(text)` for each text, or None when that cannot be decided
-    in bounded time (the pattern is invalid, too long, or backtracks past the child's timeout).
-    """
+    in bounded time (the pattern is invalid, too long, backtracks past the child's timeout, or
+    the manifest's budget is spent)."""
     if not texts:
         return []
     if compile_error(pattern) is not None or len(pattern) > MAX_PATTERN_CHARS:
@@ -281,9 +374,12 @@ def search_many(pattern: str, texts: Sequence[str]) -> list[bool] | None:
     regex = _compiled(pattern)
     if regex is None:
         return None
-    if backtracking_risk(pattern) or any(len(text) > MAX_PROBE_CHARS for text in texts):
-        return _search_in_child(pattern, texts)
-    return [regex.find(text) is not None for text in texts]
+    if not backtracking_risk(pattern) and all(len(text) <= MAX_PROBE_CHARS for text in texts):
+        return [regex.find(text) is not None for text in texts]
+    if _current is not None:
+        return _current.run(pattern, texts)
+    with budget() as own:  # a caller outside any manifest: a budget of its own
+        return own.run(pattern, texts)
 
 
 def search(pattern: str, text: str) -> bool | None:

@@ -22,5 +22,17 @@ MAX_SEGMENT_CHARS = 128
 MAX_ROUTE_FILE_BYTES = MAX_MANIFEST_BYTES
 #: Most route files read in one connector.
 MAX_ROUTE_FILES = 5_000
-#: Longest regular expression (`pattern`, `patternProperties`, dynamic host) run at all.
+#: Longest regular expression (`pattern`, `patternProperties`) run at all.
 MAX_PATTERN_CHARS = 4096
+#: Seconds of regular-expression matching (in a child process, for patterns that could
+#: backtrack badly) one manifest may cost in all; each pattern gets at most 2 s of it
+#: (compiler/ecma.py). Past it, the rest are "not checkable in bounded time" (BF404).
+MAX_REGEX_SECONDS = 4.0
+#: Most `enum` values in one settings schema, all enums together. The generator's cost grows
+#: with the square of each enum's size: 40 enums of 9,999 values took 106 s and 2.6 GB; two of
+#: 10,000 take about 6 s.
+MAX_ENUM_VALUES_TOTAL = 20_000
+#: Most subschemas in one settings schema. The generator's time grows a little faster than
+#: their number: 4,000 properties take 2.6 s, 16,000 take 10 s; a real settings form has a
+#: few hundred.
+MAX_SETTINGS_SUBSCHEMAS = 10_000

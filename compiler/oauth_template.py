@@ -18,12 +18,24 @@ _WRITE_AS = "write a setting as `<name>`"
 _HOST = re.compile(r"[A-Za-z0-9\u0080-\U0010ffff-]+(?:\.[A-Za-z0-9\u0080-\U0010ffff-]+)*\.?")
 
 
+#: Where a token sits in the URL.
+PATH = "path"  # after the authority: it cannot move the host
+LABEL = "label"  # in the host, before a fixed domain of two labels or more (`<shop>.example.com`)
+HOST = "host"  # in the host, with no such domain after it: the value picks the domain
+PORT = "port"  # after the host's `:`
+
+
 @dataclass(frozen=True)
 class Token:
     name: str
     start: int  # character offsets of `<name>` in the template
     end: int
-    in_host: bool  # inside the authority (host or port): a dynamic host
+    place: str = PATH  # PATH, LABEL, HOST or PORT
+
+    @property
+    def in_host(self) -> bool:
+        """Inside the authority (host or port): a dynamic host."""
+        return self.place != PATH
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,35 @@ def _authority_end(text: str) -> int:
     return len(text)
 
 
+def _pins_the_domain(suffix: str) -> bool:
+    """Whether fixed host text after a token ends in a domain of two labels or more (`.b.c`,
+    `-x.b.c`): the token's value then stays under that domain. (`.co.uk` passes too: public
+    suffixes are not modelled.)"""
+    labels = suffix.split(".")[1:]
+    if labels and labels[-1] == "":
+        labels.pop()  # a fully qualified `example.com.`
+    return len(labels) >= 2 and all(labels)
+
+
+def _places(text: str, tokens: list[Token], authority_end: int) -> list[Token]:
+    """`tokens` with their place in the URL (each comes in as PATH)."""
+    begin = text.find("://")
+    begin = 0 if begin < 0 else begin + 3
+    host_start = max(begin, text.rfind("@", begin, authority_end) + 1)
+    bracket = text.find("]", host_start, authority_end) if text.startswith("[", host_start) else -1
+    colon = text.find(":", max(host_start, bracket), authority_end)  # an IPv6 host has its own
+    host_end = authority_end if colon < 0 else colon
+    in_host = [t for t in tokens if host_start <= t.start < host_end]
+    pinned = bool(in_host) and _pins_the_domain(text[in_host[-1].end : host_end])
+    placed = []
+    for token in tokens:
+        place = PATH
+        if token.start < authority_end:
+            place = PORT if colon >= 0 and token.start > colon else LABEL if pinned else HOST
+        placed.append(Token(token.name, token.start, token.end, place))
+    return placed
+
+
 def parse_template(text: str) -> Template:
     tokens: list[Token] = []
     problems: list[Problem] = []
@@ -115,7 +156,7 @@ def parse_template(text: str) -> Template:
                     )
                 )
             else:
-                tokens.append(Token(name, index, close + 1, index < authority_end))
+                tokens.append(Token(name, index, close + 1))
             in_port = index < authority_end and text[index - 1 : index] == ":"
             filled.append("1" if in_port else _FILLER)
             index = close + 1
@@ -127,7 +168,7 @@ def parse_template(text: str) -> Template:
             filled.append(char)
             index += 1
     problems.extend(_url_problems(text, "".join(filled), tokens))
-    return Template(tuple(tokens), tuple(problems))
+    return Template(tuple(_places(text, tokens, authority_end)), tuple(problems))
 
 
 def _url_problems(text: str, filled: str, tokens: list[Token]) -> list[Problem]:

@@ -364,28 +364,34 @@ def test_a_root_ref_is_a_root_model_named_settings(tmp_path: Path, modules: list
         module.Settings.model_validate({})
 
 
-RUST_ONLY: dict[str, Any] = {
-    "name": "rustonly",
+ECMA_ONLY: dict[str, Any] = {
+    "name": "ecmaonly",
     "connection": {
         "settingsSchema": {
             "type": "object",
             "properties": {
-                "letters": {"type": "string", "pattern": "^\\p{L}+$"},
-                "year": {"type": "string", "pattern": "^(?<year>[0-9]{4})$"},
+                "year": {"type": "string", "pattern": "^(?<year>\\d{4})$"},
+                "any": {"type": "string", "pattern": "^[^]$"},
+                "code": {"type": "string", "pattern": "^\\w+\\u{1F600}?$"},
             },
         }
     },
 }
 
 
-def test_ecma_patterns_rust_takes_are_kept_without_look_around(
+def test_ecma_only_syntax_is_carried_as_its_translation(
     tmp_path: Path, modules: list[str]
 ) -> None:
-    connector = build(tmp_path, RUST_ONLY)
+    # Named groups, `[^]` and `\\u{...}` are ECMA-only; `\\d`, `\\w` and `$` mean ASCII
+    # digits, ASCII word characters and the very end, as in JavaScript.
+    connector = build(tmp_path, ECMA_ONLY)
     assert "Not checked" not in python_settings.emit(connector)["settings.py"]
-    module = settings_of(connector, tmp_path, "rustonly_settings", modules)
-    assert module.Settings.model_validate({"letters": "\u00e9t\u00e9", "year": "2024"})
-    for bad in ({"letters": "abc1"}, {"year": "24"}):
+    module = settings_of(connector, tmp_path, "ecmaonly_settings", modules)
+    assert module.Settings.model_validate({"year": "2024", "any": "\n", "code": "a_1\U0001f600"})
+    for bad in ({"year": "24"}, {"year": "\u0663\u0663\u0663\u0663"}, {"year": "2024\n"}):
+        with pytest.raises(ValidationError):
+            module.Settings.model_validate(bad)
+    for bad in ({"any": "ab"}, {"code": "\u00e9"}, {"code": "a\n"}):
         with pytest.raises(ValidationError):
             module.Settings.model_validate(bad)
 

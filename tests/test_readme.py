@@ -63,6 +63,9 @@ def test_limits_table_states_the_limits_the_code_enforces() -> None:
     assert f"| {limits.MAX_VALUES:,} |" in row("values after YAML alias")
     assert f"| {limits.MAX_VALUES:,} |" in row("TypeScript evaluation steps")
     assert f"| {limits.MAX_ENUM_VALUES:,} |" in row("values in one `enum`")
+    assert f"| {limits.MAX_ENUM_VALUES_TOTAL:,} |" in row("values in all the `enum`s")
+    assert f"| {limits.MAX_SETTINGS_SUBSCHEMAS:,} |" in row("subschemas in the settings")
+    assert f"| {limits.MAX_REGEX_SECONDS:g} s," in row("regular-expression time")
     route = row("a route path")
     assert f"{limits.MAX_ROUTE_CHARS:,} characters, {limits.MAX_SEGMENT_CHARS} per segment" in route
     pattern = row("a regular expression")

@@ -19,6 +19,18 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compiler import ecma
+from compiler.checks import budgets
+from compiler.checks import settings as settings_checks
+from compiler.limits import (
+    MAX_ENUM_VALUES,
+    MAX_ENUM_VALUES_TOTAL,
+    MAX_REGEX_SECONDS,
+    MAX_SETTINGS_SUBSCHEMAS,
+)
 
 #: Wall-clock bound for one run (the regex child process alone may take 2 s).
 SECONDS = 8.0
@@ -185,7 +197,8 @@ CASES: dict[str, tuple[str, str, str]] = {
                 "type": "object",
                 "required": ["shop"],
                 "properties": {
-                    "shop": {"type": "string", "pattern": _REDOS, "examples": ["a" * 24]}
+                    # Decided on the parse (it admits `/`), never run.
+                    "shop": {"type": "string", "pattern": "^(?:(?:[^#]*)*)*$"}
                 },
             },
             oauth=_OAUTH,
@@ -217,11 +230,54 @@ CASES: dict[str, tuple[str, str, str]] = {
         _settings({"type": "object", "properties": {"a": {"enum": list(range(90_000))}}}),
         "BF006",
     ),
+    # Each under its own limit, too many together (the 106 s and 2.6 GB in generate).
+    "many-enums": (
+        "backfill.config.json",
+        _settings(
+            {
+                "type": "object",
+                "properties": {f"e{i}": {"enum": list(range(9_999))} for i in range(40)},
+            }
+        ),
+        "BF006",
+    ),
+    "many-properties": (
+        "backfill.config.json",
+        _settings(
+            {
+                "type": "object",
+                "properties": {f"p{i}": {"type": "string"} for i in range(MAX_SETTINGS_SUBSCHEMAS)},
+            }
+        ),
+        "BF006",
+    ),
+    # Thirty catastrophic patterns: one budget of regex time for the manifest, not 30 x 2 s.
+    "many-redos-defaults": (
+        "backfill.config.json",
+        _settings(
+            {
+                "type": "object",
+                "properties": {
+                    f"p{i}": {"type": "string", "pattern": f"^(a|a)*{i}$", "default": _PUMP}
+                    for i in range(30)
+                },
+            }
+        ),
+        "BF404",
+    ),
 }
 
 
 #: Cases also run through `generate` (the others are slow to parse or to probe twice).
-GENERATE_TOO = ("deep-json", "alias-bomb", "ref-cycle", "route-1mb", "huge-enum")
+GENERATE_TOO = (
+    "deep-json",
+    "alias-bomb",
+    "ref-cycle",
+    "route-1mb",
+    "huge-enum",
+    "many-enums",
+    "many-properties",
+)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -296,3 +352,113 @@ def test_large_valid_manifests_generate_in_bounded_time(case: str, tmp_path: Pat
     assert run.seconds < 15, f"{case}: {run.seconds:.1f} s"
     assert run.megabytes < MEGABYTES, f"{case}: {run.megabytes:.0f} MB"
     assert (tmp_path / "generated" / "settings.ts").is_file()
+
+
+# --- Budgets per manifest, measured in work done (children started, values counted). ----------
+
+
+class _CountingChild(ecma._Child):
+    started = 0
+    asked = 0
+
+    def __init__(self) -> None:
+        type(self).started += 1
+        super().__init__()
+
+    def ask(self, job: str, timeout: float) -> str | None:
+        type(self).asked += 1
+        return super().ask(job, timeout)
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> type[_CountingChild]:
+    monkeypatch.setattr(_CountingChild, "started", 0)
+    monkeypatch.setattr(_CountingChild, "asked", 0)
+    monkeypatch.setattr(ecma, "_Child", _CountingChild)
+    ecma._DECIDED.clear()
+    return _CountingChild
+
+
+def _defaults_manifest(patterns: list[str], default: str) -> dict[str, Any]:
+    properties = {
+        f"p{i}": {"type": "string", "pattern": p, "default": default}
+        for i, p in enumerate(patterns)
+    }
+    return {
+        "name": "acme",
+        "connection": {"settingsSchema": {"type": "object", "properties": properties}},
+    }
+
+
+#: Children one manifest can start when every pattern is catastrophic: each timeout spends
+#: `CHILD_TIMEOUT_SECONDS` of the budget and replaces the child.
+_MOST_CHILDREN = int(MAX_REGEX_SECONDS // ecma.CHILD_TIMEOUT_SECONDS) + 1
+
+
+@pytest.mark.parametrize("count", [3, 12, 30])
+def test_catastrophic_patterns_share_one_budget(count: int, counting: type[_CountingChild]) -> None:
+    patterns = [f"^(a|a)*{i}$" for i in range(count)]
+    findings = list(settings_checks.check_defaults(_defaults_manifest(patterns, _PUMP)))
+    # Every pattern is reported where it is, as not checkable in bounded time ...
+    assert [f.at.path[-2] for f in findings] == [f"p{i}" for i in range(count)]
+    assert all(f.code == "BF404" and "bounded time" in f.message for f in findings)
+    # ... and the work is the budget's, not the count's.
+    assert counting.started <= _MOST_CHILDREN
+    assert counting.asked <= _MOST_CHILDREN
+    if count > _MOST_CHILDREN:
+        assert any("already used their" in f.message for f in findings)
+
+
+def test_risky_but_fast_patterns_share_one_child(counting: type[_CountingChild]) -> None:
+    patterns = [f"^(a+)+{i}$" for i in range(30)]  # flagged by the screen, fast on short text
+    manifest = _defaults_manifest(patterns, "aaaa")
+    manifest["connection"]["settingsSchema"]["properties"] = {
+        f"p{i}": {"type": "string", "pattern": p, "default": f"aaaa{i}"}
+        for i, p in enumerate(patterns)
+    }
+    assert list(settings_checks.check_defaults(manifest)) == []
+    assert counting.started == 1 and counting.asked == 30
+
+
+def test_a_budget_is_per_manifest(counting: type[_CountingChild]) -> None:
+    # A spent budget does not leak into the next manifest's checks (batch mode, -j workers).
+    first = list(settings_checks.check_defaults(_defaults_manifest(["^(a|a)*1$"] * 1, _PUMP)))
+    again = list(settings_checks.check_defaults(_defaults_manifest(["^(a+)+$"], "aaaa")))
+    assert [f.code for f in first] == ["BF404"] and again == []
+
+
+def _enums_manifest(sizes: list[int]) -> dict[str, Any]:
+    properties = {f"e{i}": {"enum": list(range(n))} for i, n in enumerate(sizes)}
+    return {
+        "name": "acme",
+        "connection": {"settingsSchema": {"type": "object", "properties": properties}},
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, MAX_ENUM_VALUES), max_size=12))
+def test_the_enum_budget_is_the_sum(sizes: list[int]) -> None:
+    findings = list(budgets.check_budgets(_enums_manifest(sizes)))
+    totals = [sum(sizes[: i + 1]) for i in range(len(sizes))]
+    crossing = next((i for i, total in enumerate(totals) if total > MAX_ENUM_VALUES_TOTAL), None)
+    if crossing is None:
+        assert findings == []
+    else:
+        (finding,) = findings  # one finding, at the enum that crosses the budget
+        assert finding.code == "BF006"
+        assert finding.at.path[-2:] == (f"e{crossing}", "enum")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 3), st.integers(MAX_SETTINGS_SUBSCHEMAS // 3, MAX_SETTINGS_SUBSCHEMAS // 2))
+def test_the_subschema_budget_counts_the_whole_schema(depth: int, width: int) -> None:
+    def nested(level: int) -> dict[str, Any]:
+        if level == 0:
+            return {"type": "string"}
+        return {"type": "object", "properties": {f"q{j}": nested(level - 1) for j in range(2)}}
+
+    properties = {f"p{i}": nested(depth - 1) for i in range(width)}
+    schema = {"type": "object", "properties": properties}
+    count = 1 + width * (2**depth - 1)
+    findings = list(budgets.check_budgets({"connection": {"settingsSchema": schema}}))
+    assert [f.code for f in findings] == (["BF006"] if count > MAX_SETTINGS_SUBSCHEMAS else [])

@@ -1,6 +1,15 @@
 """Semantic rules, one module per area; each exports CHECKS."""
 
-from compiler.checks import oauth, permissions, project, routes, settings, setup
+from compiler.checks import (
+    budgets,
+    oauth,
+    patterns,
+    permissions,
+    project,
+    routes,
+    settings,
+    setup,
+)
 from compiler.checks.base import Check
 
 ALL_CHECKS: tuple[Check, ...] = (
@@ -8,6 +17,8 @@ ALL_CHECKS: tuple[Check, ...] = (
     *routes.CHECKS,
     *setup.CHECKS,
     *settings.CHECKS,
+    *patterns.CHECKS,
+    *budgets.CHECKS,
     *oauth.CHECKS,
     *permissions.CHECKS,
 )

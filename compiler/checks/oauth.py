@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from compiler import ecma
+from compiler import ecma, ecma_syntax
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
 from compiler.settings_schema import (
@@ -32,25 +32,19 @@ OAUTH: Path = ("connection", "oauth")
 GRANT_TYPE = "authorization_code"
 _CREDENTIAL_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
-#: Values an attacker would give a dynamic-host setting to move the host (each must be rejected
-#: by the setting's pattern). Short on purpose: `regress` backtracks without a step limit, and a
-#: short text bounds the work a catastrophic pattern can do (see compiler/ecma.py).
-HOST_PROBES: tuple[str, ...] = (
-    "evil.example#",  # fragment: the rest of the template leaves the URL
-    "evil.example/",  # path: the rest of the host becomes path
-    "evil.example?",  # query
-    "evil.example\\",  # `\` is `/` to WHATWG URL parsers
-    "a@evil.example",  # userinfo: the host becomes evil.example
-    "evil.example:1",  # port
-    "a b",  # whitespace
-    "a\tb",
-    "a\nb",  # `$` does not match before a newline in ECMA-262 (no `m` flag)
-    "a\rb",
+#: What a dynamic-host setting may contain in the host: ASCII letters, digits, `-`, `.` and
+#: `_`. `_` is no host delimiter for the WHATWG URL parser (browsers and Node accept it in a
+#: host), so `\\w` patterns pass; `%` (percent-decoded in hosts), non-ASCII (IDNA maps some
+#: characters to delimiters) and every URL delimiter are out.
+HOST_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.characters(
+    "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 )
-#: Delimiter suffixes and prefixes tried around the setting's own examples, so that a pattern
-#: which only accepts the provider's shape (`\.amazon\.`) is still probed.
-_EXAMPLE_WRAPS = ("{}#", "{}/", "{}?", "a@{}", "{}:1", "{} b")
-_MAX_EXAMPLE = 24
+# Token places (compiler/oauth_template.py, imported only for OAuth).
+_PATH, _HOST, _PORT = "path", "host", "port"
+#: What a setting may contain in the port.
+PORT_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.DIGITS
+#: The characters named first when a pattern allows too much: the ones that move the host.
+_NAMED_FIRST = "/\\#?@:% \t\r\n%[]"
 
 
 def _at(path: Path, part: str = "value", message: str = "") -> Pointer:
@@ -104,24 +98,6 @@ def _suggest(name: str, candidates: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _examples(schema: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(schema, Mapping):
-        for key in ("examples", "default", "example"):
-            value = schema.get(key)
-            values = value if isinstance(value, list) else [value]
-            found.extend(v for v in values if isinstance(v, str) and 0 < len(v) <= _MAX_EXAMPLE)
-    return sorted(set(found))
-
-
-def _probes(schemas: list[Mapping[str, Any]]) -> list[str]:
-    probes = list(HOST_PROBES)
-    for schema in schemas:
-        for example in _examples(schema):
-            probes.extend(wrap.format(example) for wrap in _EXAMPLE_WRAPS)
-    return list(dict.fromkeys(probes))
-
-
 @dataclass(frozen=True)
 class _Verdict:
     code: str | None  # None: the host is constrained
@@ -129,30 +105,56 @@ class _Verdict:
     at: Path | None  # the constraint the verdict is about (a pattern), if any
 
 
-def _pattern_verdict(pattern: str, probes: list[str]) -> str | None:
-    return _cached_pattern_verdict(pattern, tuple(probes))
+def _shown(code: int) -> str:
+    char = chr(code)
+    if char.isprintable() and not char.isspace() and char != "`":
+        return f"`{char}`"
+    name = unicodedata.name(char, "").lower()
+    return f"U+{code:04X}" + (f" ({name})" if name else "")
 
 
-@lru_cache(maxsize=256)
-def _cached_pattern_verdict(pattern: str, probes: tuple[str, ...]) -> str | None:
-    """Why `pattern` does not pin a host, or None when it does."""
-    if not ecma.is_anchored(pattern):
-        accepted = ecma.search_many(pattern, list(probes))
-        first = next((p for p, ok in zip(probes, accepted or [], strict=False) if ok), None)
-        shown = f"; it accepts {first!r}" if first else ""
-        return f"its pattern is not anchored with `^...$`{shown}"
-    # A risky pattern runs in a child process with a time limit; cached, so the two URL
-    # templates naming one setting wait for it once.
-    accepted = ecma.search_many(pattern, list(probes))
-    if accepted is None:
-        return "its pattern could not be checked in bounded time (catastrophic backtracking)"
-    first = next((p for p, ok in zip(probes, accepted, strict=True) if ok), None)
-    if first is not None:
-        return f"its pattern accepts {first!r}, which moves the host"
-    return None
+def _outside(ranges: ecma_syntax.Ranges, allowed: ecma_syntax.Ranges) -> str:
+    """A few characters of `ranges` that `allowed` lacks, the host-moving ones first."""
+    extra = ecma_syntax.subtract(ranges, allowed)
+    named = [ord(c) for c in _NAMED_FIRST if ecma_syntax.contains(extra, ord(c))]
+    named = list(dict.fromkeys(named))
+    for low, high in extra:
+        named.extend(code for code in range(low, min(high, low + 2) + 1) if code not in named)
+        if len(named) >= 3:
+            break
+    return ", ".join(_shown(code) for code in named[:3])
 
 
-def _host_verdict(settings: _Settings, prop: Property) -> _Verdict:
+def _alphabet_verdict(patterns: list[tuple[Path, str]], place: str) -> tuple[str | None, Path]:
+    """Why the patterns (which a value must all match) let a value out of its place in the URL,
+    or None when every character they can match belongs there. Decided on the patterns' parse
+    (compiler/ecma_syntax.py): nothing is run, so no pattern can take time."""
+    port = place == _PORT
+    allowed = PORT_CHARACTERS if port else HOST_CHARACTERS
+    possible = ecma_syntax.ANY
+    for _, pattern in patterns:
+        possible = ecma_syntax.subtract(
+            possible, ecma_syntax.complement(ecma_syntax.alphabet(pattern))
+        )
+    at = patterns[0][0]
+    extra = ecma_syntax.subtract(possible, allowed)
+    if not extra:
+        return None, at
+    if not any(ecma.is_anchored(pattern) for _, pattern in patterns):
+        return "its pattern is not anchored with `^...$`, so any text may surround a match", at
+    for path, pattern in patterns:
+        if ecma.is_anchored(pattern):
+            at = path
+            break
+    where = "a port holds digits only" if port else "allowed: ASCII letters, digits, `-`, `.`, `_`"
+    return (
+        f"its pattern lets the value contain {_outside(extra, allowed)} ({where}), which "
+        + ("moves the port" if port else "moves the host"),
+        at,
+    )
+
+
+def _host_verdict(settings: _Settings, prop: Property, place: str) -> _Verdict:
     assert settings.schema is not None
     described = views(settings.schema, prop.schema, prop.path)
     schemas = [schema for _, schema in described]
@@ -167,17 +169,14 @@ def _host_verdict(settings: _Settings, prop: Property) -> _Verdict:
     if patterns and not valid:
         return _Verdict(None, "its pattern is invalid (BF407)", None)
     if valid:
-        probes = _probes(schemas)
-        reasons = []
-        for path, pattern in valid:
-            reason = _pattern_verdict(pattern, probes)
-            if reason is None:
-                return _Verdict(None, "pinned by an anchored pattern", path)
-            reasons.append((path, reason))
-        path, reason = reasons[0]
-        return _Verdict("BF505", reason, path)
+        reason, at = _alphabet_verdict(valid, place)
+        if reason is not None:
+            return _Verdict("BF505", reason, at)
+        if place == _HOST:
+            return _Verdict("BF511", "no fixed domain follows it", at)
+        return _Verdict(None, "pinned by an anchored pattern", at)
     formats = {schema.get("format") for schema in schemas if isinstance(schema.get("format"), str)}
-    if formats & {"hostname", "idn-hostname"}:
+    if place != _PORT and formats & {"hostname", "idn-hostname"}:
         return _Verdict("BF506", "only `format: hostname` constrains it", None)
     return _Verdict("BF505", "it has no `enum` or `pattern`", None)
 
@@ -213,11 +212,11 @@ def _check_url_settings(manifest: Manifest, field: str) -> Iterator[Finding]:
             continue
         done.add(token.name)
         where = Pointer((*OAUTH, field), "value", within=(token.start, token.end))
-        yield from _check_token(settings, field, token.name, token.in_host, where)
+        yield from _check_token(settings, field, token.name, token.place, where)
 
 
 def _check_token(
-    settings: _Settings, field: str, name: str, in_host: bool, at: Pointer
+    settings: _Settings, field: str, name: str, place: str, at: Pointer
 ) -> Iterator[Finding]:
     if settings.schema is None:
         yield Finding(
@@ -253,14 +252,26 @@ def _check_token(
             related=(defined,),
             help=f'give `{name}` `"type": "string"` and list it in the root `required`',
         )
-    if not in_host:
+    if place == _PATH:
         return
-    verdict = _host_verdict(settings, prop)
+    verdict = _host_verdict(settings, prop, place)
     if verdict.code is None:
         return
     related = (defined,)
     if verdict.at is not None:
         related = (_setting_at(verdict.at, "value", "this pattern"), defined)
+    if verdict.code == "BF511":
+        yield Finding(
+            "BF511",
+            f"`{field}` has `<{name}>` as its whole domain: any host the pattern allows "
+            "receives the OAuth client secret",
+            at,
+            related=related,
+            help="put the provider's fixed domain in the URL (`https://<shop>.example.com/`), "
+            "or pin the setting with an `enum`; a self-hosted product may keep this (the "
+            "platform's connect-time host validation is then the only guard)",
+        )
+        return
     if verdict.code == "BF506":
         yield Finding(
             "BF506",
@@ -271,13 +282,18 @@ def _check_token(
             "`enum`, or an anchored `pattern` that pins the provider's domain",
         )
         return
+    part = "port" if place == _PORT else "host"
     yield Finding(
         "BF505",
-        f"`{field}` has `<{name}>` in its host, and {verdict.reason}",
+        f"`{field}` has `<{name}>` in its {part}, and {verdict.reason}",
         at,
         related=related,
-        help="pin the setting with an `enum`, or an anchored `pattern` (`^...$`) that rejects "
-        "`/ \\ # ? @ :` and whitespace, e.g. `^[a-z0-9][a-z0-9-]*$`",
+        help="pin the setting with an `enum`, or an anchored `pattern` (`^...$`) whose every "
+        + (
+            "character is a digit, e.g. `^[0-9]{1,5}$`"
+            if place == _PORT
+            else "character is an ASCII letter, digit, `-`, `.` or `_`, e.g. `^[a-z0-9][a-z0-9-]*$`"
+        ),
     )
 
 

@@ -17,7 +17,7 @@ import json
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from compiler import ecma, offline
@@ -296,16 +296,15 @@ def _undecidable(instance: Any, pattern: str) -> ValidationError:
 
     return ValidationError(
         f"{_shorten(repr(instance))} cannot be checked against {_shorten(repr(pattern))} in "
-        "bounded time: the pattern backtracks catastrophically (the dashboard would hang too)"
+        f"bounded time: {ecma.undecided_reason(pattern)}"
     )
 
 
-@lru_cache(maxsize=1024)
 def _ecma_search(pattern: str, text: str) -> bool | None:
     """ECMA-262 `test`; None only when a valid pattern cannot be decided in bounded time (an
-    invalid one is BF407's, and matches nothing here). Cached: `patternProperties` and
-    `additionalProperties` ask the same question, and an undecidable one costs the regex
-    child's whole time limit."""
+    invalid one is BF407's, and matches nothing here). Not cached here: compiler/ecma.py keeps
+    decided answers, and the manifest's regex budget remembers the undecided ones (a cached
+    "undecided" would outlive the budget that spent it)."""
     if ecma.compile_error(pattern) is not None:
         return False
     return ecma.search(pattern, text)
@@ -423,6 +422,14 @@ def check_defaults(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
+    # One budget of regex time for the whole manifest (limits.MAX_REGEX_SECONDS), spent before
+    # the findings are handed on.
+    with ecma.budget():
+        findings = list(_check_defaults(schema))
+    yield from findings
+
+
+def _check_defaults(schema: Mapping[str, Any]) -> Iterator[Finding]:
     subschemas = list(walk(schema))
     uri = dialect_of(schema).uri
     # In document order, the defaults jsonschema-rs cannot vouch for; jsonschema judges them.

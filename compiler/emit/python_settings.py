@@ -15,12 +15,15 @@ What we do around the generator, and why:
   module) that checks the value with Python's `re.search` and never echoes it. A secret's string
   default becomes `SecretStr("...")` (pydantic does not validate defaults). A secret the generator
   writes without a `Field` (an array item, a union member) keeps no pattern: a comment says so.
-- Patterns: JSON Schema patterns are ECMA-262. pydantic compiles them with Rust's `regex` (no
-  look-around) unless the model says `regex_engine="python-re"`, which the generator sets when a
-  pattern needs it. A pattern the engine it will meet cannot compile (`pattern_problems`) is left
-  out of the model and named in a comment at the top of the file: the dashboard still enforces
-  it (it validates with the JSON Schema itself). The engines differ from ECMA-262 in corners
-  (`\\d` and `\\w` are Unicode-aware in both; Python's `$` also matches before a final newline).
+- Patterns: JSON Schema patterns are ECMA-262, and the dashboard runs them as
+  `new RegExp(pattern, "u").test(value)`. Each one goes into the model as its translation
+  (compiler/ecma_translate.py), which means the same in Python's `re` and in Rust's `regex`:
+  explicit classes for `.`, `\\d`, `\\w`, `\\s`, `\\b`, `\\Z` for `$`. pydantic compiles a
+  pattern with Rust's `regex` unless the model says `regex_engine="python-re"`, which the
+  generator sets when a pattern needs it (`\\Z` and look-arounds do). A pattern without a
+  faithful translation (BF512 at check time), or that the engine it will meet cannot compile
+  (`pattern_problems`), is left out of the model and named in a comment at the top of the file:
+  the dashboard still enforces it (it validates with the JSON Schema itself).
 - Property names that are not Python identifiers (`api-key`, `2fa`, `class`, `model_config`)
   get the generator's safe names with `alias=` the original; pydantic validates by alias, so the
   dashboard's JSON (original names) validates as is, and `model_dump(by_alias=True)` gives it back.
@@ -65,13 +68,14 @@ _SECRET_PATTERN_KEY = "x-backfill-secret-pattern"
 _HELPER_NAME = "_secret_pattern"
 _HELPER = f'''
 
-def {_HELPER_NAME}(pattern: str) -> _AfterValidator:
-    """The `pattern` of a secret: pydantic's own constraint does not apply to SecretStr."""
+def {_HELPER_NAME}(pattern: str, written: str) -> _AfterValidator:
+    """The `pattern` of a secret: pydantic's own constraint does not apply to SecretStr.
+    `pattern` is the schema's ECMA-262 pattern `written`, translated for Python's `re`."""
     compiled = _re.compile(pattern)
 
     def check(value: SecretStr | None) -> SecretStr | None:
         if value is not None and compiled.search(value.get_secret_value()) is None:
-            raise ValueError(f"String should match pattern {{pattern!r}}")  # never the value
+            raise ValueError(f"String should match pattern {{written!r}}")  # never the value
         return value
 
     return _AfterValidator(check)
@@ -193,29 +197,47 @@ def _needs_python_engine(pattern: str) -> bool:
     return needs_python_engine(pattern, row="model")
 
 
-def pattern_problems(patterns: list[str], secrets: list[str]) -> dict[str, str]:
-    """Why the model cannot carry each pattern it cannot carry.
+def python_pattern(pattern: str) -> str:
+    """What the model carries for an ECMA-262 `pattern`: its translation (call only for a
+    pattern `pattern_problems` has no problem with)."""
+    from compiler.ecma_translate import to_python
 
-    A secret's pattern is checked by our helper with Python's `re`. Any other pattern is checked
-    by pydantic: with Python's `re` in a model the generator switches to `python-re`, otherwise
-    with Rust's regex. Which model a pattern lands in is the generator's business, so: when some
-    pattern of the schema needs `re`, every pattern must compile with both engines; when none
-    does, Rust's is the only one that runs."""
+    return to_python(pattern)
+
+
+def pattern_problems(patterns: list[str], secrets: list[str]) -> dict[str, str]:
+    """Why the model cannot carry each pattern it cannot carry, by ECMA-262 pattern.
+
+    The model carries each pattern's translation (`python_pattern`); one without a faithful
+    translation is a problem. A secret's pattern is checked by our helper with Python's `re`.
+    Any other pattern is checked by pydantic: with Python's `re` in a model the generator
+    switches to `python-re`, otherwise with Rust's regex. Which model a pattern lands in is the
+    generator's business, so: when some pattern of the schema needs `re`, every pattern must
+    compile with both engines; when none does, Rust's is the only one that runs."""
+    from compiler.ecma_translate import untranslatable
+
     problems: dict[str, str] = {}
+    for pattern in [*patterns, *secrets]:
+        if (why := untranslatable(pattern)) is not None:
+            problems[pattern] = f"no faithful Python translation: {why}"
+    translated = {p: python_pattern(p) for p in [*patterns, *secrets] if p not in problems}
+    secrets = [p for p in secrets if p not in problems]
+    patterns = [p for p in patterns if p not in problems]
     for pattern in secrets:
-        if (error := _python_error(pattern)) is not None:
+        if (error := _python_error(translated[pattern])) is not None:
             problems[pattern] = error
     python_models = False
     for pattern in patterns:
-        if _needs_python_engine(pattern):
-            if (error := _python_error(pattern)) is not None:
+        if _needs_python_engine(translated[pattern]):
+            if (error := _python_error(translated[pattern])) is not None:
                 problems[pattern] = error
             else:
                 python_models = True
     for pattern in patterns:
-        if pattern in problems or _needs_python_engine(pattern):
+        if pattern in problems or _needs_python_engine(translated[pattern]):
             continue
-        error = _rust_error(pattern) or (_python_error(pattern) if python_models else None)
+        python = translated[pattern]
+        error = _rust_error(python) or (_python_error(python) if python_models else None)
         if error is not None:
             problems[pattern] = error
     return problems
@@ -311,18 +333,48 @@ def prepare(schema: Mapping[str, Any]) -> Prepared:
         [item.pattern for item in found if not item.secret],
         [item.pattern for item in found if item.secret],
     )
+    keys: dict[int, dict[str, str]] = {}  # patternProperties objects: ECMA key -> new key
     for item in found:
         problem = problems.get(item.pattern)
         if problem is not None:
             # Looser, never stricter: the dashboard checks the pattern against the schema.
-            del item.holder[item.key]
+            if item.key == "pattern":
+                del item.holder[item.key]
+            else:
+                keys.setdefault(id(item.holder), {})[item.key] = ""
             prepared.dropped.append((item.path, item.pattern, problem))
         elif item.secret:
             del item.holder[item.key]
             marker = str(len(prepared.secret_patterns))
             item.holder[_SECRET_PATTERN_KEY] = marker
             prepared.secret_patterns[marker] = (item.path, item.pattern)
+        elif item.key == "pattern":
+            item.holder[item.key] = python_pattern(item.pattern)
+        else:
+            keys.setdefault(id(item.holder), {})[item.key] = python_pattern(item.pattern)
+    for item in found:
+        renamed = keys.pop(id(item.holder), None)
+        if renamed is not None:
+            _rename_keys(item.holder, renamed, item.path, prepared)
     return prepared
+
+
+def _rename_keys(
+    keyed: dict[str, Any], renamed: Mapping[str, str], path: Path, prepared: Prepared
+) -> None:
+    """Rewrite a `patternProperties` object in place, in order: each key becomes its Python
+    translation ("" drops it). Two keys with one translation mean the same pattern in Python
+    but carry two subschemas: the second is left out (looser, never stricter)."""
+    entries = list(keyed.items())
+    keyed.clear()
+    for key, value in entries:
+        new = renamed.get(key, key)
+        if not new:
+            continue
+        if new in keyed:
+            prepared.dropped.append((path, key, "its Python translation repeats another key's"))
+            continue
+        keyed[new] = value
 
 
 # --- Running the generator. --------------------------------------------------------------------
@@ -480,8 +532,10 @@ def _with_secret_patterns(node: ast.AST, patterns: Mapping[str, tuple[Path, str]
         rest = _without_marker(element)
         if rest is not None:
             elements.append(rest)
-        pattern = ast.Constant(patterns[marker][1])
-        validators.append(ast.Call(ast.Name(_HELPER_NAME), args=[pattern], keywords=[]))
+        written = patterns[marker][1]
+        pattern = ast.Constant(python_pattern(written))
+        call = ast.Call(ast.Name(_HELPER_NAME), args=[pattern, ast.Constant(written)], keywords=[])
+        validators.append(call)
     if validators:
         node.slice.elts = elements + validators
     return attached

@@ -3,6 +3,7 @@
 from compiler.rules import (
     manifest,
     oauth,
+    patterns,
     permissions,
     route_files,
     routes,
@@ -18,6 +19,7 @@ AREAS = (
     setup.RULES,
     settings.RULES,
     oauth.RULES,
+    patterns.RULES,
     permissions.RULES,
     route_files.RULES,
 )

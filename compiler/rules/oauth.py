@@ -62,9 +62,12 @@ RULES = (
         "A `<setting>` token in a URL's host is not constrained to a safe value.",
         "A token in the host is a dynamic host: the token exchange sends the OAuth client "
         "secret to whatever host the admin's value makes. The setting must be pinned by an "
-        "`enum`, or by an anchored `pattern` (`^...$`) that rejects URL delimiters "
-        "(`/ \\ # ? @ :` and whitespace): `evil.example#` would otherwise move the host. The "
-        "compiler tests the pattern, in ECMA-262 semantics, against such probe strings.",
+        "`enum`, or by an anchored `pattern` (every alternative `^...$`) whose matches hold "
+        "only ASCII letters, digits, `-`, `.` and `_` (only digits for a token in the port): "
+        "`evil.example/x` or `evil.example#` would otherwise move the host. The compiler "
+        "decides this on the pattern itself (ECMA-262, `u` flag): it computes every character "
+        "a match can contain, optional parts included. A pattern with a backreference or a "
+        "Unicode property escape (`\\p{...}`) is not analysed, so it does not pin a host.",
         '"shop": { "type": "string", "pattern": "[a-z0-9-]+" }',
         '"shop": { "type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$" }',
     ),
@@ -79,6 +82,20 @@ RULES = (
         "the provider's hosts are known.",
         '"base_host": { "type": "string", "format": "hostname" }',
         '"base_host": { "type": "string", "pattern": "^[a-z0-9-]+\\\\.example\\\\.com$" }',
+    ),
+    Rule(
+        "BF511",
+        "dynamic-domain",
+        W,
+        "A `<setting>` token picks the OAuth URL's whole domain.",
+        "A token that is the whole host (`https://<host>/oauth`), or that no fixed domain of "
+        "two labels or more follows (`https://api.<domain>/`, `https://<name>.com/`), lets the "
+        "admin send the OAuth client secret to any host its pattern allows, even when the "
+        "pattern admits only host characters. That is what self-hosted products need, and it "
+        "is allowed; the platform's connect-time host validation is then the only guard. Put "
+        "the provider's fixed domain in the URL, or pin the setting with an `enum`.",
+        '"authorizationUrlTemplate": "https://<host>/oauth/authorize"',
+        '"authorizationUrlTemplate": "https://<shop>.myshopify.com/admin/oauth/authorize"',
     ),
     Rule(
         "BF507",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ApiVersion(StrEnum):
@@ -15,11 +15,14 @@ class ApiVersion(StrEnum):
 
 
 class Settings(BaseModel):
+    model_config = ConfigDict(
+        regex_engine="python-re",
+    )
     shop: Annotated[
         str,
         Field(
             description="The part before `.myshopify.example`.",
-            pattern="^[a-z0-9][a-z0-9-]{0,59}$",
+            pattern="^[0-9a-z][\\-0-9a-z]{0,59}\\Z",
             title="Shop subdomain",
         ),
     ]

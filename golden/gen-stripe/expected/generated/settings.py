@@ -15,13 +15,14 @@ from pydantic import model_validator as _model_validator
 from pydantic_core import PydanticCustomError as _PydanticCustomError
 
 
-def _secret_pattern(pattern: str) -> _AfterValidator:
-    """The `pattern` of a secret: pydantic's own constraint does not apply to SecretStr."""
+def _secret_pattern(pattern: str, written: str) -> _AfterValidator:
+    """The `pattern` of a secret: pydantic's own constraint does not apply to SecretStr.
+    `pattern` is the schema's ECMA-262 pattern `written`, translated for Python's `re`."""
     compiled = _re.compile(pattern)
 
     def check(value: SecretStr | None) -> SecretStr | None:
         if value is not None and compiled.search(value.get_secret_value()) is None:
-            raise ValueError(f"String should match pattern {pattern!r}")  # never the value
+            raise ValueError(f"String should match pattern {written!r}")  # never the value
         return value
 
     return _AfterValidator(check)
@@ -62,7 +63,9 @@ class Settings(BaseModel):
             description="A restricted key with read access to balance, charges and payouts.",
             title="Secret API key",
         ),
-        _secret_pattern("^(sk|rk)_(live|test)_[A-Za-z0-9]+$"),
+        _secret_pattern(
+            "^(?:sk|rk)_(?:live|test)_[0-9A-Za-z]+\\Z", "^(sk|rk)_(live|test)_[A-Za-z0-9]+$"
+        ),
     ]
     webhook_signing_secret: Annotated[
         SecretStr | None,
@@ -70,7 +73,7 @@ class Settings(BaseModel):
             description="The `whsec_...` secret Stripe shows for the webhook endpoint.",
             title="Webhook signing secret",
         ),
-        _secret_pattern("^whsec_[A-Za-z0-9]+$"),
+        _secret_pattern("^whsec_[0-9A-Za-z]+\\Z", "^whsec_[A-Za-z0-9]+$"),
     ] = None
     account_country: Annotated[AccountCountry, Field(title="Account country")] = AccountCountry.US
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from typing import Any as _Any
 
-from pydantic import BaseModel, Field, SecretStr
-from pydantic import ConfigDict as _ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic import ValidationError as _ValidationError
 from pydantic import model_validator as _model_validator
 from pydantic_core import PydanticCustomError as _PydanticCustomError
@@ -31,8 +30,8 @@ def _without_inputs(error: _ValidationError) -> _ValidationError:
 
 
 class Settings(BaseModel):
-    model_config = _ConfigDict(hide_input_in_errors=True)
-    subdomain: Annotated[str, Field(pattern="^[a-z][a-z0-9-]*$", title="Subdomain")]
+    model_config = ConfigDict(regex_engine="python-re", hide_input_in_errors=True)
+    subdomain: Annotated[str, Field(pattern="^[a-z][\\-0-9a-z]*\\Z", title="Subdomain")]
     api_token: Annotated[SecretStr, Field(title="API token")]
     page_size: Annotated[int, Field(ge=1, le=100, title="Page size")] = 50
 

@@ -1,0 +1,198 @@
+"""ECMA-262 patterns (`u` flag) rewritten for Python's `re` and pydantic's Rust `regex`.
+
+The dashboard validates with `new RegExp(pattern, "u").test(value)`. Python's `re` reads the
+same text differently: `$` also matches before a final newline, `\\d`, `\\w`, `\\s` and `\\b`
+are Unicode-aware, `.` matches U+2028, `[^]` is an error. Rust's `regex` (pydantic's default
+engine) has its own differences. `to_python` rewrites a parsed pattern (compiler/ecma_syntax.py)
+so that it means, in `re.search`, exactly what it means in `RegExp.test`:
+
+- every character set (`.`, `\\d`, `\\W`, `[^a-z]`, `[^]`, `[]`) becomes an explicit class of
+  code-point ranges, escaped so that both engines read the same ranges;
+- `$` becomes `\\Z` (the end of the input, with no newline exception), `^` stays (the start of
+  the input without the `m` flag), `\\b`/`\\B` become look-arounds over ECMA's `[0-9A-Za-z_]`;
+- groups become non-capturing (a match's captures do not change whether it matches).
+
+Within those rewrites both engines agree, so the output is right for whichever pydantic picks:
+`\\Z` and look-arounds make datamodel-code-generator pick `python-re` for the model, and a
+pattern without them reads the same in Rust. `Untranslatable` is raised for what cannot be
+rewritten faithfully: backreferences (ECMA resets captures in each repetition and lets an unset
+group match the empty string; Python does neither), Unicode property escapes (`\\p{...}`: no
+support in `re`), a look-behind that is not of fixed width, a repetition count `re` refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from compiler import ecma_syntax as syntax
+from compiler.ecma_syntax import Ranges
+
+_WORD = "[0-9A-Z_a-z]"
+_BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
+_NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
+#: Written as themselves outside a class; every other character is escaped.
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+#: Escaped with a backslash outside a class (both engines read these escapes alike).
+_META = frozenset("\\.^$*+?{}[]|()")
+#: Escaped with a backslash inside a class: what ends or negates it, ranges, nested classes,
+#: and the doubled set operators Rust reads (`&&`, `--`, `~~`) and Python warns about (`||`).
+_CLASS_META = frozenset("\\[]^-&~|")
+
+
+class Untranslatable(ValueError):
+    """A valid ECMA-262 pattern with no faithful Python `re` equivalent here."""
+
+
+def _code(code: int) -> str:
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _literal(code: int) -> str:
+    char = chr(code)
+    if char in _PLAIN:
+        return char
+    if char in _META:
+        return "\\" + char
+    if 0x20 <= code < 0x7F:
+        return char  # printable ASCII punctuation and space: literal in both engines
+    return _code(code)
+
+
+def _class_member(code: int) -> str:
+    char = chr(code)
+    if char in _CLASS_META:
+        return "\\" + char
+    if char in _PLAIN or 0x20 <= code < 0x7F:
+        return char  # printable ASCII: literal in a class in both engines
+    return _code(code)
+
+
+def _chars(ranges: Ranges) -> str:
+    if not ranges:
+        return "[^\\x00-\\U0010ffff]"  # matches nothing, as ECMA's `[]`
+    if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
+        return _literal(ranges[0][0])
+    parts = []
+    for low, high in ranges:
+        if low == high:
+            parts.append(_class_member(low))
+        elif high == low + 1:
+            parts.append(_class_member(low) + _class_member(high))
+        else:
+            parts.append(f"{_class_member(low)}-{_class_member(high)}")
+    return "[" + "".join(parts) + "]"
+
+
+def _atomic(text: str, node: syntax.Node) -> str:
+    """`text` as one quantifiable unit."""
+    if isinstance(node, syntax.Chars | syntax.Group | syntax.Look):
+        return text
+    return f"(?:{text})"
+
+
+def _quantifier(node: syntax.Repeat) -> str:
+    low, high = node.min, node.max
+    if (low, high) == (0, None):
+        text = "*"
+    elif (low, high) == (1, None):
+        text = "+"
+    elif (low, high) == (0, 1):
+        text = "?"
+    elif high is None:
+        text = f"{{{low},}}"
+    elif low == high:
+        text = f"{{{low}}}"
+    else:
+        text = f"{{{low},{high}}}"
+    return text + ("?" if node.lazy else "")
+
+
+def _width(node: syntax.Node) -> int | None:
+    """The fixed number of characters `node` consumes, or None when it varies."""
+    if isinstance(node, syntax.Chars):
+        return 1
+    if isinstance(node, syntax.Assertion | syntax.Look):
+        return 0
+    if isinstance(node, syntax.Group):
+        return _width(node.body)
+    if isinstance(node, syntax.Seq):
+        total = 0
+        for item in node.items:
+            width = _width(item)
+            if width is None:
+                return None
+            total += width
+        return total
+    if isinstance(node, syntax.Alt):
+        widths = {_width(item) for item in node.items}
+        return widths.pop() if len(widths) == 1 else None
+    if isinstance(node, syntax.Repeat):
+        width = _width(node.body)
+        if width == 0:
+            return 0
+        if width is None or node.max != node.min:
+            return None
+        return width * node.min
+    return None
+
+
+def _emit(node: syntax.Node) -> str:
+    if isinstance(node, syntax.Chars):
+        if node.unknown:
+            raise Untranslatable(
+                f"Unicode property escapes ({', '.join(node.unknown)}) have no Python `re` "
+                "equivalent"
+            )
+        return _chars(node.ranges)
+    if isinstance(node, syntax.Assertion):
+        return {"^": "^", "$": "\\Z", "\\b": _BOUNDARY, "\\B": _NOT_BOUNDARY}[node.kind]
+    if isinstance(node, syntax.Backref):
+        raise Untranslatable(
+            f"a backreference (`\\{node.ref}`): ECMA-262 and Python `re` match them differently"
+        )
+    if isinstance(node, syntax.Look):
+        if node.behind and _width(node.body) is None:
+            raise Untranslatable("a look-behind of variable width: Python `re` has none")
+        head = ("(?<" if node.behind else "(?") + ("!" if node.negative else "=")
+        return head + _emit(node.body) + ")"
+    if isinstance(node, syntax.Group):
+        return "(?:" + _emit(node.body) + ")"
+    if isinstance(node, syntax.Repeat):
+        return _atomic(_emit(node.body), node.body) + _quantifier(node)
+    if isinstance(node, syntax.Seq):
+        return "".join(
+            f"(?:{_emit(item)})" if isinstance(item, syntax.Alt) else _emit(item)
+            for item in node.items
+        )
+    assert isinstance(node, syntax.Alt)
+    return "|".join(_emit(item) for item in node.items)
+
+
+@lru_cache(maxsize=1024)
+def to_python(pattern: str) -> str:
+    """`pattern` (valid ECMA-262, `u` flag) for `re.search`, with the same matches as
+    `new RegExp(pattern, "u").test`; `Untranslatable` when that cannot be done."""
+    try:
+        tree = syntax.parse(pattern)
+    except syntax.Unsupported as error:
+        raise Untranslatable(f"the compiler cannot read it ({error})") from error
+    translated = _emit(tree)
+    try:
+        re.compile(translated)
+    except (re.error, OverflowError, RecursionError, ValueError) as error:
+        raise Untranslatable(f"Python's `re` cannot compile its translation ({error})") from error
+    return translated
+
+
+def untranslatable(pattern: str) -> str | None:
+    """Why `pattern` has no faithful Python `re` translation, or None when it has one."""
+    try:
+        to_python(pattern)
+    except Untranslatable as error:
+        return str(error)
+    return None
