@@ -495,30 +495,67 @@ def _item_schemas(
             yield (*path, "contains"), schema["contains"]
 
 
-def _secret_in(
-    root: Any, schema_path: Path, schema: Any, value: Any, at: Path, depth: int
-) -> list[tuple[Path, Path]]:
-    """Where `value` (an instance of `schema`, found at `at`) holds a secret's value: a list of
-    (value path, secret schema path)."""
-    applying = _in_place(root, schema, schema_path)
-    secret = next((path for path, view in applying if is_secret(view)), None)
-    if secret is not None:
-        return [(at, secret)]
-    if depth >= MAX_DEPTH:
-        return []
-    found: list[tuple[Path, Path]] = []
-    if isinstance(value, Mapping):
-        children = [(key, child, _key_schemas(applying, key)) for key, child in value.items()]
-    elif isinstance(value, list):
-        children = [(i, child, _item_schemas(applying, i)) for i, child in enumerate(value)]
-    else:
+class _SecretSearch:
+    """Finds secrets' values inside literal values; what applies at each schema path is worked
+    out once per search (a 10,000-value `enum` asks the same question 10,000 times)."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.applying: dict[Path, list[tuple[Path, Mapping[str, Any]]]] = {}
+        self.secret: dict[Path, Path | None] = {}
+
+    def at(
+        self, path: Path, schema: Any
+    ) -> tuple[list[tuple[Path, Mapping[str, Any]]], Path | None]:
+        if path not in self.applying:
+            applying = _in_place(self.root, schema, path)
+            self.applying[path] = applying
+            self.secret[path] = next((p for p, view in applying if is_secret(view)), None)
+        return self.applying[path], self.secret[path]
+
+    def find(
+        self, schema_path: Path, schema: Any, value: Any, at: Path, depth: int
+    ) -> list[tuple[Path, Path]]:
+        """Where `value` (an instance of `schema`, found at `at`) holds a secret's value: a list
+        of (value path, secret schema path)."""
+        applying, secret = self.at(schema_path, schema)
+        if secret is not None:
+            return [(at, secret)]
+        if depth >= MAX_DEPTH or not isinstance(value, Mapping | list):
+            return []
+        found: list[tuple[Path, Path]] = []
+        if isinstance(value, Mapping):
+            children = [(key, child, _key_schemas(applying, key)) for key, child in value.items()]
+        else:
+            children = [(i, child, _item_schemas(applying, i)) for i, child in enumerate(value)]
+        for step, child, schemas in children:
+            for child_path, child_schema in schemas:
+                inner = self.find(child_path, child_schema, child, (*at, step), depth + 1)
+                if inner:
+                    found.extend(inner)
+                    break
         return found
-    for step, child, schemas in children:
-        for child_path, child_schema in schemas:
-            inner = _secret_in(root, child_path, child_schema, child, (*at, step), depth + 1)
-            if inner:
-                found.extend(inner)
-                break
+
+
+def walk_referenced(root: Any) -> list[Subschema]:
+    """`walk(root)`, and the subschemas at local `$ref` targets that walk does not reach (a
+    definition kept under an `x-...` key), each walked in turn. Bounded by the walked size."""
+    found = list(walk(root))
+    seen = {sub.path for sub in found}
+    index = 0
+    while index < len(found) and len(found) < 100_000:
+        ref = _local_ref(found[index].schema)
+        index += 1
+        if ref is None:
+            continue
+        target = resolve_local(root, ref)
+        if target.path is None or target.path in seen or not isinstance(target.value, Mapping):
+            continue
+        for sub in walk(target.value):
+            path = (*target.path, *sub.path)
+            if path not in seen:
+                seen.add(path)
+                found.append(Subschema(path, sub.schema, (*target.path, *sub.scope)))
     return found
 
 
@@ -527,7 +564,11 @@ def secret_values(root: Any) -> list[SecretValue]:
     or holds one (an object's default with a value for its secret property, an array's example
     with a secret item), in document order. A secret's own keyword is reported whole."""
     found: list[SecretValue] = []
-    for sub in walk(root):
+    subschemas = walk_referenced(root)
+    if not any(is_secret_schema(root, sub.schema, sub.path) for sub in subschemas):
+        return found  # no secret anywhere: no value to look into
+    search = _SecretSearch(root)
+    for sub in subschemas:
         own_secret = is_secret_schema(root, sub.schema, sub.path)
         for keyword in (*_VALUE_ONE, *_VALUE_LIST):
             if keyword not in sub.schema:
@@ -545,7 +586,7 @@ def secret_values(root: Any) -> list[SecretValue]:
             else:
                 items = [(here, value)]
             for at, item in items:
-                for path, secret in _secret_in(root, sub.path, sub.schema, item, at, 0):
+                for path, secret in search.find(sub.path, sub.schema, item, at, 0):
                     found.append(SecretValue(path, secret, keyword, False, path[len(here) :]))
     return found
 

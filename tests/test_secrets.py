@@ -63,13 +63,14 @@ def secret_schemas(draw: st.DrawFn) -> dict[str, Any]:
 
     def secret() -> dict[str, Any]:
         schema = dict(draw(SECRET_STRINGS))
-        how = draw(st.sampled_from(["direct", "ref", "ref-marked"]))
+        how = draw(st.sampled_from(["direct", "ref", "ref-marked", "ref-extension"]))
         if how == "direct":
             return schema
         name = f"s{len(defs)}"
-        if how == "ref":
+        if how in ("ref", "ref-extension"):
             defs[name] = schema
-            return {"$ref": f"#/$defs/{name}"}
+            where = "$defs" if how == "ref" else "x-shared"  # x-...: a place walk never visits
+            return {"$ref": f"#/{where}/{name}"}
         marks = {key: schema.pop(key) for key in ("writeOnly", "format") if key in schema}
         defs[name] = schema
         return {"$ref": f"#/$defs/{name}", **marks}
@@ -93,6 +94,7 @@ def secret_schemas(draw: st.DrawFn) -> dict[str, Any]:
     schema["required"] = sorted(properties)
     if defs:
         schema["$defs"] = defs
+        schema["x-shared"] = defs
     return schema
 
 
@@ -186,13 +188,15 @@ def test_a_secret_through_ref_is_a_secret_str() -> None:
             "a": {"$ref": "#/$defs/token"},
             "b": {"$ref": "#/$defs/plain", "writeOnly": True},
             "c": {"allOf": [{"$ref": "#/$defs/plain"}], "format": "password"},
+            "d": {"$ref": "#/x-shared/token"},
         },
+        "x-shared": {"token": {"type": "string", "writeOnly": True}},
     }
     model = _load(generate_settings_module(schema)).Settings
-    settings_value = model.model_validate({"a": MARKER, "b": MARKER, "c": MARKER})
+    settings_value = model.model_validate({"a": MARKER, "b": MARKER, "c": MARKER, "d": MARKER})
     assert MARKER not in repr(settings_value)
     assert MARKER not in str(settings_value.model_dump())
-    for name in "abc":
+    for name in "abcd":
         assert is_secret_schema(schema, schema["properties"][name])
 
 
@@ -203,12 +207,13 @@ def test_a_secret_through_ref_is_a_secret_str() -> None:
 def schemas_with_secret_values(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
     """A schema with the marker as a secret's value, somewhere; and how many places hold it."""
     defs: dict[str, Any] = {}
+    extension: dict[str, Any] = {}
     places = 0
     token: dict[str, Any] = {"type": "string", draw(st.sampled_from(["writeOnly", "format"])): 0}
     token["writeOnly" if "writeOnly" in token else "format"] = (
         True if "writeOnly" in token else "password"
     )
-    how = draw(st.sampled_from(["direct", "ref", "defs-default", "parent"]))
+    how = draw(st.sampled_from(["direct", "ref", "defs-default", "extension", "parent", "oneOf"]))
     keyword = draw(st.sampled_from(["default", "const", "enum", "examples", "example"]))
     literal: Any = [MARKER] if keyword in ("enum", "examples") else MARKER
     if how == "direct":
@@ -222,6 +227,12 @@ def schemas_with_secret_values(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
         defs["token"] = {**token, keyword: literal}
         secret = {"$ref": "#/$defs/token"}
         places += 1
+    elif how == "extension":  # under an `x-...` key, which no walk visits
+        extension["token"] = {**token, keyword: literal}
+        secret = {"$ref": "#/x-shared/token"}
+        places += 1
+    elif how == "oneOf":  # a secret in one branch: a value for the setting may be the secret
+        secret = {"oneOf": [dict(token), {"type": "integer"}]}
     else:
         secret = dict(token)
     # The secret at a random depth, under objects and arrays.
@@ -247,6 +258,8 @@ def schemas_with_secret_values(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
         places += 1
     if defs:
         schema["$defs"] = defs
+    if extension:
+        schema["x-shared"] = extension
     return schema, places
 
 
@@ -312,3 +325,20 @@ def test_the_review_example(tmp_path: Path) -> None:
     assert result.manifest is not None
     for output in outputs(lower(result.manifest)).values():
         assert MARKER not in output
+
+
+def test_a_union_root_model_is_guarded_too() -> None:
+    from pydantic import ValidationError
+
+    secret = {"type": "string", "writeOnly": True, "minLength": 50}
+    schema = {
+        "oneOf": [
+            {"type": "object", "properties": {"k": secret}, "required": ["k", "z"]},
+            {"type": "object", "properties": {"t": {"type": "integer"}}, "required": ["t"]},
+        ]
+    }
+    model = _load(generate_settings_module(schema)).Settings
+    for value in ({"k": MARKER}, MARKER, [MARKER], {"t": MARKER}):
+        with pytest.raises(ValidationError) as raised:
+            model.model_validate(value)
+        assert all(MARKER not in text for text in _representations(raised.value))

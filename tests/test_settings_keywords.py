@@ -85,10 +85,36 @@ def _place(position: str, key: str, value: Any) -> tuple[dict[str, Any], tuple[A
         return {"type": "object", "definitions": {"d": leaf}}, ("definitions", "d", key)
     if position == "then":
         return {"type": "object", "if": {}, "then": leaf}, ("then", key)
+    if position in ("not", "contains", "propertyNames"):
+        return {"type": "object", position: leaf}, (position, key)
+    if position in ("anyOf", "oneOf"):
+        return {"type": "object", position: [{}, leaf]}, (position, 1, key)
+    if position in ("$defs", "patternProperties", "dependentSchemas"):
+        return {"type": "object", position: {"^d": leaf}}, (position, "^d", key)
     return {"type": "object", "additionalProperties": leaf}, ("additionalProperties", key)
 
 
-POSITIONS = ["root", "property", "items", "allOf", "definitions", "then", "additionalProperties"]
+POSITIONS = [
+    "root",
+    "property",
+    "items",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "definitions",
+    "$defs",
+    "patternProperties",
+    "dependentSchemas",
+    "contains",
+    "propertyNames",
+    "then",
+    "additionalProperties",
+]
+#: The keyword each position needs in the dialect (or everywhere).
+_CARRIER = {"then": "if", "contains": "contains", "propertyNames": "propertyNames"}
+_CARRIER |= {"dependentSchemas": "dependentSchemas", "anyOf": "anyOf", "oneOf": "oneOf"}
+_CARRIER |= {"not": "not", "allOf": "allOf"}
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -100,7 +126,8 @@ def test_a_typo_of_a_significant_keyword_is_bf411_at_the_key(data: st.DataObject
     typo = data.draw(typos(keyword))
     if typo in all_keywords() or is_known(typo, dialect):
         return  # the typo spells another keyword (minItems -> maxItems): nothing to report
-    positions = [p for p in POSITIONS if p != "then" or "if" in dialect_keywords(dialect)]
+    keywords_here = dialect_keywords(dialect) | ACCEPTED
+    positions = [p for p in POSITIONS if _CARRIER.get(p, "type") in keywords_here]
     position = data.draw(st.sampled_from(positions))
     schema, path = _place(position, typo, 1)
     schema["$schema"] = dialect

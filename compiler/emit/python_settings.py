@@ -55,7 +55,7 @@ from compiler import ir
 from compiler.diagnostics.model import Path
 from compiler.emit.escape import comment_text
 from compiler.emit.header import NOTICE
-from compiler.settings_schema import is_secret, types_of, walk
+from compiler.settings_schema import is_secret, types_of, views, walk
 
 FILENAME = "settings.py"
 #: The name the generator is told the schema came from (it never reads a file).
@@ -164,6 +164,12 @@ def _string_type(root: Any, schema: Mapping[str, Any], path: Path) -> Any:
     """The string `type` that applies to `schema` (its own, or one its `$ref` chain or `allOf`
     reaches), or None."""
     return next((t for t in types_of(root, schema, path) if _is_string_schema({"type": t})), None)
+
+
+def _secret_out_of_walk(root: Any, schema: Any, path: Path, walked: set[Path]) -> bool:
+    """Whether `schema` is a secret through a `$ref` to a schema the walk does not visit (one
+    under an `x-...` key): that target never gets `format: password` itself."""
+    return any(is_secret(view) and at not in walked for at, view in views(root, schema, path))
 
 
 def _is_string_schema(schema: Mapping[str, Any]) -> bool:
@@ -298,6 +304,7 @@ def prepare(schema: Mapping[str, Any]) -> Prepared:
     prepared = Prepared(copy.deepcopy(dict(schema)))
     prepared.model_names = _definitions_named_like_the_root(prepared.schema)
     subschemas = list(walk(prepared.schema))  # collected first: the loop below edits them
+    walked = {sub.path for sub in subschemas}
     found: list[_Found] = []
     for sub in subschemas:
         node = sub.schema
@@ -305,8 +312,9 @@ def prepare(schema: Mapping[str, Any]) -> Prepared:
             continue
         _keep_local(node, sub.path)
         _drop_discriminator(node)
-        prepared.has_secrets = prepared.has_secrets or is_secret(node)
-        secret = is_secret(node) and _string_type(prepared.schema, node, sub.path) is not None
+        marked = is_secret(node) or _secret_out_of_walk(prepared.schema, node, sub.path, walked)
+        prepared.has_secrets = prepared.has_secrets or marked
+        secret = marked and _string_type(prepared.schema, node, sub.path) is not None
         if secret:
             members = node.get("allOf")
             if (
