@@ -201,3 +201,29 @@ def test_draft04_id_and_a_relative_ref_make_no_request(trap: Trap) -> None:
     codes = [f.code for check in settings_checks.CHECKS for f in check.run(manifest)]
     assert codes == ["BF405"]
     assert trap.attempts == []
+
+
+def test_every_validator_is_built_by_the_offline_helper() -> None:
+    """No code under compiler/ constructs a validator itself: a `...Validator(...)` call, or a
+    call of what `validator_for` returns, appears only in compiler/offline.py."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(offline.__file__).parent
+    direct = re.compile(r"^Draft\d+Validator$")
+    builders = {"validator_for", "validator_cls_for", "getattr"}  # `builder(...)(schema)`
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "offline.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            inner = func.func if isinstance(func, ast.Call) else None
+            inner_name = getattr(inner, "attr", None) or getattr(inner, "id", None)
+            if direct.search(name) or inner_name in builders:
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []

@@ -35,6 +35,7 @@ from compiler.settings_schema import (
     secret_values,
     views,
     walk,
+    walk_referenced,
 )
 
 if TYPE_CHECKING:
@@ -604,7 +605,9 @@ def check_keywords(manifest: Manifest) -> Iterator[Finding]:
         return
     uri = dialect_of(schema).uri
     name = _dialect_name(uri)
-    for sub in walk(schema):  # keys of subschemas only: property and definition names are not
+    # Keys of subschemas only (property and definition names are not keywords), including
+    # schemas only a `$ref` reaches (under an `x-...` key).
+    for sub in walk_referenced(schema):
         for key in sub.schema:
             if not isinstance(key, str) or vocabulary.is_known(key, uri):
                 continue
