@@ -16,7 +16,7 @@ from compiler import __version__
 
 if TYPE_CHECKING:
     from compiler.cache import Hit, Inputs
-    from compiler.generate import Job
+    from compiler.generate import Job, SettingsFailed
     from compiler.pipeline import ManifestResult
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
@@ -261,6 +261,26 @@ def _generate(arguments: argparse.Namespace) -> int:
     return _generate_misses(arguments, misses, len(manifests), inputs, hits, output, skipped)
 
 
+def _report_settings_failures(failed: SettingsFailed, results: list, output_format: str) -> None:
+    """generate's last line of defence: the settings-model generator failed on a schema that
+    passed `check`. BF413 at each connector's `settingsSchema`, on stderr; nothing is written."""
+    from compiler.diagnostics.model import Finding, Pointer
+    from compiler.diagnostics.render import render
+    from compiler.pipeline import resolve
+    from compiler.settings_schema import SETTINGS_PATH
+
+    diagnostics = []
+    for index, reason in sorted(failed.failures.items()):
+        finding = Finding(
+            "BF413",
+            f"settings.py could not be generated for this schema: {reason}",
+            Pointer(SETTINGS_PATH, "key"),
+            help="this is a bug in backfill-codegen's checks; please report it with the schema",
+        )
+        diagnostics.extend(resolve(results[index].document, [finding]))
+    sys.stderr.write(render(diagnostics, output_format, color=_use_color("auto")))
+
+
 def _target(connector_dir: Path, name: str | None, output: Path | None, count: int) -> Path | None:
     """Where a connector's files go: `<connector>/generated`, `OUT`, or `OUT/<name>` with several
     connectors (None there while the name is unknown)."""
@@ -300,7 +320,7 @@ def _generate_misses(
     skipped: int,
 ) -> int:
     from compiler import cache, writer
-    from compiler.generate import Job, render
+    from compiler.generate import Job, SettingsFailed, render
     from compiler.lower import lower
     from compiler.pipeline import UsageError, display_path
 
@@ -318,7 +338,11 @@ def _generate_misses(
     every_target = targets + [hit.output_dir for hit in hits.values()]
     if len(set(every_target)) != len(every_target):
         raise UsageError("two connectors would generate into the same directory; use unique names")
-    generated, scaffolds = render(jobs, arguments.jobs)
+    try:
+        generated, scaffolds = render(jobs, arguments.jobs)
+    except SettingsFailed as failed:
+        _report_settings_failures(failed, results, arguments.format)
+        return EXIT_ERRORS
     owned = {target / cache.CACHE_NAME for target in targets}
     outputs = dict(generated)
     if not arguments.check:

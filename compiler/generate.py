@@ -62,6 +62,18 @@ class _Task:
 class _Rendered:
     outputs: dict[str, str]
     stubs: dict[str, str]
+    #: Why the settings model could not be generated (the fallback: see `SettingsFailed`).
+    settings_failure: str | None = None
+
+
+class SettingsFailed(Exception):
+    """The settings-model generator failed on connectors that passed `check` (a bug: BF413's
+    predicate missed a case). The command reports BF413 at each one's `settingsSchema` and
+    exits 1; nothing is written. `failures` maps each failed job's index to the reason."""
+
+    def __init__(self, failures: dict[int, str]) -> None:
+        super().__init__("; ".join(failures.values()))
+        self.failures = failures
 
 
 def outputs(connector: ir.Connector, emitters: tuple[str, ...] = EMITTERS) -> dict[str, str]:
@@ -83,8 +95,21 @@ def stubs(job: Job) -> dict[str, str]:
 
 def _run_task(task: _Task) -> _Rendered:
     """A worker's function (module level, so it pickles): plain dicts of text back."""
-    files = outputs(task.job.connector, task.emitters)
-    return _Rendered(files, stubs(task.job) if task.stubs and task.job.write_stubs else {})
+    emitters = task.emitters
+    failure = None
+    if SLOW_EMITTER in emitters:
+        # The last line of defence: whatever the generator raises becomes a diagnostic.
+        try:
+            files = outputs(task.job.connector, (SLOW_EMITTER,))
+        except Exception as error:
+            files, failure = {}, f"{type(error).__name__}: {error}"
+        emitters = tuple(name for name in emitters if name != SLOW_EMITTER)
+        files.update(outputs(task.job.connector, emitters))
+        files = dict(sorted(files.items()))
+    else:
+        files = outputs(task.job.connector, emitters)
+    scaffolds = stubs(task.job) if task.stubs and task.job.write_stubs else {}
+    return _Rendered(files, scaffolds, failure)
 
 
 def preload() -> None:
@@ -140,6 +165,9 @@ def render(
     finally:
         if standby is not None:
             standby.close()
+    failures = {i: r.settings_failure for i, r in enumerate(results) if r.settings_failure}
+    if failures:
+        raise SettingsFailed(failures)
     generated: dict[Path, str] = {}
     scaffolds: dict[Path, str] = {}
     for job, result in zip(jobs, results, strict=True):
@@ -171,7 +199,7 @@ def _render_split(job: Job, standby: parallel.Standby) -> _Rendered:
         if path in files:
             raise ValueError(f"two emitters produce {path}")
         files[path] = text
-    return _Rendered(dict(sorted(files.items())), rest.stubs)
+    return _Rendered(dict(sorted(files.items())), rest.stubs, slow.settings_failure)
 
 
 def _render_each(jobs: list[Job], workers: int) -> list[_Rendered]:

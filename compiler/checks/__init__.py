@@ -2,6 +2,7 @@
 
 from compiler.checks import (
     budgets,
+    generable,
     oauth,
     patterns,
     permissions,
@@ -17,6 +18,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     *routes.CHECKS,
     *setup.CHECKS,
     *settings.CHECKS,
+    *generable.CHECKS,
     *patterns.CHECKS,
     *budgets.CHECKS,
     *oauth.CHECKS,

@@ -41,7 +41,6 @@ is called, so `check` never loads it.
 from __future__ import annotations
 
 import ast
-import copy
 import io
 import json
 import re
@@ -51,7 +50,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from compiler import ir
+from compiler import ir, settings_generable
 from compiler.diagnostics.model import Path
 from compiler.emit.escape import comment_text
 from compiler.emit.header import NOTICE
@@ -301,7 +300,7 @@ class _Found:
 def prepare(schema: Mapping[str, Any]) -> Prepared:
     """A copy of `schema` for the generator: secrets as `format: password`, secret patterns
     behind the marker key, patterns the model cannot carry removed (and recorded)."""
-    prepared = Prepared(copy.deepcopy(dict(schema)))
+    prepared = Prepared(settings_generable.for_generator(schema))
     prepared.model_names = _definitions_named_like_the_root(prepared.schema)
     subschemas = list(walk(prepared.schema))  # collected first: the loop below edits them
     walked = {sub.path for sub in subschemas}
@@ -439,15 +438,30 @@ def _generate(prepared: Prepared, *, type_aliases: bool) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            result = generate(
-                json.dumps(prepared.schema, ensure_ascii=False),
-                **_options(type_aliases=type_aliases, model_names=prepared.model_names),
-            )
+            result = _run_generator(generate, prepared, type_aliases=type_aliases)
         except Exception as error:  # the generator has many error types; report any of them
             raise SettingsModelError(f"datamodel-code-generator failed: {error}") from error
     if not isinstance(result, str):
         raise SettingsModelError("datamodel-code-generator returned more than one module")
     return result
+
+
+def _run_generator(generate: Any, prepared: Prepared, *, type_aliases: bool) -> Any:
+    """The generator on a deep stack (a schema nested as deep as the limits allow), with an
+    ASCII field name for each property Python would fold into another (NFKC)."""
+    options = _options(type_aliases=type_aliases, model_names=prepared.model_names)
+    options["aliases"] = settings_generable.field_aliases(prepared.schema) or None
+    text = json.dumps(prepared.schema, ensure_ascii=False)
+    return settings_generable.deeply(lambda: generate(text, **options))
+
+
+def assert_generable(schema: Mapping[str, Any]) -> None:
+    """The check-time predicate (BF413), asserted: `check` has reported any problem, so one
+    here means a caller skipped the checks."""
+    found = settings_generable.problems(schema)
+    if found:
+        where = _pointer(found[0].path)
+        raise SettingsModelError(f"not generatable (BF413) at {where}: {found[0].message}")
 
 
 def _has_root_class(code: str) -> bool:
@@ -742,6 +756,7 @@ def _pointer(path: Path) -> str:
 
 def generate_settings_module(schema: Mapping[str, Any]) -> str:
     """`settings.py` for one settings schema (unformatted: see compiler/format.py)."""
+    assert_generable(schema)
     prepared = prepare(schema)
     code = _generate(prepared, type_aliases=True)
     if not _has_root_class(code):

@@ -1,6 +1,7 @@
 """The rule catalogue, one module per area; compiler.diagnostics.registry joins them."""
 
 from compiler.rules import (
+    generable,
     manifest,
     oauth,
     patterns,
@@ -18,6 +19,7 @@ AREAS = (
     routes.RULES,
     setup.RULES,
     settings.RULES,
+    generable.RULES,
     oauth.RULES,
     patterns.RULES,
     permissions.RULES,

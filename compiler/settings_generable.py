@@ -1,0 +1,542 @@
+"""What `settings.py` can serve: one predicate shared by `check` (BF413) and the emitter.
+
+`problems(schema)` lists what no generated model can serve faithfully; `check` reports each
+with its location, and `compiler/emit/python_settings.py` asserts the list is empty before it
+runs datamodel-code-generator, so the two cannot drift. `for_generator(schema)` rewrites the
+copy handed to the generator where a faithful model exists but the generator would stumble.
+
+Never imports the generator (`check` must stay fast): everything here is plain JSON walking.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import sys
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from compiler.diagnostics.model import Path
+from compiler.settings_schema import resolve_local, walk
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path  # relative to the settings schema
+    message: str
+    help: str
+
+
+# --- The predicate. ----------------------------------------------------------------------------
+
+#: Keywords whose subschemas apply to the same instance (a `$ref` into them stays in place).
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+
+
+#: Keywords whose subschemas describe a part of the instance inside the annotation of the
+#: instance's own type (`list[X]`, `dict[str, X]`): not a class of their own.
+_CONTAINER_ONE = ("items", "additionalItems", "additionalProperties", "contains")
+_CONTAINER_MAP = ("patternProperties",)
+
+
+def _edges(root: Any, path: Path, node: Mapping[str, Any]) -> Iterator[tuple[Path, Path, str]]:
+    """(where, target, kind) for each subschema reached from `node` other than through
+    `properties`: kind "ref" (a local `$ref`), "in-place" (same instance) or "container"."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        target = resolve_local(root, ref)
+        if target.path is not None and isinstance(target.value, Mapping):
+            yield (*path, "$ref"), target.path, "ref"
+    for key in _IN_PLACE_LISTS:
+        members = node.get(key)
+        if isinstance(members, list):
+            for index, member in enumerate(members):
+                if isinstance(member, Mapping):
+                    yield (*path, key, index), (*path, key, index), "in-place"
+    for key in _IN_PLACE_ONE:
+        if isinstance(node.get(key), Mapping):
+            yield (*path, key), (*path, key), "in-place"
+    for key in _CONTAINER_ONE:
+        if isinstance(node.get(key), Mapping):
+            yield (*path, key), (*path, key), "container"
+    for key in ("items", "prefixItems"):
+        members = node.get(key)
+        if isinstance(members, list):
+            for index, member in enumerate(members):
+                if isinstance(member, Mapping):
+                    yield (*path, key, index), (*path, key, index), "container"
+    for key in _CONTAINER_MAP:
+        children = node.get(key)
+        if isinstance(children, Mapping):
+            for name, child in children.items():
+                if isinstance(child, Mapping):
+                    yield (*path, key, name), (*path, key, name), "container"
+
+
+_IN_PLACE_CYCLE = (
+    "this reference loops back to the schema it is part of without descending into a "
+    "property or an item, so validating it never ends and no settings model can be generated",
+    "make the recursion go through `properties` (a tree of objects), or remove the self-reference",
+)
+_CLASSLESS_CYCLE = (
+    "this reference makes a recursive type of arrays or maps that never passes through an "
+    "object's `properties`; a settings model cannot name such a type, so it would accept any "
+    "value here",
+    "make the recursion go through an object with `properties` (a tree of objects)",
+)
+
+
+def _cycles(root: Any) -> list[Problem]:
+    """Reference cycles no model can serve (pure `$ref` loops are BF406's):
+
+    - through `allOf`/`anyOf`/`oneOf`/`not`/`if` only: validating never ends (jsonschema
+      recurses forever) and no class can inherit from itself;
+    - through array items or map values, never an object with `properties` (which would be a
+      class the annotation could name): the generator writes `list` of anything."""
+    nodes = {sub.path: sub.schema for sub in walk(root)}
+    edges = {path: list(_edges(root, path, node)) for path, node in nodes.items()}
+    problems: list[Problem] = []
+    reported: set[Path] = set()
+    state: dict[Path, int] = {}  # 1: on the stack, 2: done
+    for start in nodes:
+        if state.get(start):
+            continue
+        # Iterative depth-first search; a back edge closes a cycle.
+        stack: list[tuple[Path, Iterator[tuple[Path, Path, str]]]] = [(start, iter(edges[start]))]
+        trail: list[tuple[Path, str]] = []  # the edges taken to reach each frame but the first
+        state[start] = 1
+        while stack:
+            node, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                state[node] = 2
+                stack.pop()
+                if trail:
+                    trail.pop()
+                continue
+            where, target, kind = step
+            if target not in nodes or state.get(target) == 2:
+                continue
+            if state.get(target) == 1:
+                first = [frame[0] for frame in stack].index(target)
+                kinds = {k for _, k in [*trail[first:], (where, kind)]}
+                cycle_nodes = [frame[0] for frame in stack[first:]]
+                why = None
+                if kinds == {"ref", "in-place"}:
+                    why = _IN_PLACE_CYCLE
+                elif "container" in kinds and "ref" in kinds:
+                    classless = not any(
+                        isinstance(nodes[n].get("properties"), Mapping) and nodes[n]["properties"]
+                        for n in cycle_nodes
+                    )
+                    why = _CLASSLESS_CYCLE if classless else None
+                if why is not None and where not in reported:
+                    reported.add(where)
+                    problems.append(Problem(where, *why))
+                continue
+            state[target] = 1
+            trail.append((where, kind))
+            stack.append((target, iter(edges[target])))
+    return problems
+
+
+def accepts_nothing(schema: Any, root: Any = None, depth: int = 0) -> bool:
+    """No value is valid: `false`, `not: {}`/`not: true`, an `enum`/`const` outside the `type`,
+    or an `allOf` with such a member or whose members' types have nothing in common (`$ref`s
+    followed inside `root`)."""
+    if schema is False:
+        return True
+    if not isinstance(schema, Mapping) or depth > 32:
+        return False
+    negated = schema.get("not")
+    if negated is True or (isinstance(negated, Mapping) and not negated):
+        return True
+    if _enum_outside_type(schema):
+        return True
+    ref = schema.get("$ref")
+    if root is not None and isinstance(ref, str) and ref.startswith("#"):
+        target = resolve_local(root, ref).value
+        if target is not schema and accepts_nothing(target, root, depth + 1):
+            return True
+    members = schema.get("allOf")
+    if not isinstance(members, list):
+        return False
+    if any(accepts_nothing(member, root, depth + 1) for member in members):
+        return True
+    common: set[str] | None = _types(schema)
+    for member in members:
+        kinds = _types(_followed(member, root))
+        if kinds is not None:
+            common = kinds if common is None else common & kinds
+    return common is not None and not common
+
+
+def _followed(schema: Any, root: Any) -> Any:
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if root is not None and isinstance(ref, str) and ref.startswith("#"):
+        return resolve_local(root, ref).value
+    return schema
+
+
+def _types(schema: Any) -> set[str] | None:
+    """The JSON types `schema` declares (`integer` counts as a `number`), or None."""
+    kinds = schema.get("type") if isinstance(schema, Mapping) else None
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    if not isinstance(kinds, list):
+        return None
+    found = {k for k in kinds if isinstance(k, str)}
+    return found | {"integer"} if "number" in found else found
+
+
+def _json_type_of(value: Any) -> set[str]:
+    if value is None:
+        return {"null"}
+    if isinstance(value, bool):
+        return {"boolean"}
+    if isinstance(value, int):
+        return {"integer", "number"}
+    if isinstance(value, float):
+        return {"number", "integer"} if value.is_integer() else {"number"}
+    if isinstance(value, str):
+        return {"string"}
+    return {"array"} if isinstance(value, list) else {"object"}
+
+
+def _enum_outside_type(schema: Mapping[str, Any]) -> bool:
+    """An `enum` (or `const`) none of whose values has the schema's `type`: the generator keeps
+    one and drops the other, so the model would accept what the schema never does."""
+    kinds = schema.get("type")
+    kinds = {kinds} if isinstance(kinds, str) else set(kinds) if isinstance(kinds, list) else None
+    if not kinds:
+        return False
+    if "const" in schema:
+        return not (_json_type_of(schema["const"]) & kinds)
+    values = schema.get("enum")
+    return isinstance(values, list) and not any(_json_type_of(v) & kinds for v in values)
+
+
+def _required_but_impossible(root: Any) -> list[Problem]:
+    """A required property whose schema accepts no value: no settings can ever be saved."""
+    problems: list[Problem] = []
+    for sub in walk(root):
+        properties = sub.schema.get("properties")
+        required = sub.schema.get("required")
+        if not isinstance(properties, Mapping) or not isinstance(required, list):
+            continue
+        for name in required:
+            if (
+                isinstance(name, str)
+                and name in properties
+                and accepts_nothing(properties[name], root)
+            ):
+                problems.append(
+                    Problem(
+                        (*sub.path, "properties", name),
+                        f"`{name}` is required but its schema accepts no value, so the settings "
+                        "can never be valid",
+                        "drop it from `required`, or give it a schema that accepts a value",
+                    )
+                )
+    return problems
+
+
+#: The deepest a type may nest inside one Python annotation (`list[list[...]]`, a union of
+#: dicts, ...): Python's parser stops at 200 nested brackets, and a level can take two.
+MAX_TYPE_NESTING = 64
+#: Steps that nest a type inside its parent's annotation; `properties` and definitions start a
+#: class (or alias) of their own, which the annotation names instead.
+_NESTING_STEPS = frozenset(
+    {
+        "items",
+        "prefixItems",
+        "additionalItems",
+        "additionalProperties",
+        "patternProperties",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "contains",
+    }
+)
+_CLASS_STEPS = frozenset({"properties", "$defs", "definitions"})
+
+
+def _too_deep(root: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[Path] = set()  # one report per class or alias (the part of the path above it)
+    for sub in walk(root):
+        nesting = 0
+        top = 0
+        for index in range(len(sub.path) - 1, -1, -1):
+            step = sub.path[index]
+            if step in _CLASS_STEPS:
+                top = index
+                break
+            if step in _NESTING_STEPS:
+                nesting += 1
+        if nesting == MAX_TYPE_NESTING + 1 and sub.path[: top + 2] not in seen:
+            seen.add(sub.path[: top + 2])
+            problems.append(
+                Problem(
+                    sub.path,
+                    f"this type is nested more than {MAX_TYPE_NESTING} levels deep inside one "
+                    "property (arrays of arrays, unions of unions), deeper than a Python type "
+                    "annotation can be written",
+                    "name an inner level in `$defs` and refer to it with `$ref`",
+                )
+            )
+    return problems
+
+
+def problems(schema: Any) -> list[Problem]:
+    """What no generated settings model can serve: the single predicate of check and generate."""
+    if not isinstance(schema, Mapping):
+        return []
+    found = _cycles(schema) + _required_but_impossible(schema) + _too_deep(schema)
+    return sorted(found, key=lambda problem: [str(step) for step in problem.path])
+
+
+# --- The generator's copy. ---------------------------------------------------------------------
+
+#: Definition names the generator takes as they are: anything else is renamed in its copy (a
+#: `#`, `/`, `%`, `.` or a non-ASCII letter confuses its reference resolver or its module paths).
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Names the generated module imports (from typing, pydantic, the standard library) or Python
+#: defines: a class of that name would shadow them.
+_RESERVED = frozenset(
+    [
+        "Any",
+        "Annotated",
+        "AnyUrl",
+        "AwareDatetime",
+        "BaseModel",
+        "ConfigDict",
+        "Decimal",
+        "Enum",
+        "Field",
+        "IntEnum",
+        "Literal",
+        "NaiveDatetime",
+        "Optional",
+        "RootModel",
+        "SecretStr",
+        "StrEnum",
+        "TypeAliasType",
+        "Union",
+        "List",
+        "Dict",
+        "Set",
+        "Tuple",
+        "UUID",
+        "IPv4Address",
+        "IPv6Address",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "constr",
+        "conint",
+        "confloat",
+        "condecimal",
+        "conlist",
+        "annotations",
+        "typing",
+        "pydantic",
+        "re",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "dict",
+        "set",
+        "tuple",
+        "type",
+        "object",
+        "None",
+        "True",
+        "False",
+    ]
+)
+
+
+def _plain_definition(name: str) -> bool:
+    return bool(_PLAIN_NAME.match(name)) and name not in _RESERVED
+
+
+def definition_names(schema: Mapping[str, Any]) -> dict[Path, str]:
+    """New names for the definitions the generator cannot take as they are, by path."""
+    renamed: dict[Path, str] = {}
+    taken = set()
+    for container in ("$defs", "definitions"):
+        definitions = schema.get(container)
+        if isinstance(definitions, Mapping):
+            taken.update(k for k in definitions if isinstance(k, str))
+    for container in ("$defs", "definitions"):
+        definitions = schema.get(container)
+        if not isinstance(definitions, Mapping):
+            continue
+        for index, key in enumerate(definitions):
+            if isinstance(key, str) and not _plain_definition(key):
+                stem = re.sub(r"[^A-Za-z0-9]", "", unicodedata.normalize("NFKD", key))
+                stem = stem if stem and not stem[0].isdigit() else f"D{stem}"
+                name = f"{stem[:40]}Definition{index}"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+                renamed[(container, key)] = name
+    return renamed
+
+
+def _pointer(path: Path) -> str:
+    return "#" + "".join(
+        "/" + quote(str(step).replace("~", "~0").replace("/", "~1"), safe="!$&'()*+,;=:@")
+        for step in path
+    )
+
+
+def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` the generator serves faithfully: definitions with odd names renamed
+    (each `$ref` into one rewritten), subschemas that accept nothing written as the generator
+    understands them, and closed empty objects among choices kept closed."""
+    renamed = definition_names(schema)
+    copied: dict[str, Any] = copy.deepcopy(dict(schema))
+    for sub in list(walk(copied)):
+        node = sub.schema
+        assert isinstance(node, dict)
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            # Only a reference into a renamed definition is rewritten (the generator maps
+            # other names by the pointer as written, see `model_name_map`).
+            target = resolve_local(schema, ref)
+            if target.path is not None and target.path[:2] in renamed:
+                new = renamed[target.path[:2]]
+                node["$ref"] = _pointer((target.path[0], new, *target.path[2:]))
+        _impossible_members(node, schema)
+        _closed_empty_choices(node)
+    for (container, old), new in renamed.items():
+        definitions = copied[container]
+        copied[container] = {
+            (new if key == old else key): value for key, value in definitions.items()
+        }
+    return copied
+
+
+def _closed_empty_choices(node: dict[str, Any]) -> None:
+    """A choice of `anyOf`/`oneOf` that is an object with no properties and
+    `additionalProperties: false` (only `{}`) is written by the generator as `dict[str, Any]`,
+    any object; inside an `allOf` it becomes a class that forbids extra keys, as it should."""
+    for key in ("anyOf", "oneOf"):
+        members = node.get(key)
+        if not isinstance(members, list):
+            continue
+        for index, member in enumerate(members):
+            if (
+                isinstance(member, dict)
+                and member.get("additionalProperties") is False
+                and not member.get("properties")
+                and not member.get("patternProperties")
+            ):
+                members[index] = {"allOf": [member]}
+
+
+def _impossible_members(node: dict[str, Any], root: Any) -> None:
+    """The generator fails on `allOf: [false]`, and keeps only part of a schema that accepts
+    nothing (which then accepts too much). So: an optional property that accepts nothing is
+    typed `null` (absent, as any optional property may be null); an item or extra property
+    that accepts nothing is `false` (forbidden); a choice of `anyOf`/`oneOf` that accepts
+    nothing is dropped (it never matched)."""
+    for key in ("properties", "patternProperties"):
+        children = node.get(key)
+        if isinstance(children, dict):
+            for name, child in children.items():
+                if child is not False and accepts_nothing(child, root):
+                    children[name] = {"type": "null"} if key == "properties" else False
+    for key in ("items", "additionalProperties", "additionalItems"):
+        child = node.get(key)
+        if child is not False and accepts_nothing(child, root):
+            node[key] = False
+    for key in ("anyOf", "oneOf"):
+        members = node.get(key)
+        if isinstance(members, list):
+            kept = [member for member in members if not accepts_nothing(member, root)]
+            if kept and len(kept) < len(members):
+                node[key] = kept
+
+
+# --- Property names Python folds together. -----------------------------------------------------
+
+
+def field_aliases(schema: Any) -> dict[str, str]:
+    """Python names for the property names Python itself would change: an identifier is read
+    in NFKC form (fullwidth `foo` is `foo`, the micro sign is mu, the `fi` ligature is `fi`),
+    so two such properties would be one field and one would be lost. Each gets an ASCII name
+    of its own; the original stays the alias (what validates and serialises)."""
+    names: set[str] = set()
+    for sub in walk(schema):
+        properties = sub.schema.get("properties")
+        if isinstance(properties, Mapping):
+            names.update(name for name in properties if isinstance(name, str))
+        required = sub.schema.get("required")
+        if isinstance(required, list):
+            names.update(name for name in required if isinstance(name, str))
+    aliases: dict[str, str] = {}
+    for name in sorted(names):
+        if name.isascii() or (unicodedata.normalize("NFKC", name) == name and name.isidentifier()):
+            continue
+        ascii_stem = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).lower())
+        ascii_stem = ascii_stem.strip("_") or "field"
+        code = "_".join(f"{ord(char):x}" for char in name)[:48]
+        aliases[name] = f"{ascii_stem}_u{code}"
+    return aliases
+
+
+# --- Running deep. -----------------------------------------------------------------------------
+
+_DEEP_RECURSION_LIMIT = 60_000
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+
+
+def deeply(work: Callable[[], T]) -> T:
+    """Run `work` on a thread with a large stack and a high recursion limit: the generator
+    recurses a few frames per nesting level, and a schema as deep as the front ends allow
+    (MAX_DEPTH) needs more than Python's default 1,000 frames."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+    try:
+        try:
+            old_stack = threading.stack_size(_DEEP_STACK_BYTES)
+            try:
+                thread = threading.Thread(target=run, name="settings-generator")
+                thread.start()
+            finally:
+                threading.stack_size(old_stack)
+        except (RuntimeError, ValueError, MemoryError):
+            run()
+        else:
+            thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return result[0]

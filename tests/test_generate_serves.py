@@ -1,0 +1,269 @@
+"""What `check` accepts, `generate` serves (issue 10, class 11), as a test.
+
+For every settings schema `check` accepts - the goldens (the fuzz campaign's seeds), the 150
+real schemas of ../shared/corpus/settings-schemas (read there, wrapped in a minimal manifest),
+and Hypothesis-generated schemas (tests/schema_strategy.py) - `settings.py` generates, imports,
+accepts the schema's defaults and examples, rejects values the schema rejects, and
+`settings.ts` type-checks; see tests/serve_support.py for the exact proof. Reaching
+`generate`'s fallback (BF413 from a generator failure) fails the test: the check-time
+predicate missed a case.
+
+A longer campaign: `SERVE_EXAMPLES=2000 pytest tests/test_generate_serves.py -k generated -s`
+(the same seed, more schemas).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+
+from compiler import settings_generable
+from tests import serve_support
+from tests.golden_support import run_cli
+from tests.schema_strategy import settings_schemas
+
+#: Hypothesis-generated schemas in CI (a fixed seed); more by hand with SERVE_EXAMPLES.
+EXAMPLES = int(os.environ.get("SERVE_EXAMPLES", "150"))
+
+
+def _assert_served(outcomes: list[serve_support.Outcome], tmp: Path) -> None:
+    failures = [
+        f"{o.name}: {o.failure}\n  schema: {json.dumps(o.schema)[:2000]}"
+        for o in outcomes
+        if o.failure
+    ]
+    assert not failures, "\n".join(failures[:10])
+    assert not serve_support.typecheck_all(outcomes, tmp / "tsc")
+
+
+def test_goldens_and_the_real_corpus_are_served(tmp_path: Path) -> None:
+    schemas = {**serve_support.golden_schemas(), **serve_support.corpus_schemas()}
+    if not serve_support.corpus_schemas() and os.environ.get("CI"):
+        pytest.fail(f"the corpus is missing: {serve_support.CORPUS}")
+    started = time.monotonic()
+    outcomes = serve_support.serve_all(schemas, tmp_path)
+    _assert_served(outcomes, tmp_path)
+    accepted = [o for o in outcomes if o.accepted]
+    print(
+        f"\n{len(schemas)} schemas, {len(accepted)} accepted by check and served; "
+        f"{sum(o.valid_checked for o in accepted)} valid and "
+        f"{sum(o.invalid_checked for o in accepted)} invalid instances; "
+        f"{time.monotonic() - started:.1f} s"
+    )
+    assert len(accepted) >= 120  # the corpus is there, and most of it passes check
+
+
+def generated_schemas(count: int) -> list[dict[str, Any]]:
+    """`count` schemas from the strategy, the same ones on every run (a fixed seed)."""
+    drawn: list[dict[str, Any]] = []
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(settings_schemas())
+    def collect(schema: dict[str, Any]) -> None:
+        drawn.append(schema)
+
+    collect()
+    return drawn
+
+
+def test_generated_schemas_are_served(tmp_path: Path) -> None:
+    # Drawn first, then served as one batch: one ruff run and one tsc run for all of them.
+    started = time.monotonic()
+    schemas = generated_schemas(EXAMPLES)
+    outcomes = serve_support.serve_all({f"h{i}": s for i, s in enumerate(schemas)}, tmp_path)
+    _assert_served(outcomes, tmp_path)
+    accepted = [o for o in outcomes if o.accepted]
+    print(
+        f"\n{len(schemas)} generated schemas, {len(accepted)} accepted by check and served; "
+        f"{sum(o.valid_checked for o in accepted)} valid and "
+        f"{sum(o.invalid_checked for o in accepted)} invalid instances; "
+        f"{time.monotonic() - started:.1f} s"
+    )
+    assert len(accepted) >= len(schemas) // 3  # the strategy mostly draws valid schemas
+
+
+# --- The known members of the class, each by name. --------------------------------------------
+
+SERVED: dict[str, dict[str, Any]] = {
+    "allOf [false] on an optional property": {
+        "type": "object",
+        "properties": {"a": {"allOf": [False]}, "b": {"type": "string"}},
+    },
+    "a $defs name with # / % . and a non-ASCII letter": {
+        "type": "object",
+        "$defs": {
+            "a#b": {"type": "string", "minLength": 2},
+            "c/d": {"type": "integer"},
+            "e%f": {"type": "boolean"},
+            "g.h": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "é": {"type": "number"},
+        },
+        "properties": {
+            "p1": {"$ref": "#/$defs/a%23b"},
+            "p2": {"$ref": "#/$defs/c~1d"},
+            "p3": {"$ref": "#/$defs/e%25f"},
+            "p4": {"$ref": "#/$defs/g.h"},
+            "p5": {"$ref": "#/$defs/%C3%A9"},
+        },
+    },
+    "names of the module's imports and Python's builtins": {
+        "type": "object",
+        "required": ["Any", "str"],
+        "$defs": {
+            "AnyUrl": {"type": "object", "properties": {"u": {"type": "string"}}},
+            "Enum": {"type": "string", "enum": ["a", "b"]},
+        },
+        "properties": {
+            **{
+                name: {"type": "string", "minLength": 1}
+                for name in (
+                    "Any",
+                    "BaseModel",
+                    "Field",
+                    "SecretStr",
+                    "Annotated",
+                    "Enum",
+                    "RootModel",
+                    "Optional",
+                    "List",
+                    "str",
+                    "int",
+                    "model_config",
+                    "model_dump",
+                    "model_fields",
+                    "model_validate",
+                    "schema",
+                    "json",
+                )
+            },
+            "site": {"type": "string", "format": "uri"},
+            "a": {"$ref": "#/$defs/AnyUrl"},
+            "e": {"$ref": "#/$defs/Enum"},
+            "key": {"type": "string", "writeOnly": True},
+        },
+    },
+    "allOf over an enum $ref plus another keyword": {
+        "type": "object",
+        "$defs": {"Region": {"type": "string", "enum": ["us", "eu"]}},
+        "properties": {
+            "region": {"allOf": [{"$ref": "#/$defs/Region"}], "description": "d", "default": "eu"},
+            "other": {"allOf": [{"$ref": "#/$defs/Region"}, {"title": "T"}]},
+        },
+    },
+    "NFKC twins": {
+        "type": "object",
+        "required": ["foo", "\uff46\uff4f\uff4f", "µ", "μ", "ﬁ", "fi"],
+        "properties": {
+            name: {"type": "string", "title": name}
+            for name in ("foo", "\uff46\uff4f\uff4f", "µ", "μ", "ﬁ", "fi")
+        },
+    },
+}
+
+
+def _nested_arrays(levels: int) -> dict[str, Any]:
+    nested: dict[str, Any] = {"type": "string", "minLength": 1}
+    for level in range(levels):
+        nested = {"type": "array", "items": nested, **({"minItems": 1} if level % 2 else {})}
+    return {"type": "object", "properties": {"deep": nested}}
+
+
+SERVED["arrays nested past Python's recursion limit"] = _nested_arrays(
+    settings_generable.MAX_TYPE_NESTING
+)
+
+REPORTED: dict[str, tuple[dict[str, Any], str]] = {
+    "a self-referencing allOf": (
+        {
+            "type": "object",
+            "$defs": {"A": {"allOf": [{"$ref": "#/$defs/A"}]}},
+            "properties": {"a": {"$ref": "#/$defs/A"}},
+        },
+        "#/$defs/A/allOf/0/$ref",
+    ),
+    "recursive oneOf + allOf": (
+        {
+            "type": "object",
+            "$defs": {"N": {"oneOf": [{"type": "string"}, {"allOf": [{"$ref": "#/$defs/N"}]}]}},
+            "properties": {"n": {"$ref": "#/$defs/N"}},
+        },
+        "#/$defs/N/oneOf/1/allOf/0/$ref",
+    ),
+    "arrays nested deeper than a Python annotation can be": (
+        _nested_arrays(240),
+        "#/properties/deep" + "/items" * (settings_generable.MAX_TYPE_NESTING + 1),
+    ),
+    "a required property that accepts nothing": (
+        {"type": "object", "required": ["a"], "properties": {"a": {"allOf": [False]}}},
+        "#/properties/a",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SERVED))
+def test_known_members_are_served(case: str, tmp_path: Path) -> None:
+    outcomes = serve_support.serve_all({case: SERVED[case]}, tmp_path)
+    assert outcomes[0].accepted, outcomes[0].codes
+    _assert_served(outcomes, tmp_path)
+
+
+def test_nfkc_twins_are_distinct_fields(tmp_path: Path) -> None:
+    schema = SERVED["NFKC twins"]
+    outcome = serve_support.serve_all({"twins": schema}, tmp_path)[0]
+    module = serve_support.load(outcome.python, tmp_path / "m", "twins_settings")
+    value = {name: name for name in schema["properties"]}
+    dumped = module.Settings.model_validate(value).model_dump(by_alias=True)
+    assert dumped == value  # six fields, none lost
+
+
+@pytest.mark.parametrize("case", sorted(REPORTED))
+def test_what_cannot_be_served_is_reported_by_check(case: str, tmp_path: Path) -> None:
+    schema, where = REPORTED[case]
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "backfill.config.json").write_text(
+        json.dumps(serve_support.manifest_of(schema)), encoding="utf-8"
+    )
+    status, stdout, _ = run_cli(["check", str(folder), "--format", "json"], tmp_path)
+    assert status == 1
+    (found,) = [d for d in json.loads(stdout) if d["code"] == "BF413"]
+    assert found["line"] == 1 and found["column"] > 1
+    assert [p.path for p in settings_generable.problems(schema)]
+    from compiler.emit.python_settings import _pointer
+
+    assert _pointer(settings_generable.problems(schema)[0].path) == where
+    # generate: the same diagnostic, exit 1, nothing written, no traceback.
+    status, _, stderr = run_cli(["generate", str(folder), "-j", "1"], tmp_path)
+    assert status == 1 and "BF413" in stderr and "Traceback" not in stderr
+    assert not (folder / "generated").exists()
+
+
+def test_the_fallback_is_a_located_diagnostic(tmp_path: Path, monkeypatch: Any) -> None:
+    from compiler.emit import python_settings
+
+    def crash(schema: Any) -> str:
+        raise RuntimeError("simulated generator crash")
+
+    monkeypatch.setattr(python_settings, "generate_settings_module", crash)
+    (tmp_path / "backfill.config.json").write_text(
+        json.dumps(serve_support.manifest_of({"type": "object"})), encoding="utf-8"
+    )
+    for jobs in ("1", "2"):
+        status, _, stderr = run_cli(["generate", ".", "-j", jobs, "--no-cache"], tmp_path)
+        assert status == 1, stderr
+        assert "error[BF413]" in stderr and "backfill.config.json:1:" in stderr
+        assert "simulated generator crash" in stderr and "internal error" not in stderr
+    assert not (tmp_path / "generated").exists()
