@@ -1,5 +1,5 @@
 """The content-hash cache of `generate`: skip a connector whose inputs and outputs are exactly
-as a previous run left them.
+as a previous run on THIS machine left them.
 
 What a run's output depends on, and so what the key covers:
 - the tool: this package's version and the bytes of every file in it (code, templates,
@@ -10,20 +10,26 @@ What a run's output depends on, and so what the key covers:
   route stubs are written (`--example` writes none);
 - the connector: the manifest's name and bytes, and everything under `src/api/` (every name,
   every file's bytes, every symlink's target and where it resolves), a superset of what the
-  route-file checks read.
+  route-file checks read. Files are hashed in chunks, within the limits of compiler/limits.py;
+  a connector past them (or with a manifest that is not a regular file inside it) is never
+  cached.
 
-The cache file, `<output>/.backfill-cache.json`, records the key and the sha256 of every file the
-run generated there. A connector is skipped only when the key matches AND the output directory
-holds exactly those files with exactly those bytes, and no other file carrying the
-generated-code notice (one `generate` would remove). Anything else (no cache file, a malformed
-one, another version's, an edited or deleted output) is a miss: the connector goes through the
-normal path, which repairs or reports it. A recorded key -> outputs pair is written only by a run
-that rendered those outputs from those inputs, and only when the inputs did not change while it
-ran (their contents and their stat data are read again after rendering), so a hit can never keep
-a stale file: it holds for as long as the tool is deterministic and no one forges the file (which
-is why a committed cache is not to be trusted, and the README says to ignore it in git). The one
-gap: an edit undone to the very same bytes within one tick of the file system's clock while
-`generate` runs.
+Where it lives: `<connector>/.backfill_cache/` (for `--example`, whose connector is the
+installed package, `./.backfill_cache/`), a folder holding its own `.gitignore` (`*`), so it
+is not committed; one entry file per way of generating the connector (output option, stubs).
+An entry records the key, the output directory and the sha256 of every file the run generated
+there (the output directory's record included), and is authenticated with an HMAC-SHA256 keyed
+by a per-machine secret kept outside every project (`secret_path`). An entry this machine did
+not write (copied, committed, forged, another machine's) fails the HMAC and is a miss; when the
+secret cannot be created or read, the cache is off (every run a miss, nothing written).
+
+A connector is skipped only when an authentic entry's key matches AND the output directory
+holds exactly the recorded files with exactly those bytes. Anything else is a miss: the
+connector goes through the normal path, which repairs or reports it. An entry is written only
+by a run that rendered those outputs from those inputs, after writing them, and only when the
+inputs did not change while it ran (their contents and their stat data are read again after
+rendering). The one gap: an edit undone to the very same bytes within one tick of the file
+system's clock while `generate` runs.
 
 Nothing here imports the checks, the front ends or the emitters: a run where every connector hits
 stays cheap.
@@ -32,6 +38,7 @@ stays cheap.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -41,17 +48,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compiler import __version__
-from compiler.emit.header import has_notice
+from compiler import __version__, limits, safe_read
+from compiler.record import LEGACY_CACHE_NAME
 
-CACHE_NAME = ".backfill-cache.json"
+#: The cache folder, in the connector directory (like ruff's `.ruff_cache`).
+CACHE_DIR = ".backfill_cache"
+_GITIGNORE = "# Automatically created by backfill-codegen: never commit this folder.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by backfill-codegen.\n"
+)
+#: The environment variable naming the secret's file (tests point it elsewhere).
+SECRET_ENV = "BACKFILL_CODEGEN_CACHE_SECRET"
 #: Bumped whenever the file's layout or the key's recipe changes.
-FORMAT = 1
+FORMAT = 2
 #: A cache file larger than this is not one of ours.
 _MAX_CACHE_BYTES = 1 << 20
-#: Bytes read from an unrecorded file to see whether it carries the notice (`has_notice` looks at
-#: the first 512 characters: at most 4 bytes each).
-_NOTICE_BYTES = 2048
+_SECRET_BYTES = 32
 _PACKAGE = Path(__file__).resolve().parent
 #: The distributions whose code shapes what `generate` writes (pyproject's dependencies, kept in
 #: step by a test); the distributions they depend on are followed too.
@@ -61,6 +74,7 @@ DEPENDENCIES = (
     "jinja2",
     "jsonschema",
     "jsonschema-rs",
+    "markdown-it-py",
     "pydantic",
     "regress",
     "ruamel.yaml",
@@ -201,14 +215,20 @@ class Inputs:
 
 def read_inputs(manifest: Path) -> Inputs | None:
     """The manifest and everything under `src/api/` beside it; None when something there cannot
-    be read (such a connector is never cached)."""
+    be read, is past a limit, or leads out of the connector directory (such a connector is
+    never cached)."""
     reader = _Reader(manifest.parent)
     try:
-        reader.feed("manifest", manifest.name, reader.read(manifest))
+        digest = reader.read(manifest, limits.MAX_MANIFEST_BYTES)
+        reader.feed("manifest", manifest.name, digest)
         reader.api_tree()
-    except OSError:
+    except (OSError, _PastLimit):
         return None
     return Inputs(reader.content.hexdigest(), reader.witness.hexdigest())
+
+
+class _PastLimit(Exception):
+    """An input past a limit of compiler/limits.py: the connector is not cached."""
 
 
 class _Reader:
@@ -219,6 +239,7 @@ class _Reader:
         self.content = hashlib.sha256()
         self.witness = hashlib.sha256()
         self.visited: set[tuple[int, int]] = set()
+        self.entries = 0
         self._root: str | None = None
 
     def feed(self, *fields: str | bytes) -> None:
@@ -228,10 +249,20 @@ class _Reader:
         fields = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         _feed(self.witness, *map(str, fields))
 
-    def read(self, path: str | Path) -> bytes:
-        with open(path, "rb") as handle:
-            self.stamp(os.fstat(handle.fileno()))
-            return handle.read()
+    def read(self, path: str | Path, limit: int) -> bytes:
+        """The sha256 of a regular file inside the connector directory, streamed (one chunk in
+        memory whatever its size); past `limit` bytes, _PastLimit."""
+        descriptor = safe_read.open_regular(path, self.connector_dir)
+        self.stamp(os.fstat(descriptor))
+        hashed = safe_read.sha256_bounded(descriptor, limit)
+        if hashed is None:
+            raise _PastLimit(path)
+        return hashed[0]
+
+    def count(self) -> None:
+        self.entries += 1
+        if self.entries > limits.MAX_CACHE_INPUT_ENTRIES:
+            raise _PastLimit("too many entries under src/api/")
 
     def where(self, path: str) -> str | None:
         """Where a path resolves, relative to the connector directory; None when outside it
@@ -276,6 +307,7 @@ class _Reader:
         with os.scandir(folder) as found:
             entries = sorted(found, key=lambda entry: entry.name)
         for entry in entries:
+            self.count()
             child = f"{relative}/{entry.name}"
             status = entry.stat(follow_symlinks=False)
             if stat.S_ISLNK(status.st_mode):
@@ -293,7 +325,7 @@ class _Reader:
                 self.feed("folder", child)
                 self.walk(entry.path, child)
             elif stat.S_ISREG(status.st_mode):
-                self.feed("file", child, hashlib.sha256(self.read(entry.path)).digest())
+                self.feed("file", child, self.read(entry.path, limits.MAX_ROUTE_FILE_BYTES))
             else:
                 self.feed(_kind(status), child)
 
@@ -337,89 +369,211 @@ def _feed(digest: hashlib._Hash, *fields: str | bytes) -> None:
         digest.update(data)
 
 
+# --- the secret -----------------------------------------------------------------------------
+
+
+def secret_path() -> Path:
+    """Where this machine's cache secret is kept: `$BACKFILL_CODEGEN_CACHE_SECRET`, else
+    `$XDG_CACHE_HOME/backfill-codegen/secret`, else `~/.cache/backfill-codegen/secret`: never
+    inside a project, so it is never committed or copied with one."""
+    named = os.environ.get(SECRET_ENV)
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base, "backfill-codegen", "secret")
+
+
+#: The secret once read: once a run (None: not yet; b"": the cache is off).
+_secret: bytes | None = None
+
+
+def secret() -> bytes | None:
+    """This machine's secret, created (32 random bytes, mode 0600) on first use; None when it
+    cannot be created or read, or is not private to this user: then the cache is off."""
+    global _secret
+    if _secret is None:
+        _secret = _load_secret(secret_path()) or b""
+    return _secret or None
+
+
+def _load_secret(path: Path) -> bytes | None:
+    for _ in range(2):
+        try:
+            descriptor = safe_read.open_regular(path, follow=False)
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                safe_read.write_private(path, os.urandom(_SECRET_BYTES))
+            except FileExistsError:
+                pass  # another run made it first: read theirs
+            except OSError:
+                return None
+            continue
+        except OSError:
+            return None
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            data = handle.read(_SECRET_BYTES + 1)
+        private = status.st_mode & 0o077 == 0 and status.st_uid == _uid()
+        return data if private and len(data) == _SECRET_BYTES else None
+    return None
+
+
+def _uid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else 0
+
+
 # --- the cache file -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Entry:
-    """What a cache file says: the key, the connector's name and manifest (relative to the
-    output directory), and the sha256 of every file generated there."""
+    """What a cache file says: the key, the connector's name, its output directory relative to
+    the connector directory, and the sha256 of every file generated there."""
 
     key: str
     name: str
-    manifest: str
+    output: str
     outputs: Mapping[str, str] = field(default_factory=dict)
 
 
-def dump(entry: Entry) -> str:
-    """The cache file's text: sorted keys, no time stamps, no absolute paths."""
-    document = {
-        "about": "backfill-codegen generate's cache: safe to delete; not to be committed",
+def cache_home(connector_dir: Path, *, example: bool = False) -> Path:
+    """The folder that holds the cache folder: the connector directory; for `--example`, the
+    working directory (the installed package is never written)."""
+    return Path.cwd() if example else connector_dir
+
+
+def slot(connector_dir: Path, output: Path | None, several: bool, *, stubs: bool) -> str:
+    """The entry's file name: one per way of generating a connector (the output option as
+    given, before the connector's name is known, and whether stubs are written)."""
+    target = connector_dir / "generated" if output is None else output.absolute()
+    where = _relative(target, connector_dir)  # `-o generated` is the default's slot
+    kind = "several" if several and output is not None else "one"
+    digest = hashlib.sha256()
+    _feed(digest, f"backfill-codegen slot {FORMAT}", kind, where or "", str(stubs))
+    return digest.hexdigest()[:32] + ".json"
+
+
+def _document(entry: Entry, slot_name: str) -> dict[str, object]:
+    return {
+        "about": "backfill-codegen generate's cache: safe to delete; never committed",
         "format": FORMAT,
         "version": __version__,
+        "slot": slot_name,
         "key": entry.key,
         "name": entry.name,
-        "manifest": entry.manifest,
+        "output": entry.output,
         "outputs": dict(sorted(entry.outputs.items())),
     }
+
+
+def _mac(document: Mapping[str, object], key_: bytes) -> str:
+    body = json.dumps(document, sort_keys=True, ensure_ascii=True).encode("ascii")
+    return hmac.new(key_, body, hashlib.sha256).hexdigest()
+
+
+def dump(entry: Entry, slot_name: str, key_: bytes) -> str:
+    """The cache file's text: sorted keys, no time stamps, no absolute paths, and the HMAC of
+    everything else under this machine's secret."""
+    document = _document(entry, slot_name)
+    document["mac"] = _mac(document, key_)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
 def entry_for(
-    key_: str, name: str, manifest: Path, output_dir: Path, generated: Mapping[Path, str]
+    key_: str, name: str, connector_dir: Path, output_dir: Path, generated: Mapping[Path, str]
 ) -> Entry | None:
-    """The entry recording `generated` (absolute path -> text, this output directory's files);
-    None when a path cannot be written down relatively."""
-    manifest_path = _relative(manifest, output_dir)
-    if manifest_path is None:
+    """The entry recording `generated` (absolute path -> text, this output directory's files,
+    its record included); None when a path cannot be written down relatively."""
+    output = _relative(output_dir, connector_dir)
+    if output is None:
         return None
     outputs = {}
     for path, text in generated.items():
         relative = path.relative_to(output_dir).as_posix()
         outputs[relative] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    entry = Entry(key_, name, manifest_path, outputs)
+    entry = Entry(key_, name, output, outputs)
     return entry if _valid(entry) else None
 
 
-def load(output_dir: Path) -> Entry | None:
-    """The cache file of `output_dir`, or None when there is none or it is not a valid one of
-    this version's (unreadable, truncated, not JSON, another format): never an error."""
-    path = output_dir / CACHE_NAME
+def load(home: Path, slot_name: str) -> Entry | None:
+    """The authentic entry in `home/.backfill_cache/<slot>`, or None: no secret, no file, not
+    a regular file (symlinks are not followed), unreadable, truncated, not JSON, another format,
+    or an HMAC that this machine's secret did not make. Never an error."""
+    key_ = secret()
+    if key_ is None:
+        return None
     try:
-        with open(path, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None
-            data = handle.read(_MAX_CACHE_BYTES + 1)
+        data = safe_read.read_bounded(
+            home / CACHE_DIR / slot_name, _MAX_CACHE_BYTES, home, follow=False
+        )
         document = json.loads(data)
     except (OSError, ValueError, RecursionError):
         return None
-    if (
-        not isinstance(document, dict)
-        or len(data) > _MAX_CACHE_BYTES
-        or document.get("format") != FORMAT
-        or document.get("version") != __version__
-    ):
+    if not isinstance(document, dict) or len(data) > _MAX_CACHE_BYTES:
         return None
-    key_, name = document.get("key"), document.get("name")
-    manifest, outputs = document.get("manifest"), document.get("outputs")
-    if not (isinstance(key_, str) and isinstance(name, str) and isinstance(manifest, str)):
+    mac = document.pop("mac", None)
+    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(document, key_)):
+        return None
+    if document.get("format") != FORMAT or document.get("version") != __version__:
+        return None
+    fields = [document.get(name) for name in ("key", "name", "output")]
+    outputs = document.get("outputs")
+    if document.get("slot") != slot_name or not all(isinstance(f, str) for f in fields):
         return None
     if not isinstance(outputs, dict):
         return None
-    entry = Entry(key_, name, manifest, outputs)
+    entry = Entry(*fields, outputs)  # type: ignore[arg-type]
     return entry if _valid(entry) else None
+
+
+def save(home: Path, slot_name: str, entry: Entry | None) -> None:
+    """Write (or, with None, remove) an entry, atomically; any failure leaves no cache behind
+    (a read-only connector is simply not cached). The folder gets its `.gitignore`."""
+    folder = home / CACHE_DIR
+    path = folder / slot_name
+    try:
+        if entry is None:
+            if not folder.is_symlink():
+                path.unlink(missing_ok=True)
+            return
+        key_ = secret()
+        if key_ is None or folder.is_symlink():
+            return
+        if not folder.is_dir():
+            folder.mkdir()
+            _write_atomically(folder / ".gitignore", _GITIGNORE)
+            _write_atomically(folder / "CACHEDIR.TAG", _CACHEDIR_TAG)
+        _write_atomically(path, dump(entry, slot_name, key_))
+    except OSError:
+        pass
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise IsADirectoryError(str(path))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        descriptor = os.open(
+            temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644
+        )
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        os.replace(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
 
 
 def _valid(entry: Entry) -> bool:
     return (
         _HEX64.fullmatch(entry.key) is not None
         and _NAME.fullmatch(entry.name) is not None
-        and _safe_relative(entry.manifest, parents=True)
+        and _safe_relative(entry.output, parents=True)
         and all(
             _safe_relative(path) and isinstance(digest, str) and _HEX64.fullmatch(digest)
             for path, digest in entry.outputs.items()
         )
-        and CACHE_NAME not in entry.outputs
     )
 
 
@@ -429,53 +583,43 @@ def _safe_relative(path: object, *, parents: bool = False) -> bool:
         return False
     if "\0" in path or re.match(r"[A-Za-z]:", path):
         return False
+    if parents and path == ".":
+        return True  # `-o .` from the connector directory
     banned = {"", "."} if parents else {"", ".", ".."}
     return not any(part in banned for part in path.split("/"))
 
 
 def outputs_match(entry: Entry, output_dir: Path) -> bool:
-    """Whether `output_dir` holds exactly the recorded files, byte for byte, and no other file
-    with the generated-code notice; any surprise (a symlink, a special file, an unreadable
-    file) is a mismatch, left to the normal path to repair or report."""
+    """Whether `output_dir` holds every recorded file, byte for byte, as a regular file reached
+    through no symlink, and no cache file of an earlier version (generate would remove it).
+    The recorded files include the output directory's record, which lists exactly what this
+    connector generated there, so nothing else in the folder is generate's to change."""
     try:
         if not stat.S_ISDIR(os.lstat(output_dir).st_mode):
             return False
-        seen: set[str] = set()
-        if not _outputs_below(str(output_dir), "", entry.outputs, seen):
+        if os.path.lexists(output_dir / LEGACY_CACHE_NAME):
             return False
+        for relative, digest in entry.outputs.items():
+            path = output_dir / relative
+            if any(os.path.islink(parent) for parent in _between(output_dir, path)):
+                return False
+            descriptor = safe_read.open_regular(path, output_dir, follow=False)
+            hashed = safe_read.sha256_bounded(descriptor, _MAX_OUTPUT_BYTES)
+            if hashed is None or hashed[0].hex() != digest:
+                return False
     except OSError:
         return False
-    return seen == set(entry.outputs)
-
-
-def _outputs_below(folder: str, prefix: str, outputs: Mapping[str, str], seen: set[str]) -> bool:
-    with os.scandir(folder) as found:
-        entries = list(found)
-    for item in entries:
-        relative = prefix + item.name
-        status = item.stat(follow_symlinks=False)
-        if stat.S_ISDIR(status.st_mode):
-            if not _outputs_below(item.path, relative + "/", outputs, seen):
-                return False
-        elif stat.S_ISREG(status.st_mode):
-            if relative in outputs:
-                with open(item.path, "rb") as handle:
-                    if hashlib.sha256(handle.read()).hexdigest() != outputs[relative]:
-                        return False
-                seen.add(relative)
-            elif relative != CACHE_NAME and _carries_notice(item.path):
-                return False  # a generated file no longer produced: generate would remove it
-        elif stat.S_ISLNK(status.st_mode):
-            if relative in outputs:
-                return False
-        else:
-            return False  # a special file: generate refuses the directory
     return True
 
 
-def _carries_notice(path: str) -> bool:
-    with open(path, "rb") as handle:
-        return has_notice(handle.read(_NOTICE_BYTES).decode("utf-8", "replace"))
+#: No generated file is larger; past it, a file is not the one recorded.
+_MAX_OUTPUT_BYTES = 1 << 30
+
+
+def _between(root: Path, path: Path) -> list[Path]:
+    """The folders from `root` (excluded) down to `path`'s parent."""
+    parts = path.relative_to(root).parts
+    return [root.joinpath(*parts[:count]) for count in range(1, len(parts))]
 
 
 # --- finding the hits -----------------------------------------------------------------------
@@ -485,40 +629,36 @@ def _carries_notice(path: str) -> bool:
 class Hit:
     output_dir: Path
     entry: Entry
+    home: Path
+    slot: str
 
 
 def lookup(
-    manifest: Path, inputs: Inputs | None, candidates: Iterable[Path], *, stubs: bool
+    manifest: Path,
+    inputs: Inputs | None,
+    home: Path,
+    slot_name: str,
+    target: Path | None,
+    several_root: Path | None,
+    *,
+    stubs: bool,
 ) -> Hit | None:
-    """The first of the candidate output directories (absolute) whose cache holds this
-    connector's key and whose files match it; None: a miss."""
+    """The hit for this connector (manifest absolute): its authentic entry, whose output
+    directory is `target` (or, with several connectors into one folder, `several_root/<name>`),
+    whose key is this run's and whose outputs are on disk as recorded; None: a miss."""
     if inputs is None:
         return None
-    for output_dir in candidates:
-        entry = load(output_dir)
-        if entry is None or entry.manifest != _relative(manifest, output_dir):
-            continue
-        if entry.key == key(inputs, manifest, output_dir, stubs=stubs) and outputs_match(
-            entry, output_dir
-        ):
-            return Hit(output_dir, entry)
-    return None
-
-
-def claimed_by(root: Path) -> dict[str, list[Path]]:
-    """With several connectors generated into `root/<name>`, which connector's name is unknown
-    until its manifest is parsed: each `root/<name>` whose cache names a manifest (and that very
-    name), by the manifest's normalized absolute path."""
-    claims: dict[str, list[Path]] = {}
-    try:
-        folders = sorted(os.scandir(root), key=lambda entry: entry.name)
-    except OSError:
-        return claims
-    for folder in folders:
-        if not folder.is_dir(follow_symlinks=False):
-            continue
-        entry = load(Path(folder.path))
-        if entry is not None and entry.name == folder.name:
-            manifest = os.path.normpath(os.path.join(folder.path, entry.manifest))
-            claims.setdefault(manifest, []).append(Path(folder.path))
-    return claims
+    entry = load(home, slot_name)
+    if entry is None:
+        return None
+    connector_dir = manifest.parent
+    output_dir = target
+    if output_dir is None and several_root is not None:
+        output_dir = several_root / entry.name
+    if output_dir is None or entry.output != _relative(output_dir, connector_dir):
+        return None
+    if entry.key != key(inputs, manifest, output_dir, stubs=stubs):
+        return None
+    if not outputs_match(entry, output_dir):
+        return None
+    return Hit(output_dir, entry, home, slot_name)

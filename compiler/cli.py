@@ -103,8 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--no-cache",
         action="store_true",
-        help="check and render every connector, even those unchanged since the last run "
-        "(a fresh cache is still written)",
+        help="check and render every connector, even those unchanged since the last run; "
+        "the cache is neither read nor written",
     )
     _add_jobs(generate)
 
@@ -228,8 +228,10 @@ def _checked(
 def _generate(arguments: argparse.Namespace) -> int:
     """Check, lower, render and write (or compare, with --check) every connector the cache cannot
     vouch for; a connector whose inputs and outputs are as the last run left them is skipped,
-    silently (its warnings are printed by `check`, or on the next miss)."""
-    from compiler import cache
+    silently (its warnings are printed by `check`, or on the next miss). The whole run holds a
+    lock on the folders the output directories are in (writer.locked): concurrent runs into
+    one output directory take turns."""
+    from compiler import writer
     from compiler.pipeline import find_manifests
     from compiler.resources import example_dir
 
@@ -238,13 +240,28 @@ def _generate(arguments: argparse.Namespace) -> int:
     if arguments.example and output is None:
         output = Path("generated")  # never write into the installed package
     manifests = find_manifests(paths)
+    count = len(manifests)
+    # Every output directory's parent is known before any name is: lock them all up front.
+    targets = [_target(m.absolute().parent, "any", output, count) for m in manifests]
+    with writer.locked([t for t in targets if t is not None], shared=arguments.check):
+        return _generate_locked(arguments, manifests, output)
+
+
+def _generate_locked(
+    arguments: argparse.Namespace, manifests: list[Path], output: Path | None
+) -> int:
+    from compiler import cache
+
     stubs = not arguments.example
-    # Read before the checks do: a file edited from here on makes this key stale (a miss next
-    # time), never the outputs.
-    inputs = {manifest: cache.read_inputs(manifest.absolute()) for manifest in manifests}
-    hits = {} if arguments.no_cache else _cache_hits(manifests, inputs, output, stubs=stubs)
+    inputs: dict[Path, Inputs | None] = {}
+    hits: dict[Path, Hit] = {}
+    if not arguments.no_cache:
+        # Read before the checks do: a file edited from here on makes this key stale (a miss
+        # next time), never the outputs. --no-cache reads and writes no cache at all.
+        inputs = {manifest: cache.read_inputs(manifest.absolute()) for manifest in manifests}
+        hits = _cache_hits(manifests, inputs, output, arguments.example, stubs=stubs)
     misses = [manifest for manifest in manifests if manifest not in hits]
-    skipped = sum(len(hit.entry.outputs) for hit in hits.values())
+    skipped = sum(len(hit.entry.outputs) - 1 for hit in hits.values())  # the record aside
     if not arguments.check:
         from compiler.writer import recover
 
@@ -292,19 +309,31 @@ def _target(connector_dir: Path, name: str | None, output: Path | None, count: i
 
 
 def _cache_hits(
-    manifests: list[Path], inputs: dict[Path, Inputs | None], output: Path | None, *, stubs: bool
+    manifests: list[Path],
+    inputs: dict[Path, Inputs | None],
+    output: Path | None,
+    example: bool = False,
+    *,
+    stubs: bool,
 ) -> dict[Path, Hit]:
     """The connectors the cache vouches for, each with its output directory and cache entry."""
     from compiler import cache
 
-    several_into_out = output is not None and len(manifests) > 1
-    claims = cache.claimed_by(output.absolute()) if output and several_into_out else {}
+    several = output is not None and len(manifests) > 1
     hits = {}
     for manifest in manifests:
         absolute = manifest.absolute()
-        target = _target(absolute.parent, None, output, len(manifests))
-        candidates = [target] if target else claims.get(os.path.normpath(absolute), [])
-        hit = cache.lookup(absolute, inputs[manifest], candidates, stubs=stubs)
+        connector_dir = absolute.parent
+        target = _target(connector_dir, None, output, len(manifests))
+        hit = cache.lookup(
+            absolute,
+            inputs.get(manifest),
+            cache.cache_home(connector_dir, example=example),
+            cache.slot(connector_dir, output, several, stubs=stubs),
+            target,
+            output.absolute() if several and output is not None else None,
+            stubs=stubs,
+        )
         if hit is not None:
             hits[manifest] = hit
     return hits
@@ -319,7 +348,7 @@ def _generate_misses(
     output: Path | None,
     skipped: int,
 ) -> int:
-    from compiler import cache, writer
+    from compiler import writer
     from compiler.generate import Job, SettingsFailed, render
     from compiler.lower import lower
     from compiler.pipeline import UsageError, display_path
@@ -343,12 +372,9 @@ def _generate_misses(
     except SettingsFailed as failed:
         _report_settings_failures(failed, results, arguments.format)
         return EXIT_ERRORS
-    owned = {target / cache.CACHE_NAME for target in targets}
-    outputs = dict(generated)
     if not arguments.check:
         for target in targets:
             writer.recover(target)  # as apply would; also when nothing else is to be written
-        generated.update(_cache_files(results, jobs, inputs, outputs, scaffolds))
     try:
         plan = writer.plan(
             generated,
@@ -356,15 +382,16 @@ def _generate_misses(
             {t: t for t in targets},
             display_path,
             connector_dirs=[job.connector_dir for job in jobs],
-            owned=owned,
+            names={job.output_dir: job.connector.name for job in jobs},
         )
     except writer.WriteConflict as error:
         raise UsageError(str(error)) from error
-    shown = [change for change in plan.changes if change.path not in owned]
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
     if arguments.check:
-        if shown:
-            sys.stdout.write(writer.diff(shown))
-            print(f"{len(shown)} generated file(s) are stale; run backfill-codegen generate")
+        if plan.changes:
+            sys.stdout.write(writer.diff(plan.changes))
+            print(f"{len(plan.changes)} generated file(s) are stale; run backfill-codegen generate")
             return EXIT_ERRORS
         print("Generated files are up to date.")
         return EXIT_CLEAN
@@ -372,49 +399,51 @@ def _generate_misses(
         writer.apply(plan.changes)
     except OSError as error:  # a full disk, a read-only folder: the old outputs stay whole
         raise UsageError(f"cannot write the generated files: {error}") from error
-    sys.stdout.write(writer.summary(shown, outputs, also_unchanged=skipped))
+    if not arguments.no_cache:
+        stubs = [change.path for change in plan.changes if change.root is None]
+        _save_cache(arguments, results, jobs, inputs, generated, stubs, output, count)
+    sys.stdout.write(writer.summary(plan.changes, generated, also_unchanged=skipped))
     return EXIT_CLEAN
 
 
-def _cache_files(
+def _save_cache(
+    arguments: argparse.Namespace,
     results: list[ManifestResult],
     jobs: list[Job],
     inputs: dict[Path, Inputs | None],
     outputs: dict[Path, str],
-    scaffolds: dict[Path, str],
-) -> dict[Path, str]:
-    """The cache file of each connector this run may vouch for: its inputs read the same after
-    rendering as before the checks (nothing was edited meanwhile), no stub is about to change
-    its src/api/, and nothing but a regular file (or nothing) is at the cache's path."""
-    from compiler import cache
+    stubs: list[Path],
+    output: Path | None,
+    count: int,
+) -> None:
+    """The cache entry of each connector this run may vouch for, written after its outputs (the
+    lock still held): its inputs read the same after rendering as before the checks (nothing
+    was edited meanwhile) and no stub changed its src/api/. Any other connector's entry for
+    this way of generating it is removed."""
+    from compiler import cache, record
 
     by_dir: dict[Path, dict[Path, str]] = {job.output_dir: {} for job in jobs}
     for path, text in outputs.items():
         owner = next(parent for parent in path.parents if parent in by_dir)  # the innermost
         by_dir[owner][path] = text
-    # Every folder above a stub about to be written: its connector's src/api/ is changing.
-    stubbed = {
-        parent
-        for path in scaffolds
-        if not (path.exists() or path.is_symlink())
-        for parent in path.parents
-    }
-    files = {}
+    # Every folder above a stub just written: its connector's src/api/ changed.
+    stubbed = {parent for path in stubs for parent in path.parents}
+    several = output is not None and count > 1
     for result, job in zip(results, jobs, strict=True):
         manifest = result.path.absolute()
-        before = inputs[result.path]
-        path = job.output_dir / cache.CACHE_NAME
-        in_the_way = path.is_symlink() or (path.exists() and not path.is_file())
+        home = cache.cache_home(job.connector_dir, example=arguments.example)
+        slot = cache.slot(job.connector_dir, output, several, stubs=job.write_stubs)
+        before = inputs.get(result.path)
         changing = job.connector_dir / "src" / "api" in stubbed
-        if before is None or changing or in_the_way or cache.read_inputs(manifest) != before:
-            continue
-        key = cache.key(before, manifest, job.output_dir, stubs=job.write_stubs)
-        entry = cache.entry_for(
-            key, job.connector.name, manifest, job.output_dir, by_dir[job.output_dir]
-        )
-        if entry is not None:
-            files[path] = cache.dump(entry)
-    return files
+        entry = None
+        if before is not None and not changing and cache.read_inputs(manifest) == before:
+            key = cache.key(before, manifest, job.output_dir, stubs=job.write_stubs)
+            files = dict(by_dir[job.output_dir])
+            relative = {p.relative_to(job.output_dir).as_posix(): t for p, t in files.items()}
+            files[job.output_dir / record.RECORD_NAME] = record.dump(job.connector.name, relative)
+            name, directory = job.connector.name, job.output_dir
+            entry = cache.entry_for(key, name, job.connector_dir, directory, files)
+        cache.save(home, slot, entry)
 
 
 def _openapi(path: Path) -> int:

@@ -36,3 +36,6 @@ MAX_ENUM_VALUES_TOTAL = 20_000
 #: their number: 4,000 properties take 2.6 s, 16,000 take 10 s; a real settings form has a
 #: few hundred.
 MAX_SETTINGS_SUBSCHEMAS = 10_000
+#: Most entries (files, folders, links) under `src/api/` the cache key walks; past it the
+#: connector is simply not cached. Route files themselves stop at MAX_ROUTE_FILES (BF709).
+MAX_CACHE_INPUT_ENTRIES = 4 * MAX_ROUTE_FILES

@@ -7,12 +7,13 @@ hides problems elsewhere. Nothing here raises for a user's mistake; problems tra
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
-from compiler import limits
+from compiler import limits, safe_read
 from compiler.diagnostics.model import Diagnostic, Finding, Label, Path
 from compiler.frontends.base import FrontendResult, LocatedDocument
 from compiler.source import SourceFile, Span
@@ -60,18 +61,28 @@ class ManifestResult:
 
 
 def display_path(path: FsPath) -> str:
-    """The path as users see it: relative to the working directory when inside it, `/`-separated."""
+    """The path as users see it: relative to the working directory when inside it, `/`-separated.
+    The last component is never resolved: a symlinked manifest is shown as the link, not as
+    where it leads (os.path.realpath: Path.resolve raises on a symlink loop)."""
+    real = FsPath(os.path.realpath(path.parent)) / path.name
     try:
-        return path.resolve().relative_to(FsPath.cwd().resolve()).as_posix()
+        return real.relative_to(os.path.realpath(FsPath.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic]]:
-    """The decoded text, or an empty SourceFile and a located diagnostic saying why not."""
+    """The decoded text, or an empty SourceFile and a located diagnostic saying why not.
+
+    The manifest's connector directory is the folder holding it: a manifest that is a symlink
+    leading out of that folder is not opened (BF009), and one that is not a regular file is
+    not read (BF010); neither diagnostic shows a byte of what the link points to."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(limits.MAX_MANIFEST_BYTES + 1)
+        data = safe_read.read_bounded(path, limits.MAX_MANIFEST_BYTES, path.parent)
+    except safe_read.Outside:
+        return _not_read(display, "BF009")
+    except safe_read.NotRegular:
+        return _not_read(display, "BF010")
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from error
     if len(data) > limits.MAX_MANIFEST_BYTES:
@@ -110,6 +121,26 @@ def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic
             )
         ]
     return source, []
+
+
+_NOT_READ = {
+    "BF009": (
+        "the manifest is a symlink that points outside its connector directory; it is not read",
+        "copy the manifest into the connector directory (the folder that holds it)",
+    ),
+    "BF010": (
+        "the manifest is not a regular file (a dangling symlink, a symlink loop, a folder, a "
+        "device or a pipe); it is not read",
+        "make it a regular file, or a symlink to one inside the connector directory",
+    ),
+}
+
+
+def _not_read(display: str, code: str) -> tuple[SourceFile, list[Diagnostic]]:
+    """An empty source and the located reason: nothing of the file's target is shown."""
+    source = SourceFile(display, "")
+    message, help_ = _NOT_READ[code]
+    return source, [Diagnostic.make(code, message, Label(source, Span(0, 0)), help=help_)]
 
 
 def parse(source: SourceFile, suffix: str) -> FrontendResult:
@@ -205,7 +236,7 @@ def find_manifests(paths: Iterable[FsPath]) -> list[FsPath]:
     """
     found: list[FsPath] = []
     for path in paths:
-        if path.is_file():
+        if path.is_file() or (path.is_symlink() and path.name in MANIFEST_NAMES):
             found.append(path)
             continue
         if not path.is_dir():
@@ -216,8 +247,10 @@ def find_manifests(paths: Iterable[FsPath]) -> list[FsPath]:
             raise UsageError(
                 f"{path.as_posix()}: no manifest found (looked for {', '.join(MANIFEST_NAMES)})"
             )
-    unique = sorted({p.resolve(): p for p in found}.values(), key=lambda p: p.as_posix())
-    return unique
+    # Deduplicated by the link's own location, never its target's: two symlinks to one file
+    # are two manifests (each judged on where it leads), and a loop cannot raise here.
+    unique = {os.path.join(os.path.realpath(p.parent), p.name): p for p in found}
+    return sorted(unique.values(), key=lambda p: p.as_posix())
 
 
 def _search(root: FsPath) -> list[FsPath]:
@@ -229,7 +262,9 @@ def _search(root: FsPath) -> list[FsPath]:
             entries = sorted(folder.iterdir())
         except OSError:
             continue
-        here = [e for e in entries if e.name in MANIFEST_NAMES and e.is_file()]
+        # A manifest-named symlink is found whatever it points to, so that one leading out of
+        # the connector (BF009) or nowhere (BF010) is reported rather than silently skipped.
+        here = [e for e in entries if e.name in MANIFEST_NAMES and (e.is_symlink() or e.is_file())]
         if len(here) > 1:
             names = ", ".join(e.name for e in here)
             raise UsageError(f"{folder.as_posix()}: more than one manifest ({names}); keep one")

@@ -40,6 +40,7 @@ guarantee holds for each output directory on its own.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import difflib
 import errno
@@ -49,11 +50,12 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compiler.emit.header import has_notice
+from compiler import record, safe_read
+from compiler.emit.header import has_header
 
 _PARTIAL, _READY, _OLD = "partial", "ready", "old"
 #: The longest file name common file systems take, in bytes.
@@ -77,30 +79,31 @@ class Planned:
 @dataclass
 class Plan:
     changes: list[Planned] = field(default_factory=list)
+    #: Files left alone that a user may want to look at (printed as notes).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def stale(self) -> bool:
         return bool(self.changes)
 
 
-def _read(path: Path, display: str) -> str | None:
+def _read(path: Path, display: str) -> bytes | None:
+    """The bytes of a regular file in an output directory; never through a symlink (O_NOFOLLOW),
+    never blocking on a FIFO; None when there is no file."""
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        return safe_read.read_bounded(path, _MAX_READ_BYTES, follow=False)
     except FileNotFoundError:
         return None
     except OSError as error:
         raise WriteConflict(f"{display}: cannot read it: {error.strerror or error}") from error
 
 
-def _current(path: Path, owned: Collection[Path], display: str) -> str | None:
-    """The file's content; an owned file that exists but cannot be read reads as "" (it is
-    replaced or removed anyway) instead of stopping the run."""
-    try:
-        return _read(path, display)
-    except WriteConflict:
-        if path in owned:
-            return ""
-        raise
+def _text(data: bytes | None) -> str | None:
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+#: Larger files at an output path are not ours (no output is this large): read no further.
+_MAX_READ_BYTES = 256 * 1024 * 1024
 
 
 def _guard(path: Path, root: Path, display: str) -> None:
@@ -161,49 +164,142 @@ def plan(
     output_dirs: dict[Path, Path],
     display: Callable[[Path], str],
     connector_dirs: Iterable[Path] = (),
-    owned: Collection[Path] = (),
+    names: Mapping[Path, str] | None = None,
 ) -> Plan:
-    """What must change on disk so that it holds exactly `generated` (and any missing scaffold).
+    """What must change on disk so that it holds exactly `generated` (and any missing scaffold),
+    plus, in each output directory, the record of what was generated there.
 
-    `output_dirs` maps each output directory to the root it must stay inside; files there that
-    carry the notice and are no longer generated are removed. `connector_dirs` are the folders
-    scaffolds must stay inside (derived from the scaffold paths when not given). `owned` files
-    (the cache files) are the writer's whatever they hold, notice or not, readable or not:
-    replaced when in `generated`, removed when not.
+    `output_dirs` maps each output directory to the root it must stay inside. A file there is
+    overwritten or removed only when it is ours: listed in the directory's record (see
+    compiler/record.py) and carrying the header where we put it. `names` gives each output
+    directory's connector name, written into its record. `connector_dirs` are the folders
+    scaffolds must stay inside (derived from the scaffold paths when not given).
     """
     result = Plan()
     connector_dirs = tuple(connector_dirs)
     order = {directory: index for index, directory in enumerate(output_dirs)}
     for directory in sorted(output_dirs):
         _guard_output_dir(directory, display(directory))
-    for path, text in sorted(generated.items()):
+    by_dir: dict[Path, dict[Path, str]] = {directory: {} for directory in output_dirs}
+    for path, text in generated.items():
         # The first output directory (in the given order) holding the file, found through the
         # file's parents: comparing with every directory costs seconds with 500 connectors.
         directory = min((p for p in path.parents if p in output_dirs), key=order.__getitem__)
-        _guard(path, output_dirs[directory], display(path))
-        old = _current(path, owned, display(path))
-        if old is not None and not has_notice(old) and path not in owned:
-            raise WriteConflict(
-                f"{display(path)}: refusing to overwrite a file that backfill-codegen did not "
-                "generate (it has no generated-code header); move it away"
-            )
-        if old != text:
-            result.changes.append(Planned(path, text, old, display(path), directory))
+        by_dir[directory][path] = text
+    for directory in sorted(output_dirs):
+        name = (names or {}).get(directory, "")
+        _plan_directory(result, directory, output_dirs[directory], by_dir[directory], name, display)
     for path, text in sorted(scaffolds.items()):
         if path.exists() or path.is_symlink():
             continue  # the author owns it now (nothing is written, wherever it points)
         _guard(path, _scaffold_root(path, connector_dirs), display(path))
         result.changes.append(Planned(path, text, None, display(path)))
-    for directory in sorted(output_dirs):
-        if not directory.is_dir() or directory.is_symlink():
-            continue
-        for existing in sorted(directory.rglob("*")):
-            if existing in generated or existing.is_symlink() or not existing.is_file():
-                continue
-            old = _current(existing, owned, display(existing))
-            if old is not None and (has_notice(old) or existing in owned):
-                result.changes.append(Planned(existing, None, old, display(existing), directory))
     return result
+
+
+def _plan_directory(
+    result: Plan,
+    directory: Path,
+    root: Path,
+    files: dict[Path, str],
+    name: str,
+    display: Callable[[Path], str],
+) -> None:
+    """One output directory: its files, its record, and what the previous record lists that is
+    no longer produced."""
+    previous = record.load(directory) if directory.is_dir() else None
+    relative = {path: path.relative_to(directory).as_posix() for path in files}
+    wanted = dict(files)
+    wanted[directory / record.RECORD_NAME] = record.dump(
+        name, {relative[p]: files[p] for p in files}
+    )
+    for path, text in sorted(wanted.items()):
+        _guard(path, root, display(path))
+        data = _read(path, display(path))
+        old = _text(data)
+        if old == text:
+            continue
+        is_record = path == directory / record.RECORD_NAME  # ours by name, whatever it holds
+        if old is not None and not is_record and not _ours(path, old, relative[path], previous):
+            raise WriteConflict(
+                f"{display(path)}: refusing to overwrite a file that backfill-codegen did not "
+                "generate (it is not in the output directory's record "
+                f"{record.RECORD_NAME}, or its first line is not the generated-code "
+                "header); move it away"
+            )
+        result.changes.append(Planned(path, text, old, display(path), directory))
+    _plan_removals(result, directory, root, set(relative.values()), previous, display)
+
+
+def _ours(path: Path, old: str, relative: str | None, previous: dict[str, str] | None) -> bool:
+    """A file at an output path may be overwritten when the header is exactly where we put it
+    and the previous run recorded it; with no record at all (a directory written by a version
+    without records), the header alone adopts it."""
+    if not has_header(path.name, old):
+        return False
+    return previous is None or relative in previous
+
+
+def _plan_removals(
+    result: Plan,
+    directory: Path,
+    root: Path,
+    produced: set[str],
+    previous: dict[str, str] | None,
+    display: Callable[[Path], str],
+) -> None:
+    """Remove what the previous record lists and this run no longer produces, when its bytes
+    are still exactly those recorded and its header is in place; everything else stays."""
+    if not directory.is_dir() or directory.is_symlink():
+        return
+    legacy = directory / record.LEGACY_CACHE_NAME
+    if legacy.is_file() and not legacy.is_symlink():  # an earlier version's cache: ours by name
+        result.changes.append(Planned(legacy, None, "", display(legacy), directory))
+    if previous is None:
+        _note_unrecorded(result, directory, produced, display)
+        return
+    for relative, digest in sorted(previous.items()):
+        if relative in produced:
+            continue
+        path = directory / relative
+        try:
+            _guard(path, root, display(path))
+        except WriteConflict:
+            continue  # a symlink or a folder on the way: not ours to follow
+        data = _read(path, display(path)) if path.is_file() else None
+        if data is None:
+            continue
+        old = data.decode("utf-8", "replace")
+        if record.sha256(data) == digest and has_header(path.name, old):
+            result.changes.append(Planned(path, None, old, display(path), directory))
+        else:
+            result.notes.append(
+                f"{display(path)}: edited since backfill-codegen generated it and no longer "
+                "produced; left alone (delete it if you do not need it)"
+            )
+
+
+def _note_unrecorded(
+    result: Plan, directory: Path, produced: set[str], display: Callable[[Path], str]
+) -> None:
+    """No record (a directory last written by a version without one): files beside the outputs
+    that carry the header are left alone, and named, since they may be stale outputs."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name in produced or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            head = safe_read.read_bounded(entry.path, 4096, follow=False)
+        except OSError:
+            continue
+        if has_header(entry.name, head.decode("utf-8", "replace")):
+            result.notes.append(
+                f"{display(Path(entry.path))}: carries the generated-code header but no record "
+                "says backfill-codegen wrote it here; left alone (delete it if it is stale)"
+            )
 
 
 def diff(changes: list[Planned]) -> str:
@@ -232,6 +328,60 @@ def apply(changes: list[Planned]) -> None:
     for change in changes:
         if change.root is None and change.text is not None:
             _create_scaffold(change.path, change.text)
+
+
+# --- one run at a time per output directory ---------------------------------------------------
+
+
+@contextlib.contextmanager
+def locked(directories: Iterable[Path], *, shared: bool = False) -> Iterator[None]:
+    """Serialise `generate` runs on the same output directories: an exclusive `flock` on the
+    folder HOLDING each output directory (`shared` for `--check`, which only reads), taken in
+    path order (no deadlock between runs), held until the block ends.
+
+    The parent, not the output directory: the swap replaces the output directory's inode, so a
+    lock on it would not exclude the next run; the parent is never swapped, and no lock file is
+    left anywhere. The kernel releases a flock when its process dies (even by SIGKILL), so a
+    stale lock cannot exist. Where flock is unavailable (not POSIX, or a file system without
+    it), runs are not serialised.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    parents = sorted({directory.parent for directory in directories})
+    _allow_descriptors(len(parents))
+    with contextlib.ExitStack() as stack:
+        for parent in parents:
+            if not shared:
+                with contextlib.suppress(OSError):  # a file in the way: the plan refuses it
+                    parent.mkdir(parents=True, exist_ok=True)
+            try:
+                descriptor = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            except OSError:
+                continue  # nothing there yet (--check), or not a folder: nothing to guard
+            stack.callback(os.close, descriptor)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+            except OSError as error:
+                if error.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EBADF, errno.EINVAL):
+                    raise
+        yield
+
+
+def _allow_descriptors(count: int) -> None:
+    """Raise the soft limit on open files when one lock per connector would pass it."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = count + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
 
 
 # --- one output directory, swapped whole ----------------------------------------------------
@@ -326,7 +476,16 @@ def _swappable(directory: Path) -> bool:
 def _replace_in_place(changes: list[Planned]) -> None:
     """The fallback where no sibling folder can be made (a mount point, a read-only parent):
     each file replaced on its own through a temporary file and a rename, so every file is whole
-    but a crash may leave some files old and some new; the next run completes the set."""
+    but a crash may leave some files old and some new; the next run completes the set. The
+    record goes first listing old and new files alike, and last as it should be, so whatever a
+    crash leaves on disk is recorded as ours."""
+    records = [change for change in changes if change.path.name == record.RECORD_NAME]
+    if records and records[0].text is not None:
+        first = records[0]
+        union = record.union(first.old, first.text)
+        others = [change for change in changes if change is not first]
+        changes = [Planned(first.path, union, first.old, first.display, first.root), *others]
+        changes.append(first)
     for change in changes:
         if change.text is None:
             change.path.unlink(missing_ok=True)
@@ -478,7 +637,7 @@ def summary(changes: list[Planned], generated: dict[Path, str], also_unchanged: 
     for change in changes:
         if change.text is None:
             kind, lines = "removed", "-"
-        elif change.path not in generated:
+        elif change.root is None:
             kind, lines = "stub", str(change.text.count("\n"))
         else:
             kind = "updated" if change.old is not None else "generated"

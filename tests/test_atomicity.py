@@ -22,7 +22,7 @@ from compiler import writer
 HELPDESK = (GOLDEN / "gen-yaml-helpdesk" / "backfill.config.yaml").read_text(encoding="utf-8")
 #: The new manifest: another title everywhere, no settings schema (so settings.py goes away).
 CHANGED = HELPDESK.replace("Helpdesk tickets", "Helpdesk, renamed").split("  settingsSchema:")[0]
-USER_ROUTE = "export async function GET() { return { ok: true }; } // mine\n"
+USER_ROUTE = "export async function POST() { return { ok: true }; } // mine\n"
 
 State = dict[str, bytes]
 

@@ -1,6 +1,7 @@
 """The content-hash cache of `generate` (compiler/cache.py): a connector is skipped only when
-its inputs, the tool, the options and its outputs are exactly as a previous run left them; any
-other state is a miss, handled by the normal path, and the cache never changes what is written."""
+its inputs, the tool, the options and its outputs are exactly as a previous run ON THIS MACHINE
+left them (an HMAC under a per-machine secret); any other state is a miss, handled by the normal
+path, and the cache never changes what is written."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,11 @@ import compiler.generate
 from compiler import cache, cli
 from compiler.emit.header import NOTICE
 from compiler.pipeline import find_manifests
+from compiler.record import RECORD_NAME as RECORD
 from compiler.resources import example_dir
 
-CACHE = cache.CACHE_NAME
+#: The cache folder of a connector: never in the output directory.
+CACHE_DIR = cache.CACHE_DIR
 #: A route file reached through a symlink that stays inside the connector directory.
 PING = (
     'import { api } from "@backfill-io/sdk";\n\nexport const GET = api(async () => api.json({}));\n'
@@ -44,13 +47,35 @@ def _build(root: Path) -> Path:
     return connector
 
 
+@pytest.fixture(scope="module", autouse=True)
+def machine_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This module's "machine": a secret of its own, outside every connector."""
+    path = tmp_path_factory.mktemp("machine") / "cache" / "secret"
+    previous = os.environ.get(cache.SECRET_ENV)
+    os.environ[cache.SECRET_ENV] = str(path)
+    cache._secret = None
+    yield path
+    if previous is None:
+        os.environ.pop(cache.SECRET_ENV, None)
+    else:
+        os.environ[cache.SECRET_ENV] = previous
+    cache._secret = None
+
+
+def _entry_file(connector: Path) -> Path:
+    """The connector's one cache entry (it is generated one way only in these tests)."""
+    (found,) = [p for p in (connector / CACHE_DIR).glob("*.json")]
+    return found
+
+
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The connector after one `generate`: its outputs and its cache file written."""
+    """The connector after one `generate`: its outputs and its cache entry written."""
     connector = _build(tmp_path_factory.mktemp("pristine"))
     status, _, stderr = run_cli(["generate"], connector)
     assert status == 0, stderr
-    assert (connector / "generated" / CACHE).is_file()
+    assert _entry_file(connector).is_file()
+    assert not (connector / "generated" / ".backfill-cache.json").exists()
     return connector
 
 
@@ -182,6 +207,7 @@ def test_the_fast_path_imports_nothing_heavy(connector: Path) -> None:
         "print(statuses, loaded)\n"
     )
     environment = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
+    environment[cache.SECRET_ENV] = os.environ[cache.SECRET_ENV]
     # First a run of its own: the cache must be that of the code a fresh process imports.
     for command in (["-m", "compiler", "generate"], ["-c", program]):
         completed = subprocess.run(
@@ -242,43 +268,49 @@ CHANGES: dict[str, Callable[[Path], object]] = {
         (c / "generated" / "routes.ts").rename(c / "routes.ts"),
         (c / "generated" / "routes.ts").symlink_to("../routes.ts"),
     ),
-    "a stale generated file added": lambda c: (c / "generated" / "old.ts").write_text(
-        f"// {NOTICE}\n"
+    "the record edited": lambda c: _edit(
+        c / "generated" / RECORD, '"connector": "stripe"', '"connector": "stripf"'
     ),
-    "a stale generated file added in a folder": lambda c: (
-        (c / "generated" / "sub").mkdir(),
-        (c / "generated" / "sub" / "old.md").write_text(f"<!-- {NOTICE} -->\n"),
-    ),
+    "the record deleted": lambda c: (c / "generated" / RECORD).unlink(),
+    "an earlier version's cache file in the output": lambda c: (
+        c / "generated" / ".backfill-cache.json"
+    ).write_text("{}"),
     "the output directory made a symlink": lambda c: (
         (c / "generated").rename(c / "real"),
         (c / "generated").symlink_to("real"),
     ),
-    "the cache file deleted": lambda c: (c / "generated" / CACHE).unlink(),
-    "the cache file truncated": lambda c: (c / "generated" / CACHE).write_bytes(
-        (c / "generated" / CACHE).read_bytes()[:100]
+    "the cache file deleted": lambda c: _entry_file(c).unlink(),
+    "the cache file truncated": lambda c: _entry_file(c).write_bytes(
+        _entry_file(c).read_bytes()[:100]
     ),
-    "the cache file emptied": lambda c: (c / "generated" / CACHE).write_bytes(b""),
-    "the cache file not JSON": lambda c: (c / "generated" / CACHE).write_bytes(b"\xff\x00garbage"),
-    "the cache file a JSON list": lambda c: (c / "generated" / CACHE).write_text("[]"),
+    "the cache file emptied": lambda c: _entry_file(c).write_bytes(b""),
+    "the cache file not JSON": lambda c: _entry_file(c).write_bytes(b"\xff\x00garbage"),
+    "the cache file a JSON list": lambda c: _entry_file(c).write_text("[]"),
     "the cache file a folder": lambda c: (
-        (c / "generated" / CACHE).unlink(),
-        (c / "generated" / CACHE).mkdir(),
+        (path := _entry_file(c)).unlink(),
+        path.mkdir(),
+    ),
+    "the cache file a symlink to a copy": lambda c: (
+        (path := _entry_file(c)).rename(c / "entry.json"),
+        path.symlink_to(c / "entry.json"),
+    ),
+    "the cache folder a symlink out of the connector": lambda c: (
+        (c / CACHE_DIR).rename(c.parent / "elsewhere"),
+        (c / CACHE_DIR).symlink_to(c.parent / "elsewhere"),
     ),
     "the cache file from another version": lambda c: _edit(
-        c / "generated" / CACHE, '"version": "', '"version": "9'
+        _entry_file(c), '"version": "', '"version": "9'
     ),
     "the cache file of another format": lambda c: _edit(
-        c / "generated" / CACHE, '"format": 1', '"format": 2'
+        _entry_file(c), '"format": 2', '"format": 3'
     ),
-    "the cache file's key changed": lambda c: _edit(
-        c / "generated" / CACHE, '"key": "', '"key": "0'
+    "the cache file's key changed": lambda c: _edit(_entry_file(c), '"key": "', '"key": "0'),
+    "the cache file's output changed": lambda c: _edit(
+        _entry_file(c), '"output": "generated"', '"output": "generated/."'
     ),
-    "the cache file's manifest changed": lambda c: _edit(
-        c / "generated" / CACHE, "../backfill.config.ts", "../backfill.config.json"
-    ),
-    "an output hash changed": lambda c: _edit(
-        c / "generated" / CACHE, '"routes.ts": "', '"routes.ts": "0'
-    ),
+    "the cache file's mac changed": lambda c: _edit(_entry_file(c), '"mac": "', '"mac": "0'),
+    "the cache file's mac removed": lambda c: _rewrite_cache(c, lambda d: d.pop("mac")),
+    "an output hash changed": lambda c: _edit(_entry_file(c), '"routes.ts": "', '"routes.ts": "0'),
     "an output dropped from the cache": lambda c: _rewrite_cache(
         c, lambda d: d["outputs"].pop("routes.ts")
     ),
@@ -288,21 +320,45 @@ CHANGES: dict[str, Callable[[Path], object]] = {
     "an escaping output in the cache": lambda c: _rewrite_cache(
         c, lambda d: d["outputs"].setdefault("../backfill.config.ts", "0" * 64)
     ),
+    "the cache signed by another machine": lambda c: _resign(c, b"another machine's secret 32 b!!"),
+    "the machine's secret replaced": lambda c: _replace_secret(),
 }
 
 
 def _rewrite_cache(connector: Path, change: Callable[[dict], object]) -> None:
-    path = connector / "generated" / CACHE
+    path = _entry_file(connector)
     document = json.loads(path.read_text(encoding="utf-8"))
     change(document)
     path.write_text(json.dumps(document), encoding="utf-8")
 
 
+def _resign(connector: Path, secret: bytes, change: Callable[[dict], object] = print) -> None:
+    """The entry as another machine (or a forger guessing at the key) would sign it."""
+    path = _entry_file(connector)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document.pop("mac")
+    change(document)
+    document["mac"] = cache._mac(document, secret)
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def _replace_secret() -> None:
+    """This machine gets a new secret: every entry is foreign now."""
+    Path(os.environ[cache.SECRET_ENV]).write_bytes(os.urandom(32))
+    cache._secret = None
+
+
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_any_change_is_a_miss(connector: Path, change: str) -> None:
+    secret = Path(os.environ[cache.SECRET_ENV])
+    original = secret.read_bytes()
     assert _hit(connector)
-    CHANGES[change](connector)
-    assert not _hit(connector)
+    try:
+        CHANGES[change](connector)
+        assert not _hit(connector)
+    finally:
+        secret.write_bytes(original)
+        cache._secret = None
 
 
 @pytest.mark.parametrize(
@@ -311,8 +367,9 @@ def test_any_change_is_a_miss(connector: Path, change: str) -> None:
         "a byte of the manifest",
         "a route file removed",
         "a generated file edited",
-        "a stale generated file added",
+        "the record deleted",
         "the cache file not JSON",
+        "the cache signed by another machine",
         "the cache file a folder",
         "an output dropped from the cache",
     ],
@@ -332,13 +389,19 @@ def test_after_a_miss_generate_repairs_and_check_agrees_with_no_cache(
     assert spy.rendered == ["stripe"]
     assert check == run_cli(["generate", "--check", "--no-cache"], twin)
     assert run_cli(["generate"], connector) == run_cli(["generate", "--no-cache"], twin)
-    assert tree(connector) == tree(twin)
+    assert _outside_the_cache(tree(connector)) == _outside_the_cache(tree(twin))
     run_cli(["generate"], connector)
     assert _hit(connector) is (change != "the cache file a folder")
 
 
+def _outside_the_cache(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if CACHE_DIR not in path.split("/")}
+
+
 def test_user_files_in_the_output_directory_keep_the_hit(connector: Path) -> None:
+    """Files generate never wrote are never its to change, notice or not: they keep the hit."""
     (connector / "generated" / "NOTES.md").write_text("mine\n", encoding="utf-8")
+    (connector / "generated" / "old.ts").write_text(f"// {NOTICE}\n", encoding="utf-8")
     (connector / "generated" / "mine").mkdir()
     (connector / "generated" / "mine" / "data.json").write_text("{}\n", encoding="utf-8")
     (connector / "generated" / "link").symlink_to("NOTES.md")
@@ -360,8 +423,9 @@ def test_a_change_made_while_generate_runs_is_not_recorded(
         return render(jobs, *args, **kwargs)
 
     monkeypatch.setattr(compiler.generate, "render", edit_meanwhile)
-    assert run_cli(["generate", "--no-cache"], connector)[0] == 0
-    assert not (connector / "generated" / CACHE).exists()  # the old one removed, none written
+    _edit(connector / "generated" / "routes.ts", "route", "r0ute")  # a miss: rendered again
+    assert run_cli(["generate"], connector)[0] == 0
+    assert not list((connector / CACHE_DIR).glob("*.json"))  # the old one removed, none written
     assert not _hit(connector)
 
 
@@ -372,7 +436,7 @@ def test_a_run_that_writes_stubs_records_nothing_and_the_next_one_does(
     shutil.copytree(GOLDEN / "gen-route-files", connector, ignore=lambda *_: ["expected"])
     assert run_cli(["generate"], connector)[0] == 0
     assert (connector / "src" / "api" / "webhooks").is_dir()  # a stub was written
-    assert not (connector / "generated" / CACHE).exists()
+    assert not (connector / CACHE_DIR).exists()
     spy = Spy(monkeypatch)
     status, stdout, _ = run_cli(["generate"], connector)
     assert (status, spy.rendered) == (0, ["ledger"])
@@ -466,7 +530,7 @@ def test_whether_stubs_are_written_is_part_of_the_key(connector: Path) -> None:
 
 def test_example_hits_on_the_second_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_cli(["generate", "--example"], tmp_path)[0] == 0
-    assert (tmp_path / "generated" / CACHE).is_file()
+    assert (tmp_path / CACHE_DIR).is_dir()  # the working directory: never the package
     _forbid_the_normal_path(monkeypatch)
     assert run_cli(["generate", "--example", "--check"], tmp_path)[0] == 0
 
@@ -530,7 +594,8 @@ def test_outputs_are_byte_identical_with_and_without_the_cache(tmp_path: Path) -
             with_cache = run_cli([*args, "-j", "1"], cached)
             without = run_cli([*args, "-j", "1", "--no-cache"], uncached)
             assert with_cache[:2] == without[:2]  # the warnings of skipped connectors aside
-        assert tree(cached) == tree(uncached)  # the cache files included
+        assert _outside_the_cache(tree(cached)) == _outside_the_cache(tree(uncached))
+    assert not list(uncached.rglob(CACHE_DIR))  # --no-cache writes no cache at all
 
 
 # --- the cache file -------------------------------------------------------------------------
@@ -540,8 +605,10 @@ def test_the_cache_file_holds_no_absolute_path_and_no_time_stamp(tmp_path: Path)
     root = _monorepo(tmp_path)
     for args in (["generate"], ["generate"], ["generate", "-o", str(tmp_path / "out")]):
         assert run_cli(args, root)[0] == 0
-    files = sorted(tmp_path.rglob(CACHE))
-    assert len(files) == 10
+    files = sorted(tmp_path.rglob(f"{CACHE_DIR}/*.json"))
+    assert len(files) == 10  # 5 connectors, each generated two ways
+    secret = cache.secret()
+    assert secret is not None
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert str(tmp_path) not in text and os.sep + "tmp" not in text
@@ -550,39 +617,46 @@ def test_the_cache_file_holds_no_absolute_path_and_no_time_stamp(tmp_path: Path)
             "about",
             "format",
             "key",
-            "manifest",
+            "mac",
             "name",
+            "output",
             "outputs",
+            "slot",
             "version",
         ]
-        assert text == cache.dump(cache.load(path.parent))  # type: ignore[arg-type]
-        assert not Path(document["manifest"]).is_absolute()
+        home = path.parent.parent
+        entry = cache.load(home, path.name)
+        assert entry is not None and text == cache.dump(entry, path.name, secret)
+        assert not Path(document["output"]).is_absolute()
         assert all(not Path(name).is_absolute() for name in document["outputs"])
+        assert (path.parent / ".gitignore").read_text(encoding="utf-8").endswith("\n*\n")
 
 
 def test_generate_check_never_writes_a_cache(tmp_path: Path) -> None:
     connector = _build(tmp_path)
     assert run_cli(["generate"], connector)[0] == 0
-    (connector / "generated" / CACHE).unlink()
+    shutil.rmtree(connector / CACHE_DIR)
     before = _state(connector)
     assert run_cli(["generate", "--check"], connector)[0] == 0
     assert _state(connector) == before
 
 
 def test_a_foreign_file_at_the_cache_path_never_blocks_generate(connector: Path) -> None:
-    path = connector / "generated" / CACHE
+    path = _entry_file(connector)
     path.write_text("my own notes, no notice\n", encoding="utf-8")
     assert run_cli(["generate", "--check"], connector)[:2] == (
         0,
         "Generated files are up to date.\n",
     )
     assert run_cli(["generate"], connector)[0] == 0
-    assert cache.load(path.parent) is not None and _hit(connector)
+    assert _hit(connector)
     path.unlink()
     path.mkdir()
     (path / "inside.txt").write_text("x", encoding="utf-8")
+    (connector / "generated" / "routes.ts").unlink()
     assert run_cli(["generate"], connector)[0] == 0
     assert (path / "inside.txt").read_text(encoding="utf-8") == "x"  # left alone, no cache
+    assert not _hit(connector)
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
@@ -590,13 +664,18 @@ def test_a_foreign_file_at_the_cache_path_never_blocks_generate(connector: Path)
 def test_any_other_cache_file_content_is_a_miss_never_an_error(
     connector: Path, data: bytes
 ) -> None:
-    (connector / "generated" / CACHE).write_bytes(data)
-    assert cache.load(connector / "generated") is None
-    assert not _hit(connector)
+    path = _entry_file(connector)
+    original = path.read_bytes()
+    path.write_bytes(data)
+    try:
+        assert cache.load(connector, path.name) is None
+        assert not _hit(connector)
+    finally:
+        path.write_bytes(original)
 
 
 def _files(connector: Path, folder: str) -> list[Path]:
-    return sorted(p for p in (connector / folder).rglob("*") if p.is_file() and p.name != CACHE)
+    return sorted(p for p in (connector / folder).rglob("*") if p.is_file())
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ def test_generate_writes_every_output_and_scaffolds_stubs(tmp_path: Path) -> Non
     status, _, stderr = run_cli(["generate"], folder)
     assert status == 0, stderr
     assert sorted(tree(folder / "generated")) == [
+        ".backfill-generated.json",  # the record of what generate wrote (compiler/record.py)
         "CONNECTOR.md",
         "openapi.json",
         "permissions.json",
@@ -80,14 +81,19 @@ def test_existing_route_files_are_never_overwritten(tmp_path: Path) -> None:
 
 
 def test_stale_generated_files_are_removed_but_hand_written_ones_are_kept(tmp_path: Path) -> None:
+    """Only what the record lists is removed; a file generate never wrote is kept, even with
+    the notice on its first line (tests/test_ownership.py generates the variants)."""
     folder = _connector(tmp_path)
     assert run_cli(["generate"], folder)[0] == 0
     old = folder / "generated" / "old_output.ts"
     old.write_text(f"// {NOTICE}\n", encoding="utf-8")
     notes = folder / "generated" / "notes.md"
     notes.write_text("my notes\n", encoding="utf-8")
+    manifest = folder / HELPDESK.name
+    manifest.write_text(HELPDESK.read_text(encoding="utf-8").split("  settingsSchema:")[0])
     assert run_cli(["generate"], folder)[0] == 0
-    assert not old.exists() and notes.exists()
+    assert old.exists() and notes.exists()
+    assert not (folder / "generated" / "settings.py").exists()  # recorded, no longer produced
 
 
 def test_a_hand_written_file_at_an_output_path_is_refused(tmp_path: Path) -> None:
@@ -114,7 +120,7 @@ def test_example_generates_into_the_working_directory(tmp_path: Path) -> None:
     status, _, stderr = run_cli(["generate", "--example"], tmp_path)
     assert status == 0, stderr
     assert (tmp_path / "generated" / "settings.py").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".backfill_cache", "generated"]
 
 
 def _as(value: object, suffix: str) -> str:

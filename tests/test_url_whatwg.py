@@ -73,7 +73,7 @@ _URL = re.compile(r"https?://[^\s\"'`,\]]+|https://\[[^\]\s]*\][^\s\"'`,]*")
 def _golden_entry_texts() -> list[str]:
     found: list[str] = []
     paths = [*GOLDEN.rglob("backfill.config.*"), example_dir() / "backfill.config.ts"]
-    for path in sorted(path for path in paths if "expected" not in path.parts):
+    for path in sorted(p for p in paths if "expected" not in p.parts and p.is_file()):
         found.extend(_URL.findall(path.read_text(encoding="utf-8", errors="replace")))
     return found
 

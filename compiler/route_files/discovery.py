@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
-from compiler import limits
+from compiler import limits, safe_read
 from compiler.checks.routes import route_problem
 from compiler.diagnostics.model import Diagnostic, Label
 from compiler.source import SourceFile, Span
@@ -124,7 +124,7 @@ def discover(connector_dir: FsPath, connector_display: str) -> Discovery:
         found.incomplete = True
         files = files[:MAX_ROUTE_FILES]
     for path, relative in files:
-        source, problem = read(path, prefix + relative)
+        source, problem = read(path, prefix + relative, root)
         if problem is not None:
             found.diagnostics.append(problem)
             found.incomplete = True
@@ -154,12 +154,17 @@ def _outside(display: str) -> Diagnostic:
     )
 
 
-def read(path: FsPath, display: str) -> tuple[SourceFile, Diagnostic | None]:
-    """The decoded text of a route file, or an empty SourceFile and why it could not be read."""
+def read(
+    path: FsPath, display: str, root: FsPath | None = None
+) -> tuple[SourceFile, Diagnostic | None]:
+    """The decoded text of a route file, or an empty SourceFile and why it could not be read.
+    With `root`, the file actually opened must lie inside it (a symlink swapped for one leading
+    out between the walk and the read is BF710, unread), and it must be a regular file."""
     empty = SourceFile(display, "")
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_ROUTE_FILE_BYTES + 1)
+        data = safe_read.read_bounded(path, MAX_ROUTE_FILE_BYTES, root)
+    except safe_read.Outside:
+        return empty, _outside(display)
     except OSError as error:
         reason = error.strerror or str(error)
         return empty, _unreadable(empty, f"cannot read this route file: {reason}", Span(0, 0))

@@ -96,4 +96,30 @@ RULES = (
         "version: 2024-01-01   # a YAML timestamp",
         'version: "2024-01-01"',
     ),
+    Rule(
+        "BF009",
+        "manifest-symlink-outside",
+        E,
+        "The manifest is a symlink whose target lies outside its connector directory.",
+        "A connector's manifest is read only from inside its connector directory (the folder "
+        "that holds the manifest). A symlink that leads elsewhere (`~/.env`, "
+        "`../../.git/config`, another connector) is not followed and not read, so nothing "
+        "behind it can reach a diagnostic, a code frame or a generated file. Copy the manifest "
+        "into the connector directory, or point the symlink at a file inside it.",
+        "backfill.config.yaml -> ../../.git/config",
+        "backfill.config.yaml -> config/prod.yaml   # a file inside the connector",
+    ),
+    Rule(
+        "BF010",
+        "manifest-not-a-file",
+        E,
+        "The manifest is not a regular file: a dangling symlink, a symlink loop, a folder, a "
+        "device or a pipe.",
+        "A path named like a manifest (`backfill.config.ts`, `.json`, `.yaml`, `.yml`) must be "
+        "a regular file. A symlink whose target is missing or that loops back on itself, a "
+        "folder, a FIFO or a device is reported instead of being read (reading a FIFO or "
+        "`/dev/stdin` would hang the build).",
+        "backfill.config.json -> missing.json",
+        "backfill.config.json   # a regular file",
+    ),
 )
