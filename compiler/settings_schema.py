@@ -113,18 +113,52 @@ def ref_siblings_apply(dialect: Dialect) -> bool:
     return dialect.uri not in _REF_ALONE
 
 
+#: Keywords that constrain a value, with the first dialect that has them: an older dialect
+#: does not know them, and a validator ignores an unknown keyword (draft-04's `const` and
+#: draft-07's `prefixItems` constrain nothing).
+_INTRODUCED = {
+    **dict.fromkeys(
+        ("const", "contains", "propertyNames"), "http://json-schema.org/draft-06/schema"
+    ),
+    **dict.fromkeys(("if", "then", "else"), "http://json-schema.org/draft-07/schema"),
+    **dict.fromkeys(
+        (
+            "dependentSchemas",
+            "dependentRequired",
+            "unevaluatedProperties",
+            "unevaluatedItems",
+            "minContains",
+            "maxContains",
+        ),
+        "https://json-schema.org/draft/2019-09/schema",
+    ),
+    "prefixItems": "https://json-schema.org/draft/2020-12/schema",
+}
+_RANK = {uri: rank for rank, uri in enumerate(KNOWN_DIALECTS)}
+
+
+def keyword_applies(keyword: str, dialect: Dialect) -> bool:
+    """Whether `keyword` constrains a value in `dialect` (not a keyword of a later dialect)."""
+    since = _INTRODUCED.get(keyword)
+    return since is None or _RANK.get(dialect.uri, len(_RANK)) >= _RANK[since]
+
+
 def as_read(root: Any) -> Any:
-    """`root` as its dialect reads it: where siblings of `$ref` are ignored, a copy without
-    them (annotations and definition maps kept; every kept subschema at its old path). The
-    one place every emitter asks, so types, OpenAPI and Python validate what the schema does.
-    Returns `root` itself when nothing is ignored."""
-    if ref_siblings_apply(dialect_of(root)):
+    """`root` as its dialect reads it: a copy without what its validators ignore, namely the
+    siblings of `$ref` up to draft-07 (annotations and definition maps kept) and keywords of
+    later dialects; every kept subschema is at its old path. The one place every emitter asks,
+    so types, OpenAPI and Python validate what the schema does. Returns `root` itself when
+    nothing is ignored."""
+    dialect = dialect_of(root)
+    alone = not ref_siblings_apply(dialect)
+    unknown = frozenset(k for k in _INTRODUCED if not keyword_applies(k, dialect))
+    if not alone and not unknown:
         return root
 
     def ignored(schema: Mapping[str, Any]) -> list[str]:
-        if not isinstance(schema.get("$ref"), str):
-            return []
-        return [key for key in schema if key not in REF_ANNOTATIONS]
+        if alone and isinstance(schema.get("$ref"), str):
+            return [key for key in schema if key not in REF_ANNOTATIONS]
+        return [key for key in schema if key in unknown]
 
     if not any(ignored(sub.schema) for sub in walk(root)):
         return root

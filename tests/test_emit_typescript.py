@@ -21,7 +21,7 @@ from compiler.limits import MAX_DEPTH
 from compiler.resources import example_dir
 from tests import tsc_support
 from tests.emit_connectors import DRAFT7, MODERN, OAUTH_SPLIT, SHOPIFY, WEBHOOK_ONLY, build, stripe
-from tests.tsc_support import run_node, run_tsc, typecheck
+from tests.tsc_support import CONFIGURATIONS, run_node, run_tsc, typecheck
 
 #: Every character that could end a comment, a string or a template, or hide code.
 HOSTILE = (
@@ -213,8 +213,8 @@ def connector_files(connector: ir.Connector) -> dict[str, str]:
 def _eq_proofs(out: str, proofs: list[tuple[str, str]]) -> str:
     """A file that type-checks only if each pair of types is equal."""
     lines = [
-        f'import type * as S from "../{out}/settings";',
-        f'import {{ settingsSchema }} from "../{out}/settings";',
+        f'import type * as S from "../{out}/settings.js";',
+        f'import {{ settingsSchema }} from "../{out}/settings.js";',
         "type Eq<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;",
         "const same = <A, B>(proof: Eq<A, B>): Eq<A, B> => proof;",
         "export const proofs = [",
@@ -279,7 +279,7 @@ def hostile_sample() -> str:
     }
     members = [f"  {property_key(k)}: {json.dumps(v)}," for k, v in sample.items()]
     return (
-        'import type { Settings } from "../generated/settings";\n'
+        'import type { Settings } from "../generated/settings.js";\n'
         "export const sample: Settings = {\n" + "\n".join(members) + "\n};\n"
     )
 
@@ -311,10 +311,12 @@ def ts_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ts"))
 
 
-def test_every_emitted_file_type_checks_in_one_strict_run(tree: Path) -> None:
+@pytest.mark.parametrize("configuration", sorted(CONFIGURATIONS))
+def test_every_emitted_file_type_checks_in_one_strict_run(tree: Path, configuration: str) -> None:
+    """One tsc run per module setting: nodenext needs `./settings.js` (TS2835 without it)."""
     files = ts_files(tree)
     assert len([f for f in files if "/src/api/" in f]) >= 9  # the stubs are in it
-    done = typecheck(tree, files)
+    done = typecheck(tree, files, configuration)
     assert done.returncode == 0, done.output
 
 

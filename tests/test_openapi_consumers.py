@@ -104,28 +104,34 @@ process.stdout.write(JSON.stringify(out));
 OPENAPI_TYPESCRIPT = ROOT / "node_modules" / "openapi-typescript" / "dist" / "index.mjs"
 
 
-def test_openapi_typescript_output_type_checks_for_every_golden(tmp_path: Path) -> None:
+def openapi_typescript(documents: dict[str, Path], folder: Path) -> list[str]:
+    """Types for each document from openapi-typescript (one node run), written into `folder`
+    as `<name>.ts`; their names."""
     require_tsc()
     if not OPENAPI_TYPESCRIPT.is_file():
         pytest.fail("node_modules/openapi-typescript is missing: run `npm ci` (package.json)")
-    script = tmp_path / "run.mjs"
+    script = folder / "openapi-typescript.mjs"
     script.write_text(_OPENAPI_TYPESCRIPT, encoding="utf-8")
     done = subprocess.run(
         ["node", str(script), OPENAPI_TYPESCRIPT.as_uri()],
-        input=json.dumps({_case(d): str(d) for d in DOCUMENTS}),
+        input=json.dumps({name: str(path) for name, path in documents.items()}),
         capture_output=True,
         text=True,
         encoding="utf-8",
-        cwd=tmp_path,
+        cwd=folder,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    outputs = json.loads(done.stdout)
     files = []
-    for name, text in sorted(outputs.items()):
+    for name, text in sorted(json.loads(done.stdout).items()):
         assert "export interface components" in text, name
-        (tmp_path / f"{name}.ts").write_text(text, encoding="utf-8")
+        (folder / f"{name}.ts").write_text(text, encoding="utf-8")
         files.append(f"{name}.ts")
+    return files
+
+
+def test_openapi_typescript_output_type_checks_for_every_golden(tmp_path: Path) -> None:
+    files = openapi_typescript({_case(d): d for d in DOCUMENTS}, tmp_path)
     run = typecheck(tmp_path, files)
     assert run.returncode == 0, run.output
 
@@ -305,6 +311,21 @@ def test_openapi_python_client_generates_for_generated_schemas(
     )
     errors = [e for e in generate(config=config) if e.level.value == "error"]
     assert not errors, [(e.header, e.detail) for e in errors]
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schemas=st.lists(settings_schemas(), min_size=25, max_size=25))
+def test_openapi_typescript_types_for_generated_schemas_type_check(
+    tmp_path_factory: pytest.TempPathFactory, schemas: list[dict[str, Any]]
+) -> None:
+    folder = tmp_path_factory.mktemp("ots")
+    base = build(folder, SHOPIFY)
+    documents = {}
+    for index, schema in enumerate(schemas):
+        documents[f"doc{index}"] = path = folder / f"doc{index}.json"
+        path.write_text(json.dumps(_document(base, schema)), encoding="utf-8")
+    run = typecheck(folder, openapi_typescript(documents, folder))
+    assert run.returncode == 0, run.output
 
 
 def test_the_tuple_of_issue_10_is_an_object_schema(base: ir.Connector) -> None:

@@ -21,7 +21,7 @@ from tsc_support import typecheck
 from compiler.emit import typescript_settings
 from compiler.emit.openapi_schema import components
 from compiler.emit.ts_types import build as build_types
-from compiler.settings_schema import as_read, dialect_of, ref_siblings_apply
+from compiler.settings_schema import as_read, dialect_of, keyword_applies, ref_siblings_apply
 
 LEGACY = (
     "http://json-schema.org/draft-04/schema#",
@@ -159,3 +159,45 @@ def test_issue_example_type_checks_as_each_dialect_means(tmp_path: Path) -> None
         files += [f"{folder.name}/settings.ts", f"{folder.name}/use.ts"]
     run = typecheck(tmp_path, files)
     assert run.returncode == 0, run.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    dialect=st.sampled_from((*LEGACY, *MODERN)),
+    keyword=st.sampled_from(
+        [
+            ("const", "eu"),
+            ("contains", {"const": 1}),
+            ("propertyNames", {"maxLength": 1}),
+            ("if", {"const": "x"}),
+            ("then", {"const": "y"}),
+            ("else", {"const": "z"}),
+            ("dependentRequired", {"a": ["b"]}),
+            ("unevaluatedProperties", False),
+            ("prefixItems", [{"type": "string"}]),
+            ("minContains", 2),
+        ]
+    ),
+)
+def test_keywords_of_later_dialects_constrain_nothing(
+    dialect: str, keyword: tuple[str, Any]
+) -> None:
+    """A validator ignores a keyword its dialect does not have (draft-04's `const`): so do
+    the emitters, and a dialect that has it keeps it."""
+    name, value = keyword
+    schema = {"$schema": dialect, "type": "object", "properties": {"p": {name: value}}}
+    known = keyword_applies(name, dialect_of(schema))
+    order = [*LEGACY, *MODERN]
+    first = {
+        "const": 1,
+        "contains": 1,
+        "propertyNames": 1,
+        "if": 2,
+        "then": 2,
+        "else": 2,
+        "prefixItems": 4,
+    }.get(name, 3)
+    assert known == (order.index(dialect) >= first)
+    read = as_read(schema)
+    assert (name in read["properties"]["p"]) == known
+    assert (name in components(schema)["Settings"]["properties"]["p"]) == known
