@@ -327,3 +327,16 @@ def test_safe_links_and_layout_survive(base: ir.Connector, tmp_path: Path) -> No
     assert "<code>curl https://x.example\n</code>" in rendered
     assert '<td style="text-align:right"><code>b|c</code></td>' in rendered
     assert "<ol>" in rendered and "<table>" in rendered
+
+
+def test_instructions_past_the_parse_limit_are_shown_verbatim(base: ir.Connector) -> None:
+    from compiler.emit.markdown_safe import MAX_MARKDOWN_CHARS
+
+    hostile = "<img src=x onerror=alert(1)>\n```\n[x](javascript:alert(1))\r\n~~~\n"
+    text = hostile * (MAX_MARKDOWN_CHARS // len(hostile) + 1)
+    plain = ["Title", "Description", "scope", "Setting", "About it", "https://a/<x>", "b"]
+    markdown = docs.emit(_connector(base, text, plain))["CONNECTOR.md"]
+    assert_safe(markdown, plain)
+    tokens = presets()["gfm-like"].parse(markdown)
+    (fence,) = [t for t in tokens if t.type == "fence"]
+    assert fence.content == text.replace("\r\n", "\n")

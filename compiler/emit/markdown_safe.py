@@ -15,7 +15,8 @@ HTML *disabled*), and Markdown is written back from the syntax tree:
 
 The layout is what the author wrote: headings, lists (tight or loose, their markers and start
 numbers), block quotes, tables with their alignment, rules, emphasis, line breaks. Nesting is
-bounded by markdown-it's own limit.
+bounded by markdown-it's own limit; text longer than MAX_MARKDOWN_CHARS is not parsed but
+shown verbatim in a fenced block.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Setup copy is a few kilobytes; markdown-it-py parses about 50 KB a second. Longer text is
+#: shown verbatim in a code block rather than parsed: as safe, and `generate` stays fast.
+MAX_MARKDOWN_CHARS = 65_536
 #: Browsers drop these anywhere in a URL before reading its scheme (`java\tscript:`).
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\ufeff]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -223,8 +227,11 @@ def _is_tight(node: SyntaxTreeNode) -> bool:
 
 
 def render(text: str) -> str:
-    """`text` (the author's Markdown) as safe Markdown with the same layout."""
+    """`text` (the author's Markdown) as safe Markdown with the same layout; past
+    MAX_MARKDOWN_CHARS, the text verbatim in a fenced block."""
     from markdown_it.tree import SyntaxTreeNode
 
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return "\n".join(_fence(re.sub(r"\r\n?", "\n", text), "text"))
     tree = SyntaxTreeNode(parser().parse(text))
     return "\n".join(_Writer().blocks(tree.children))
