@@ -11,6 +11,7 @@ Never imports the generator (`check` must stay fast): everything here is plain J
 from __future__ import annotations
 
 import copy
+import json
 import re
 import sys
 import threading
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from compiler.diagnostics.model import Path
-from compiler.settings_schema import resolve_local, walk
+from compiler.settings_schema import as_read, resolve_local, views, walk
 
 T = TypeVar("T")
 
@@ -411,7 +412,12 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     (each `$ref` into one rewritten), subschemas that accept nothing written as the generator
     understands them, and closed empty objects among choices kept closed."""
     renamed = definition_names(schema)
-    copied: dict[str, Any] = copy.deepcopy(dict(schema))
+    # What the dialect ignores is gone (up to draft-07, the siblings of `$ref`), as for every
+    # other emitter; `as_read` may return `schema` itself, hence the copy.
+    copied: dict[str, Any] = copy.deepcopy(dict(as_read(schema)))
+    for sub in list(walk(copied)):
+        if isinstance(sub.schema, dict):
+            _narrowed_enum(copied, sub.schema)
     for sub in list(walk(copied)):
         node = sub.schema
         assert isinstance(node, dict)
@@ -423,6 +429,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
             if target.path is not None and target.path[:2] in renamed:
                 new = renamed[target.path[:2]]
                 node["$ref"] = _pointer((target.path[0], new, *target.path[2:]))
+        _inline_single_all_of(node)
         _impossible_members(node, schema)
         _closed_empty_choices(node)
     for (container, old), new in renamed.items():
@@ -431,6 +438,64 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
             (new if key == old else key): value for key, value in definitions.items()
         }
     return copied
+
+
+#: Annotations kept when a schema is rewritten as one `enum`.
+_ANNOTATIONS = ("title", "description", "default", "examples", "writeOnly", "readOnly", "format")
+
+
+def _narrowed_enum(root: dict[str, Any], node: dict[str, Any]) -> None:
+    """An `enum` narrowed by another (`allOf: [{$ref: Region}, {enum: [us]}]`, or a `$ref`
+    beside an `enum`) is one enum of the values all of them list: the generator would subclass
+    one Enum from another (an error) or keep one list and drop the rest (too loose)."""
+    found = views(root, node)
+    listed = [
+        view["enum"] if isinstance(view.get("enum"), list) else [view["const"]]
+        for _, view in found
+        if isinstance(view.get("enum"), list) or "const" in view
+    ]
+    if len(listed) < 2:
+        return
+    keys = [{_canonical(value) for value in values} for values in listed]
+    allowed = [value for value in listed[0] if all(_canonical(value) in key for key in keys)]
+    kinds: set[str] | None = None
+    for _, view in found:
+        declared = _types(view)
+        if declared is not None:
+            kinds = declared if kinds is None else kinds & declared
+    flat: dict[str, Any] = {}
+    for key in _ANNOTATIONS:
+        for _, view in found:
+            if key in view:
+                flat[key] = view[key]
+                break
+    flat["enum"] = allowed if allowed else []
+    if kinds is not None:
+        flat["type"] = sorted(kinds - {"integer"} if "number" in kinds else kinds)
+        if len(flat["type"]) == 1:
+            flat["type"] = flat["type"][0]
+    if not allowed:
+        flat = {"not": {}}  # no value is in every list
+    node.clear()
+    node.update(flat)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _inline_single_all_of(node: dict[str, Any]) -> None:
+    """`allOf` with one member that is no `$ref` means the member's keywords, here: written so,
+    because the generator loses a union inside a lone `allOf` member (its `oneOf` accepted
+    anything). A member whose keywords clash with the node's own stays where it is."""
+    members = node.get("allOf")
+    if not isinstance(members, list) or len(members) != 1:
+        return
+    member = members[0]
+    if not isinstance(member, dict) or "$ref" in member or set(member) & (set(node) - {"allOf"}):
+        return
+    del node["allOf"]
+    node.update(member)
 
 
 def _closed_empty_choices(node: dict[str, Any]) -> None:

@@ -166,14 +166,38 @@ _HOSTNAME = re.compile(
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$")
 
 
+#: What the models do not carry, by design (README, "Generated code"): conditionals.
+_NOT_MODELLED = frozenset(
+    {"if", "then", "else", "not", "dependentSchemas", "dependentRequired", "dependencies"}
+)
+#: Formats pydantic's lax mode also fills from a number (a Unix time stamp).
+_FROM_NUMBERS = frozenset({"date-time", "date", "time"})
+
+
 def as_any_of(schema: Any) -> Any:
-    """`schema` with every `oneOf` read as `anyOf`: the model takes the first choice that fits
-    (pydantic has no exclusive union), so an instance several choices accept is no proof."""
+    """`schema` as loose as the models are by design (README, "Generated code"): every `oneOf`
+    read as `anyOf` (the model takes the first choice that fits: pydantic has no exclusive
+    union), `not` and conditionals dropped, a date or time also taking a number, secrets'
+    patterns dropped. An instance only the strict judge rejects is no proof."""
     if isinstance(schema, list):
         return [as_any_of(item) for item in schema]
     if not isinstance(schema, Mapping):
         return schema
-    return {("anyOf" if key == "oneOf" else key): as_any_of(value) for key, value in schema.items()}
+    loose = {
+        ("anyOf" if key == "oneOf" else key): as_any_of(value)
+        for key, value in schema.items()
+        if key not in _NOT_MODELLED
+    }
+    if schema.get("writeOnly") is True or schema.get("format") == "password":
+        # A secret's pattern is checked by a validator on its field; a secret inside a union
+        # or an array has none (settings.py names it in its opening comment).
+        loose.pop("pattern", None)
+    kinds = schema.get("type")
+    if schema.get("format") in _FROM_NUMBERS and kinds == "string":
+        loose["type"] = ["string", "number"]
+    elif schema.get("format") in _FROM_NUMBERS and isinstance(kinds, list) and "string" in kinds:
+        loose["type"] = [*kinds, "number"]
+    return loose
 
 
 def accepts(judge: Any, instance: Any) -> bool | None:
@@ -300,6 +324,12 @@ def valid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
             if isinstance(examples, list):
                 for n, example in enumerate(examples[:5]):
                     yield f"{prop.name!r} example {n}", {**base, prop.name: example}
+            values = view.get("enum")
+            if isinstance(values, list):
+                for n, value in enumerate(values[:10]):
+                    yield f"{prop.name!r} enum value {n}", {**base, prop.name: value}
+            if "const" in view:
+                yield f"{prop.name!r} const", {**base, prop.name: view["const"]}
 
 
 def invalid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
@@ -311,6 +341,15 @@ def invalid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
 
     for prop in list(root_properties(schema).values())[:40]:
         for value in _other_type_values():
+            yield f"{prop.name!r} = {value!r}", {**base, prop.name: value}
+        # Outside an enum or const: a value of the same type that is not one of them, and
+        # the values one part of an `allOf` lists that another part excludes.
+        listed = [
+            value
+            for view in _resolve(schema, prop.schema)
+            for value in (view.get("enum") if isinstance(view.get("enum"), list) else [])[:10]
+        ]
+        for value in ("serve-not-listed", 987654, *listed):
             yield f"{prop.name!r} = {value!r}", {**base, prop.name: value}
 
 

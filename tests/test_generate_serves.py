@@ -157,11 +157,41 @@ SERVED: dict[str, dict[str, Any]] = {
     },
     "allOf over an enum $ref plus another keyword": {
         "type": "object",
-        "$defs": {"Region": {"type": "string", "enum": ["us", "eu"]}},
+        "$defs": {
+            "Region": {"type": "string", "enum": ["us", "eu"]},
+            "Wide": {"type": "string", "enum": ["eu", "ap", "us"]},
+            "Sub": {"allOf": [{"$ref": "#/$defs/Region"}, {"description": "x"}], "enum": ["us"]},
+        },
         "properties": {
             "region": {"allOf": [{"$ref": "#/$defs/Region"}], "description": "d", "default": "eu"},
             "other": {"allOf": [{"$ref": "#/$defs/Region"}, {"title": "T"}]},
+            "narrowed": {"allOf": [{"$ref": "#/$defs/Region"}, {"enum": ["us"]}]},
+            "sibling": {"$ref": "#/$defs/Region", "enum": ["eu"]},
+            "both": {"allOf": [{"$ref": "#/$defs/Region"}, {"$ref": "#/$defs/Wide"}]},
+            "sub": {"$ref": "#/$defs/Sub"},
+            "const": {"allOf": [{"$ref": "#/$defs/Region"}, {"const": "eu"}]},
         },
+    },
+    "a lone allOf member holding a union": {
+        "type": "object",
+        "properties": {
+            "u": {
+                "allOf": [
+                    {"oneOf": [{"type": "string", "pattern": "^[0-9]+$"}, {"type": "boolean"}]}
+                ],
+                "title": "t",
+            }
+        },
+    },
+    "a closed empty object among choices": {
+        "type": "object",
+        "properties": {
+            "c": {"anyOf": [{"type": "object", "additionalProperties": False}, {"type": "string"}]}
+        },
+    },
+    "an optional enum outside its type": {
+        "type": "object",
+        "properties": {"e": {"type": "array", "enum": ["a", "b"]}, "f": {"type": "string"}},
     },
     "NFKC twins": {
         "type": "object",
@@ -205,6 +235,14 @@ REPORTED: dict[str, tuple[dict[str, Any], str]] = {
     "arrays nested deeper than a Python annotation can be": (
         _nested_arrays(240),
         "#/properties/deep" + "/items" * (settings_generable.MAX_TYPE_NESTING + 1),
+    ),
+    "a recursive array type with no object in the loop": (
+        {
+            "type": "object",
+            "$defs": {"m": {"type": "array", "items": {"$ref": "#/$defs/m"}}},
+            "properties": {"m": {"$ref": "#/$defs/m"}},
+        },
+        "#/$defs/m/items/$ref",
     ),
     "a required property that accepts nothing": (
         {"type": "object", "required": ["a"], "properties": {"a": {"allOf": [False]}}},
