@@ -11,6 +11,7 @@ Never imports the generator (`check` must stay fast): everything here is plain J
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 import sys
@@ -558,13 +559,24 @@ def field_aliases(schema: Any) -> dict[str, str]:
             names.update(name for name in required if isinstance(name, str))
     aliases: dict[str, str] = {}
     for name in sorted(names):
+        snake = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).lower())
+        if snake.startswith("model_"):
+            # pydantic reserves `model_*` (a warning at import, an error for its own names).
+            aliases[name] = f"field_{snake.strip('_')}"
+            if not name.isascii():
+                aliases[name] += "_u" + _digest(name)
+            continue
         if name.isascii() or (unicodedata.normalize("NFKC", name) == name and name.isidentifier()):
             continue
-        ascii_stem = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).lower())
-        ascii_stem = ascii_stem.strip("_") or "field"
-        code = "_".join(f"{ord(char):x}" for char in name)[:48]
-        aliases[name] = f"{ascii_stem}_u{code}"
+        stem = snake.strip("_")[:40] or "field"
+        stem = f"field_{stem}" if stem[0].isdigit() else stem
+        aliases[name] = f"{stem}_u{_digest(name)}"
     return aliases
+
+
+def _digest(name: str) -> str:
+    """A short, stable tag of `name`: distinct names get distinct Python names."""
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 # --- Running deep. -----------------------------------------------------------------------------

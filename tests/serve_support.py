@@ -25,6 +25,7 @@ import itertools
 import json
 import re
 import sys
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -363,9 +364,14 @@ def prove(outcome: Outcome, folder: Path, module_name: str) -> None:
     if not isinstance(settings_schema, Mapping):
         return
     try:
-        module = load(outcome.python, folder, module_name)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module = load(outcome.python, folder, module_name)
     except BaseException as error:
         outcome.failure = f"settings.py does not import: {type(error).__name__}: {error}"
+        return
+    if caught:
+        outcome.failure = f"settings.py warns when imported: {caught[0].message}"
         return
     try:
         model = module.Settings
