@@ -228,10 +228,10 @@ def _checked(
 def _generate(arguments: argparse.Namespace) -> int:
     """Check, lower, render and write (or compare, with --check) every connector the cache cannot
     vouch for; a connector whose inputs and outputs are as the last run left them is skipped,
-    silently (its warnings are printed by `check`, or on the next miss). The whole run holds a
-    lock on the folders the output directories are in (writer.locked): concurrent runs into
-    one output directory take turns."""
-    from compiler import writer
+    silently (its warnings are printed by `check`, or on the next miss). From the moment it
+    reads an output directory to decide what to write until it has written, a run holds a lock
+    on the folder holding it (writer.locked): concurrent runs into one output directory take
+    turns."""
     from compiler.pipeline import find_manifests
     from compiler.resources import example_dir
 
@@ -240,17 +240,15 @@ def _generate(arguments: argparse.Namespace) -> int:
     if arguments.example and output is None:
         output = Path("generated")  # never write into the installed package
     manifests = find_manifests(paths)
-    count = len(manifests)
-    # Every output directory's parent is known before any name is: lock them all up front.
-    targets = [_target(m.absolute().parent, "any", output, count) for m in manifests]
-    with writer.locked([t for t in targets if t is not None], shared=arguments.check):
-        return _generate_locked(arguments, manifests, output)
+    return _generate_cached(arguments, manifests, output)
 
 
-def _generate_locked(
+def _generate_cached(
     arguments: argparse.Namespace, manifests: list[Path], output: Path | None
 ) -> int:
-    from compiler import cache
+    """The cache's hits skipped (a hit only reads: a run racing with another ends with one
+    run's complete set either way), the misses generated."""
+    from compiler import cache, writer
 
     stubs = not arguments.example
     inputs: dict[Path, Inputs | None] = {}
@@ -262,11 +260,10 @@ def _generate_locked(
         hits = _cache_hits(manifests, inputs, output, arguments.example, stubs=stubs)
     misses = [manifest for manifest in manifests if manifest not in hits]
     skipped = sum(len(hit.entry.outputs) - 1 for hit in hits.values())  # the record aside
-    if not arguments.check:
-        from compiler.writer import recover
-
-        for hit in hits.values():
-            recover(hit.output_dir)  # what a killed run left beside it: the next run removes it
+    if not arguments.check and hits:
+        with writer.locked([hit.output_dir for hit in hits.values()]):
+            for hit in hits.values():
+                writer.recover(hit.output_dir)  # what a killed run left beside it
     if not misses:
         if arguments.check:
             print("Generated files are up to date.")
@@ -351,7 +348,7 @@ def _generate_misses(
     from compiler import writer
     from compiler.generate import Job, SettingsFailed, render
     from compiler.lower import lower
-    from compiler.pipeline import UsageError, display_path
+    from compiler.pipeline import UsageError
 
     results = _checked(misses, arguments.format, arguments.jobs, scaffolding=True)
     if results is None:
@@ -372,6 +369,28 @@ def _generate_misses(
     except SettingsFailed as failed:
         _report_settings_failures(failed, results, arguments.format)
         return EXIT_ERRORS
+    with writer.locked(targets, shared=arguments.check):  # the parents exist from here on
+        written = (generated, scaffolds)
+        return _write(arguments, results, jobs, inputs, written, output, count, skipped)
+
+
+def _write(
+    arguments: argparse.Namespace,
+    results: list[ManifestResult],
+    jobs: list[Job],
+    inputs: dict[Path, Inputs | None],
+    written: tuple[dict[Path, str], dict[Path, str]],
+    output: Path | None,
+    count: int,
+    skipped: int,
+) -> int:
+    """Plan and apply (or, with --check, compare), the output directories locked: what is on
+    disk cannot change between the plan and the writes."""
+    from compiler import writer
+    from compiler.pipeline import UsageError, display_path
+
+    generated, scaffolds = written
+    targets = [job.output_dir for job in jobs]
     if not arguments.check:
         for target in targets:
             writer.recover(target)  # as apply would; also when nothing else is to be written
