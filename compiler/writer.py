@@ -1,9 +1,17 @@
 """Putting generated files on disk: all or nothing, atomically, never over hand-written code.
 
 A plan is computed in memory first (`plan`), then either applied (`apply`) or compared (`diff`,
-for `--check`). Generated files carry the header notice; only such files are overwritten or
-removed when no longer produced. Scaffolds (route stubs) are written once, when missing, and
-never touched again.
+for `--check`). A file in an output directory is ours only when the directory's record
+(compiler/record.py: what the previous run wrote there) lists it AND it carries the header line
+exactly where the emitters put it (`has_header`); only such files are overwritten, or removed
+when no longer produced (removed only while their bytes are still those recorded). Anything
+else at an output path is a WriteConflict; anywhere else it is left alone. A directory without
+a record (written by an earlier version) adopts the files at output paths whose header is
+exact, and names the other header-carrying files in notes. Scaffolds (route stubs) are written
+once, when missing, and never touched again. Files are read back without following a symlink.
+
+Runs take turns: `locked` holds a flock on the folder holding each output directory while a
+run plans and writes (see its docstring for why the parent).
 
 Where writes may go. Every target is checked before anything is written: a generated file must
 lie inside its output directory, a scaffold inside its connector directory; no component below
