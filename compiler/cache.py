@@ -387,20 +387,26 @@ def secret_path() -> Path:
 _secret: bytes | None = None
 
 
-def secret() -> bytes | None:
+def secret(*, create: bool = True) -> bytes | None:
     """This machine's secret, created (32 random bytes, mode 0600) on first use; None when it
-    cannot be created or read, or is not private to this user: then the cache is off."""
+    cannot be created or read, or is not private to this user: then the cache is off. With
+    `create=False` (`generate --check`, which writes nothing) a missing secret is not made."""
     global _secret
     if _secret is None:
-        _secret = _load_secret(secret_path()) or b""
+        found = _load_secret(secret_path(), create)
+        if found is None and not create:
+            return None  # perhaps only missing: a later writing run may still make it
+        _secret = found or b""
     return _secret or None
 
 
-def _load_secret(path: Path) -> bytes | None:
+def _load_secret(path: Path, create: bool) -> bytes | None:
     for _ in range(2):
         try:
             descriptor = safe_read.open_regular(path, follow=False)
         except FileNotFoundError:
+            if not create:
+                return None
             try:
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 safe_read.write_private(path, os.urandom(_SECRET_BYTES))
@@ -496,11 +502,12 @@ def entry_for(
     return entry if _valid(entry) else None
 
 
-def load(home: Path, slot_name: str) -> Entry | None:
+def load(home: Path, slot_name: str, *, create: bool = True) -> Entry | None:
     """The authentic entry in `home/.backfill_cache/<slot>`, or None: no secret, no file, not
     a regular file (symlinks are not followed), unreadable, truncated, not JSON, another format,
-    or an HMAC that this machine's secret did not make. Never an error."""
-    key_ = secret()
+    or an HMAC that this machine's secret did not make. Never an error. `create`: whether a
+    missing secret may be made (not by `generate --check`)."""
+    key_ = secret(create=create)
     if key_ is None:
         return None
     try:
@@ -642,13 +649,14 @@ def lookup(
     several_root: Path | None,
     *,
     stubs: bool,
+    create: bool = True,
 ) -> Hit | None:
     """The hit for this connector (manifest absolute): its authentic entry, whose output
     directory is `target` (or, with several connectors into one folder, `several_root/<name>`),
     whose key is this run's and whose outputs are on disk as recorded; None: a miss."""
     if inputs is None:
         return None
-    entry = load(home, slot_name)
+    entry = load(home, slot_name, create=create)
     if entry is None:
         return None
     connector_dir = manifest.parent

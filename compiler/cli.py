@@ -257,7 +257,9 @@ def _generate_cached(
         # Read before the checks do: a file edited from here on makes this key stale (a miss
         # next time), never the outputs. --no-cache reads and writes no cache at all.
         inputs = {manifest: cache.read_inputs(manifest.absolute()) for manifest in manifests}
-        hits = _cache_hits(manifests, inputs, output, arguments.example, stubs=stubs)
+        hits = _cache_hits(
+            manifests, inputs, output, arguments.example, stubs=stubs, check=arguments.check
+        )
     misses = [manifest for manifest in manifests if manifest not in hits]
     skipped = sum(len(hit.entry.outputs) - 1 for hit in hits.values())  # the record aside
     if not arguments.check and hits:
@@ -312,6 +314,7 @@ def _cache_hits(
     example: bool = False,
     *,
     stubs: bool,
+    check: bool = False,
 ) -> dict[Path, Hit]:
     """The connectors the cache vouches for, each with its output directory and cache entry."""
     from compiler import cache
@@ -330,6 +333,7 @@ def _cache_hits(
             target,
             output.absolute() if several and output is not None else None,
             stubs=stubs,
+            create=not check,  # --check writes nothing, not even the machine's secret
         )
         if hit is not None:
             hits[manifest] = hit

@@ -279,3 +279,18 @@ def test_the_readme_states_the_cache_key_limits() -> None:
     size = limits.MAX_ROUTE_FILE_BYTES // 2**20
     assert f"| {limits.MAX_CACHE_INPUT_ENTRIES:,}, files of at most {size} MiB" in row
     assert "Only the output directory is written" not in text
+
+
+def test_generate_check_never_makes_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--check` writes nothing, not even the machine's secret; the next `generate` makes it."""
+    connector = tmp_path / "stripe"
+    shutil.copytree(example_dir(), connector)
+    secret = tmp_path / "machine" / "secret"
+    _use_machine(monkeypatch, secret)
+    assert run_cli(["generate", "--check"], connector)[0] == 1
+    assert not secret.parent.exists()
+    assert run_cli(["generate"], connector)[0] == 0
+    assert secret.is_file()
+    assert run_cli(["generate", "--check"], connector)[0] == 0
