@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from compiler.diagnostics.model import Path
-from compiler.settings_schema import as_read, resolve_local, views, walk
+from compiler.settings_schema import Subschema, as_read, resolve_local, views, walk
 
 T = TypeVar("T")
 
@@ -54,31 +54,31 @@ def _edges(root: Any, path: Path, node: Mapping[str, Any]) -> Iterator[tuple[Pat
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#"):
         target = resolve_local(root, ref)
-        if target.path is not None and isinstance(target.value, Mapping):
+        if target.path is not None and isinstance(target.value, dict):
             yield (*path, "$ref"), target.path, "ref"
     for key in _IN_PLACE_LISTS:
         members = node.get(key)
         if isinstance(members, list):
             for index, member in enumerate(members):
-                if isinstance(member, Mapping):
+                if isinstance(member, dict):
                     yield (*path, key, index), (*path, key, index), "in-place"
     for key in _IN_PLACE_ONE:
-        if isinstance(node.get(key), Mapping):
+        if isinstance(node.get(key), dict):
             yield (*path, key), (*path, key), "in-place"
     for key in _CONTAINER_ONE:
-        if isinstance(node.get(key), Mapping):
+        if isinstance(node.get(key), dict):
             yield (*path, key), (*path, key), "container"
     for key in ("items", "prefixItems"):
         members = node.get(key)
         if isinstance(members, list):
             for index, member in enumerate(members):
-                if isinstance(member, Mapping):
+                if isinstance(member, dict):
                     yield (*path, key, index), (*path, key, index), "container"
     for key in _CONTAINER_MAP:
         children = node.get(key)
-        if isinstance(children, Mapping):
+        if isinstance(children, dict):
             for name, child in children.items():
-                if isinstance(child, Mapping):
+                if isinstance(child, dict):
                     yield (*path, key, name), (*path, key, name), "container"
 
 
@@ -95,14 +95,32 @@ _CLASSLESS_CYCLE = (
 )
 
 
-def _cycles(root: Any) -> list[Problem]:
+def _cycles(root: Any, subschemas: list[Subschema]) -> list[Problem]:
     """Reference cycles no model can serve (pure `$ref` loops are BF406's):
 
     - through `allOf`/`anyOf`/`oneOf`/`not`/`if` only: validating never ends (jsonschema
       recurses forever) and no class can inherit from itself;
     - through array items or map values, never an object with `properties` (which would be a
       class the annotation could name): the generator writes `list` of anything."""
-    nodes = {sub.path: sub.schema for sub in walk(root)}
+    targets: set[Path] = set()
+    for sub in subschemas:
+        ref = sub.schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            found = resolve_local(root, ref).path
+            if found is not None:
+                targets.add(found)
+    # Every edge but a `$ref` leads down the tree, so a cycle enters by a `$ref` and stays
+    # inside the subtrees of reference targets: only those are searched.
+    inside: dict[Path, bool] = {}
+    nodes: dict[Path, Any] = {}
+    for sub in subschemas:
+        path = sub.path
+        parent = path[:-1] if path[:-1] in inside else path[:-2]
+        inside[path] = path in targets or (bool(path) and inside.get(parent, False))
+        if inside[path]:
+            nodes[path] = sub.schema
+    if not nodes:
+        return []
     edges = {path: list(_edges(root, path, node)) for path, node in nodes.items()}
     problems: list[Problem] = []
     reported: set[Path] = set()
@@ -225,10 +243,10 @@ def _enum_outside_type(schema: Mapping[str, Any]) -> bool:
     return isinstance(values, list) and not any(_json_type_of(v) & kinds for v in values)
 
 
-def _required_but_impossible(root: Any) -> list[Problem]:
+def _required_but_impossible(root: Any, subschemas: list[Subschema]) -> list[Problem]:
     """A required property whose schema accepts no value: no settings can ever be saved."""
     problems: list[Problem] = []
-    for sub in walk(root):
+    for sub in subschemas:
         properties = sub.schema.get("properties")
         required = sub.schema.get("required")
         if not isinstance(properties, Mapping) or not isinstance(required, list):
@@ -273,24 +291,30 @@ _NESTING_STEPS = frozenset(
 _CLASS_STEPS = frozenset({"properties", "$defs", "definitions"})
 
 
-def _too_deep(root: Any) -> list[Problem]:
+def _too_deep(subschemas: list[Subschema]) -> list[Problem]:
+    """Types nested past MAX_TYPE_NESTING inside one class or alias, one report for each.
+    Linear: each subschema's nesting comes from its parent's (walk yields parents first)."""
     problems: list[Problem] = []
-    seen: set[Path] = set()  # one report per class or alias (the part of the path above it)
-    for sub in walk(root):
-        nesting = 0
-        top = 0
-        for index in range(len(sub.path) - 1, -1, -1):
-            step = sub.path[index]
-            if step in _CLASS_STEPS:
-                top = index
-                break
-            if step in _NESTING_STEPS:
-                nesting += 1
-        if nesting == MAX_TYPE_NESTING + 1 and sub.path[: top + 2] not in seen:
-            seen.add(sub.path[: top + 2])
+    seen: set[Path] = set()
+    info: dict[Path, tuple[int, Path]] = {}  # path -> (nesting, path of its class or alias)
+    for sub in subschemas:
+        path = sub.path
+        if not path:
+            info[path] = (0, path)
+            continue
+        parent = path[:-1] if path[:-1] in info else path[:-2]
+        nesting, top = info.get(parent, (0, parent))
+        keyword = path[len(parent)]
+        if keyword in _CLASS_STEPS:
+            nesting, top = 0, path
+        elif keyword in _NESTING_STEPS:
+            nesting += 1
+        info[path] = (nesting, top)
+        if nesting == MAX_TYPE_NESTING + 1 and top not in seen:
+            seen.add(top)
             problems.append(
                 Problem(
-                    sub.path,
+                    path,
                     f"this type is nested more than {MAX_TYPE_NESTING} levels deep inside one "
                     "property (arrays of arrays, unions of unions), deeper than a Python type "
                     "annotation can be written",
@@ -304,7 +328,12 @@ def problems(schema: Any) -> list[Problem]:
     """What no generated settings model can serve: the single predicate of check and generate."""
     if not isinstance(schema, Mapping):
         return []
-    found = _cycles(schema) + _required_but_impossible(schema) + _too_deep(schema)
+    subschemas = list(walk(schema))  # walked once for every part of the predicate
+    found = (
+        _cycles(schema, subschemas)
+        + _required_but_impossible(schema, subschemas)
+        + _too_deep(subschemas)
+    )
     return sorted(found, key=lambda problem: [str(step) for step in problem.path])
 
 
