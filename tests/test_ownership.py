@@ -8,6 +8,7 @@ it stops `generate` (exit 2) before anything is written, elsewhere it is left al
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -230,3 +231,46 @@ def test_a_directory_from_an_earlier_version_is_adopted(generated: Path, tmp_pat
     assert not routes.read_text(encoding="utf-8").endswith("// edited\n")
     assert (out / RECORD_NAME).is_file()
     assert run_cli(["generate", "--check"], connector)[0] == 0
+
+
+def test_files_replaced_one_by_one_stay_recorded_after_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where files are replaced one by one (-o ., a mount point), the record goes first listing
+    old and new files alike: a run that dies before its last write leaves every file it wrote
+    recorded, and the next run completes instead of refusing them."""
+    from compiler import writer
+
+    connector = tmp_path / "rich"
+    shutil.copytree(GOLDEN / "gen-settings-rich", connector, ignore=lambda *_: ["expected"])
+    manifest = connector / "backfill.config.json"
+    full = manifest.read_text(encoding="utf-8")
+    _drop_settings_schema(manifest)
+    assert run_cli(["generate", "--no-cache"], connector)[0] == 0
+    assert not (connector / "generated" / "settings.py").exists()
+    manifest.write_text(full, encoding="utf-8")
+    monkeypatch.setattr(writer, "_swappable", lambda directory: False)
+    real, records = os.replace, []
+
+    def dying(source: object, target: object) -> None:
+        if Path(str(target)).name == RECORD_NAME:
+            records.append(target)
+            if len(records) == 2:  # the final record: the run dies just before it
+                raise OSError(5, "Input/output error")
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", dying)
+    status, _, stderr = run_cli(["generate", "--no-cache"], connector)
+    assert status == 2 and "Input/output error" in stderr
+    assert (
+        (connector / "generated" / "settings.py")
+        .read_text(encoding="utf-8")
+        .startswith(f"# {NOTICE}\n")
+    )
+    monkeypatch.setattr(os, "replace", real)
+    document = json.loads(full)  # edited again: settings.py must be rewritten, so owned
+    document["connection"]["settingsSchema"]["properties"]["host"]["title"] = "Server"
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    status, _, stderr = run_cli(["generate", "--no-cache"], connector)
+    assert status == 0, stderr
+    assert run_cli(["generate", "--check", "--no-cache"], connector)[0] == 0
