@@ -35,7 +35,13 @@ from typing import Any
 from compiler.diagnostics.model import Path
 from compiler.emit.ts_names import Names, comment, pascal, property_key, ts_literal
 from compiler.limits import MAX_DEPTH
-from compiler.settings_schema import as_read, is_local_ref, is_secret, resolve_local, views
+from compiler.settings_schema import (
+    as_read,
+    is_local_ref,
+    is_secret_schema,
+    resolve_local,
+    views,
+)
 
 ROOT_NAME = "Settings"
 #: How deep types are written out; deeper (far beyond any real form) is `unknown`, so that
@@ -533,7 +539,7 @@ class _Builder:
             doc_lines(
                 title,
                 description,
-                secret=any(is_secret(view) for view in chain),
+                secret=bool(schema) and is_secret_schema(self.root, schema, path),
                 default=default,
                 deprecated=any(view.get("deprecated") is True for view in chain),
             )

@@ -13,18 +13,16 @@ Decisions (the types: see compiler/emit/ts_types.py):
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compiler import ir
+from compiler import ir, settings_schema
 from compiler.emit.escape import json_text
 from compiler.emit.templating import render
 from compiler.emit.ts_names import comment, ts_literal
 from compiler.emit.ts_types import Declaration, build
 from compiler.limits import MAX_DEPTH
-from compiler.settings_schema import is_secret, walk
 
 OUTPUT = "settings.ts"
 _INDENT = "  "
@@ -88,13 +86,9 @@ def _js_key(key: str) -> str:
 
 
 def without_secret_values(schema: Any) -> Any:
-    """A copy of `schema` in which no secret has a `default` or `examples`."""
-    schema = copy.deepcopy(schema)
-    for sub in walk(schema):
-        if is_secret(sub.schema) and isinstance(sub.schema, MutableMapping):
-            for key in ("default", "examples", "example"):
-                sub.schema.pop(key, None)
-    return schema
+    """`schema` without any secret's value (settings_schema decides; the lowering has already
+    taken them out, this keeps the emitter safe on its own)."""
+    return settings_schema.without_secret_values(schema)
 
 
 def emit(connector: ir.Connector) -> dict[str, str]:
