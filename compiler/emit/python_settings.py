@@ -13,8 +13,14 @@ What we do around the generator, and why:
   a marker key the generator carries into `Field(json_schema_extra=...)`, and `_post_process`
   turns each marker into an `AfterValidator` (`_secret_pattern(...)`, a helper written into the
   module) that checks the value with Python's `re.search` and never echoes it. A secret's string
-  default becomes `SecretStr("...")` (pydantic does not validate defaults). A secret the generator
-  writes without a `Field` (an array item, a union member) keeps no pattern: a comment says so.
+  default becomes `SecretStr("...")` (pydantic does not validate defaults; `generate` never gets
+  one: BF409, and the lowering leaves secrets' values out). A secret the generator writes without
+  a `Field` (an array item, a union member) keeps no pattern: a comment says so. A secret marked
+  beside a `$ref` gets the `type` the reference gives it (the generator needs it beside `format`).
+- Errors: pydantic keeps every invalid input in `errors()` and `json()` (`hide_input_in_errors`
+  covers `str(e)` only), and a `missing` error's input is the whole object, secrets included. So
+  when the schema has any secret, the root model re-raises each ValidationError through
+  `_without_inputs` (written into the module) with every input masked.
 - Patterns: JSON Schema patterns are ECMA-262, and the dashboard runs them as
   `new RegExp(pattern, "u").test(value)`. Each one goes into the model as its translation
   (compiler/ecma_translate.py), which means the same in Python's `re` and in Rust's `regex`:
