@@ -237,3 +237,32 @@ def test_the_corpus_gives_no_false_bf411_and_bf410_only_for_nonstandard_keywords
     assert dict(found["BF411"]) == REAL_MISSPELLINGS
     assert found["BF410"] + found["BF411"] == expected
     assert sum(found["BF410"].values()) == 486  # the README's figure
+
+
+def _deterministic_typos(keyword: str) -> set[str]:
+    """Lower case, upper case, each letter dropped, each neighbour pair swapped."""
+    found = {keyword.lower(), keyword.upper()}
+    found |= {keyword[:i] + keyword[i + 1 :] for i in range(len(keyword))}
+    found |= {
+        keyword[:i] + keyword[i + 1] + keyword[i] + keyword[i + 2 :]
+        for i in range(len(keyword) - 1)
+    }
+    return {typo for typo in found if len(typo) > 1 and typo != keyword}
+
+
+def test_every_significant_keyword_in_every_position_exhaustively() -> None:
+    """Every significant keyword of 2020-12, each deterministic typo of it, in every position:
+    BF411 at the key (the hypothesis test above adds random edits and the other dialects)."""
+    dialect = "https://json-schema.org/draft/2020-12/schema"
+    keywords = sorted(k for k in SIGNIFICANT if k in dialect_keywords(dialect) or k in ACCEPTED)
+    checked = 0
+    for keyword in keywords:
+        for typo in sorted(_deterministic_typos(keyword)):
+            if is_known(typo, dialect) or typo in all_keywords():
+                continue
+            for position in POSITIONS:
+                schema, path = _place(position, typo, 1)
+                found = [(code, where) for code, where, _ in _findings(schema)]
+                assert found == [("BF411", path)], (keyword, typo, position, found)
+                checked += 1
+    assert checked > 5000
