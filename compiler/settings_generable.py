@@ -514,18 +514,31 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+#: Keywords that only describe: a member's may give way to the node's own.
+_DESCRIBING = frozenset({"title", "description", "examples", "$comment", "deprecated"})
+
+
 def _inline_single_all_of(node: dict[str, Any]) -> None:
-    """`allOf` with one member that is no `$ref` means the member's keywords, here: written so,
-    because the generator loses a union inside a lone `allOf` member (its `oneOf` accepted
-    anything). A member whose keywords clash with the node's own stays where it is."""
-    members = node.get("allOf")
-    if not isinstance(members, list) or len(members) != 1:
-        return
-    member = members[0]
-    if not isinstance(member, dict) or "$ref" in member or set(member) & (set(node) - {"allOf"}):
-        return
-    del node["allOf"]
-    node.update(member)
+    """`allOf`, `anyOf` or `oneOf` with one member that is no `$ref` means the member's
+    keywords, here: written so, because the generator loses constraints inside a lone member
+    (a `maximum`, a union's `minLength`). The node's own title and description win; a member
+    whose other keywords clash with the node's stays where it is."""
+    for _ in range(MAX_TYPE_NESTING):
+        for key in ("allOf", "anyOf", "oneOf"):
+            members = node.get(key)
+            if not isinstance(members, list) or len(members) != 1:
+                continue
+            member = members[0]
+            if not isinstance(member, dict) or "$ref" in member:
+                continue
+            clash = set(member) & (set(node) - {key})
+            if clash - _DESCRIBING:
+                continue
+            del node[key]
+            node.update({k: v for k, v in member.items() if k not in clash})
+            break
+        else:
+            return
 
 
 def _closed_empty_choices(node: dict[str, Any]) -> None:

@@ -171,8 +171,8 @@ _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$")
 _NOT_MODELLED = frozenset(
     {"if", "then", "else", "not", "dependentSchemas", "dependentRequired", "dependencies"}
 )
-#: Formats pydantic's lax mode also fills from a number (a Unix time stamp).
-_FROM_NUMBERS = frozenset({"date-time", "date", "time"})
+#: Formats pydantic's lax mode also fills from a number (a Unix time stamp, an address).
+_FROM_NUMBERS = frozenset({"date-time", "date", "time", "ipv4", "ipv6"})
 
 
 def as_any_of(schema: Any) -> Any:

@@ -770,6 +770,9 @@ def generate_settings_module(schema: Mapping[str, Any]) -> str:
         code = _generate(prepared, type_aliases=False)
         if not _has_root_class(code):
             raise SettingsModelError(f"datamodel-code-generator wrote no class {CLASS_NAME}")
+    # A raw CR in a literal is a line break to `ast` but not to the edits' line table: escape
+    # first, so that `_post_process` edits the lines `ast` numbers (it wrote broken code).
+    code = _escape_invisible(code)
     code, attached = _post_process(code, prepared.secret_patterns, prepared.has_secrets)
     visible = _escape_invisible(code)
     # A raw CR inside a literal is read back as LF (universal newlines) while its escape keeps
