@@ -74,7 +74,7 @@ def test_existing_route_files_are_never_overwritten(tmp_path: Path) -> None:
     folder = _connector(tmp_path)
     route = folder / "src" / "api" / "setup" / "check.ts"
     route.parent.mkdir(parents=True)
-    mine = "// mine\nexport const GET = 1;\n"  # a valid route file: a broken one stops generate
+    mine = "// mine\nexport const POST = 1;\n"  # a valid route file: a broken one stops generate
     route.write_text(mine, encoding="utf-8")
     assert run_cli(["generate"], folder)[0] == 0
     assert route.read_text(encoding="utf-8") == mine
