@@ -252,7 +252,9 @@ class _Reader:
     def read(self, path: str | Path, limit: int) -> bytes:
         """The sha256 of a regular file inside the connector directory, streamed (one chunk in
         memory whatever its size); past `limit` bytes, _PastLimit."""
-        descriptor = safe_read.open_regular(path, self.connector_dir)
+        if self._root is None:
+            self._root = os.path.realpath(self.connector_dir)
+        descriptor = safe_read.open_regular(path, self._root, root_is_real=True)
         self.stamp(os.fstat(descriptor))
         hashed = safe_read.sha256_bounded(descriptor, limit)
         if hashed is None:
@@ -610,7 +612,9 @@ def outputs_match(entry: Entry, output_dir: Path) -> bool:
             path = output_dir / relative
             if any(os.path.islink(parent) for parent in _between(output_dir, path)):
                 return False
-            descriptor = safe_read.open_regular(path, output_dir, follow=False)
+            # No symlink on the way (checked above) nor at the end (O_NOFOLLOW): a regular file
+            # of the output directory, its bytes compared with what this machine recorded.
+            descriptor = safe_read.open_regular(path, follow=False)
             hashed = safe_read.sha256_bounded(descriptor, _MAX_OUTPUT_BYTES)
             if hashed is None or hashed[0].hex() != digest:
                 return False

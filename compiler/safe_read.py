@@ -47,13 +47,17 @@ def open_regular(
     root: str | os.PathLike[str] | None = None,
     *,
     follow: bool = True,
+    root_is_real: bool = False,
 ) -> int:
     """A read-only descriptor of `path`, a regular file inside `root` (None: anywhere).
 
-    `follow=False` refuses a symlink as the last component (O_NOFOLLOW). Raises Outside,
+    `follow=False` refuses a symlink as the last component (O_NOFOLLOW). `root_is_real`: the
+    caller resolved `root` already (one realpath per connector, not per file). Raises Outside,
     NotRegular, or the OSError of the open itself.
     """
-    real_root = None if root is None else os.path.realpath(root)
+    real_root = (
+        None if root is None else os.fspath(root) if root_is_real else os.path.realpath(root)
+    )
     real = os.path.realpath(path)
     if real_root is not None and not _below(real, real_root):
         raise Outside(errno.EXDEV, "outside the connector directory", os.fspath(path))
