@@ -61,7 +61,9 @@ def open_regular(
     real = os.path.realpath(path)
     if real_root is not None and not _below(real, real_root):
         raise Outside(errno.EXDEV, "outside the connector directory", os.fspath(path))
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+    for name in ("O_NONBLOCK", "O_CLOEXEC", "O_NOCTTY"):  # POSIX only
+        flags |= getattr(os, name, 0)
     if not follow:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
