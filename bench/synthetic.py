@@ -139,7 +139,7 @@ def connector(index: int, seed: int = 0) -> Connector:
         "permissions": {"http": routes.allowlist},
     }
     test_route = rng.choice(("/setup/test_connection", "/setup/check", "/setup/verify"))
-    test_method = rng.choice(("POST", "POST", "GET"))
+    test_method = "POST"  # the dashboard POSTs to testConnection (BF203)
     connection: dict[str, Any] = {"testConnection": {"route": test_route, "method": test_method}}
     webhook = None
     if rng.random() < 0.7:
