@@ -548,7 +548,7 @@ class _Builder:
 
 def build(schema: Any) -> Model:
     """The declarations of `settings.ts`, `Settings` first, the rest in the order first met."""
-    schema = as_read(schema)  # up to draft-07, what sits beside `$ref` constrains nothing
+    schema = as_read(schema)  # without what the dialect ignores (`$ref` siblings up to draft-07)
     builder = _Builder(schema)
     builder.define(ROOT_NAME, schema, (), root=True)
     return Model([builder.declared[name] for name in builder.order])
