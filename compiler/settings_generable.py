@@ -23,7 +23,14 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from compiler.diagnostics.model import Path
-from compiler.settings_schema import Subschema, as_read, resolve_local, views, walk
+from compiler.settings_schema import (
+    Subschema,
+    as_read,
+    ref_chain,
+    resolve_local,
+    views,
+    walk,
+)
 
 T = TypeVar("T")
 
@@ -445,6 +452,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     # What the dialect ignores is gone (up to draft-07, the siblings of `$ref`), as for every
     # other emitter; `as_read` may return `schema` itself, hence the copy.
     copied: dict[str, Any] = copy.deepcopy(dict(as_read(schema)))
+    _collapse_alias_definitions(copied)
     for sub in list(walk(copied)):
         if isinstance(sub.schema, dict):
             _narrowed_enum(copied, sub.schema)
@@ -463,6 +471,8 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
         _impossible_members(node, schema)
         _closed_empty_choices(node)
     for (container, old), new in renamed.items():
+        if old not in copied[container]:
+            continue  # an alias definition, collapsed
         definitions = copied[container]
         copied[container] = {
             (new if key == old else key): value for key, value in definitions.items()
@@ -541,6 +551,42 @@ def _inline_single_all_of(node: dict[str, Any]) -> None:
             return
 
 
+#: Keywords a definition may hold beside `$ref` and still be only another name for its target.
+_ALIAS_KEYS = frozenset({"$ref", "title", "description", "$comment"})
+
+
+def _collapse_alias_definitions(root: dict[str, Any]) -> None:
+    """A definition that is only a `$ref` to another (`os: {$ref: "#/$defs/host"}`) is written
+    by the generator as `Os = TypeAliasType("Os", "Host")`, a string pydantic takes for a
+    reference to itself (the module does not import). Every `$ref` to such a definition points
+    at the end of its chain instead, and the alias definition goes."""
+    aliases: dict[Path, Path] = {}
+    for container in ("$defs", "definitions"):
+        definitions = root.get(container)
+        if not isinstance(definitions, dict):
+            continue
+        for name, definition in definitions.items():
+            if (
+                isinstance(definition, dict)
+                and isinstance(definition.get("$ref"), str)
+                and set(definition) <= _ALIAS_KEYS
+            ):
+                chain, loops = ref_chain(root, (container, name), definition)
+                end = chain[-1].path if chain and not loops else None
+                if end is not None and isinstance(chain[-1].value, dict | bool):
+                    aliases[(container, name)] = end
+    if not aliases:
+        return
+    for sub in list(walk(root)):
+        ref = sub.schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            target = resolve_local(root, ref).path
+            if target in aliases:
+                sub.schema["$ref"] = _pointer(aliases[target])  # type: ignore[index]
+    for container, name in aliases:
+        del root[container][name]  # an end of a chain is never an alias itself
+
+
 def _closed_empty_choices(node: dict[str, Any]) -> None:
     """A choice of `anyOf`/`oneOf` that is an object with no properties and
     `additionalProperties: false` (only `{}`) is written by the generator as `dict[str, Any]`,
@@ -586,6 +632,10 @@ def _impossible_members(node: dict[str, Any], root: Any) -> None:
 # --- Property names Python folds together. -----------------------------------------------------
 
 
+#: Names pydantic reads from a model's class body as something other than a field.
+_PYDANTIC_ATTRIBUTES = frozenset({"Config"})
+
+
 def field_aliases(schema: Any) -> dict[str, str]:
     """Python names for the property names Python itself would change: an identifier is read
     in NFKC form (fullwidth `foo` is `foo`, the micro sign is mu, the `fi` ligature is `fi`),
@@ -602,7 +652,7 @@ def field_aliases(schema: Any) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for name in sorted(names):
         snake = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).lower())
-        if snake.startswith("model_"):
+        if snake.startswith("model_") or name in _PYDANTIC_ATTRIBUTES:
             # pydantic reserves `model_*` (a warning at import, an error for its own names).
             aliases[name] = f"field_{snake.strip('_')}"
             if not name.isascii():

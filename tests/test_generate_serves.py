@@ -201,6 +201,28 @@ SERVED: dict[str, dict[str, Any]] = {
             "u": {"anyOf": [{"oneOf": [{"type": "string", "maxLength": 8}], "title": "\r"}]},
         },
     },
+    "definitions that only name another (a chain, to a renamed one)": {
+        "type": "object",
+        "$defs": {
+            "os": {"$ref": "#/$defs/a%23b"},
+            "a#b": {"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"]},
+            "a": {"$ref": "#/$defs/b", "title": "A"},
+            "b": {"$ref": "#/$defs/c"},
+            "c": {"type": "object", "properties": {"n": {"$ref": "#/$defs/a"}}},
+        },
+        "properties": {
+            "o": {"$ref": "#/$defs/os"},
+            "p": {"$ref": "#/$defs/a%23b"},
+            "q": {"$ref": "#/$defs/a"},
+        },
+    },
+    "a property named Config": {
+        "type": "object",
+        "properties": {
+            "Config": {"type": "integer"},
+            "o": {"type": "object", "properties": {"Config": {"type": "string"}}},
+        },
+    },
     "a closed empty object among choices": {
         "type": "object",
         "properties": {
