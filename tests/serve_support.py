@@ -179,7 +179,8 @@ def as_any_of(schema: Any) -> Any:
     """`schema` as loose as the models are by design (README, "Generated code"): every `oneOf`
     read as `anyOf` (the model takes the first choice that fits: pydantic has no exclusive
     union), `not` and conditionals dropped, a date or time also taking a number, secrets'
-    patterns dropped. An instance only the strict judge rejects is no proof."""
+    patterns dropped, `additionalProperties` in merged `allOf` members dropped. An instance
+    only the strict judge rejects is no proof."""
     if isinstance(schema, list):
         return [as_any_of(item) for item in schema]
     if not isinstance(schema, Mapping):
@@ -193,6 +194,16 @@ def as_any_of(schema: Any) -> Any:
         # A secret's pattern is checked by a validator on its field; a secret inside a union
         # or an array has none (settings.py names it in its opening comment).
         loose.pop("pattern", None)
+    members = loose.get("allOf")
+    if isinstance(members, list) and len(members) > 1:
+        # JSON Schema reads `additionalProperties` per member (a member's extra properties are
+        # all the others' too); the generator merges the members into one class.
+        loose["allOf"] = [
+            {k: v for k, v in m.items() if k != "additionalProperties"}
+            if isinstance(m, Mapping)
+            else m
+            for m in members
+        ]
     kinds = schema.get("type")
     if schema.get("format") in _FROM_NUMBERS and kinds == "string":
         loose["type"] = ["string", "number"]

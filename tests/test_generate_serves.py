@@ -216,6 +216,18 @@ SERVED: dict[str, dict[str, Any]] = {
             "q": {"$ref": "#/$defs/a"},
         },
     },
+    "a definition with a structured default, used as a type alias": {
+        "type": "object",
+        "$defs": {
+            "L": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "maxItems": 3,
+                "default": [],
+            }
+        },
+        "properties": {"l": {"anyOf": [{"$ref": "#/$defs/L"}, {"type": "string"}]}},
+    },
     "a property named Config": {
         "type": "object",
         "properties": {

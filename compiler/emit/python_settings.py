@@ -461,6 +461,34 @@ def _run_generator(generate: Any, prepared: Prepared, *, type_aliases: bool) -> 
     return settings_generable.deeply(lambda: generate(text, **options))
 
 
+def _without_alias_validate_default(code: str) -> str:
+    """The generator puts `Field(validate_default=True)` on a definition with a structured
+    default even where the definition is a `TypeAliasType`, which has no default to validate:
+    pydantic warns at import. Take the keyword out there (fields keep theirs)."""
+    if "validate_default" not in code:
+        return code
+    tree = ast.parse(code)
+    edits = _Edits(code, _offsets(code))
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "TypeAliasType"
+        ):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and inner.func.id == "Field"
+                and any(k.arg == "validate_default" for k in inner.keywords)
+            ):
+                kept = [k for k in inner.keywords if k.arg != "validate_default"]
+                call = ast.Call(inner.func, inner.args, kept)
+                edits.spans.append((*edits.span(inner), ast.unparse(call)))
+    return edits.apply() if edits.spans else code
+
+
 def assert_generable(schema: Mapping[str, Any]) -> None:
     """The check-time predicate (BF413), asserted: `check` has reported any problem, so one
     here means a caller skipped the checks."""
@@ -773,6 +801,7 @@ def generate_settings_module(schema: Mapping[str, Any]) -> str:
     # A raw CR in a literal is a line break to `ast` but not to the edits' line table: escape
     # first, so that `_post_process` edits the lines `ast` numbers (it wrote broken code).
     code = _escape_invisible(code)
+    code = _without_alias_validate_default(code)
     code, attached = _post_process(code, prepared.secret_patterns, prepared.has_secrets)
     visible = _escape_invisible(code)
     # A raw CR inside a literal is read back as LF (universal newlines) while its escape keeps
