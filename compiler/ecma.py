@@ -40,7 +40,7 @@ FLAGS = "u"
 MAX_PROBE_CHARS = 32
 #: Seconds the child process gets to run one pattern over its texts (within the manifest's
 #: `limits.MAX_REGEX_SECONDS`).
-CHILD_TIMEOUT_SECONDS = 2.0
+CHILD_TIMEOUT_SECONDS = limits.MAX_REGEX_SECONDS_PER_PATTERN
 #: More quantifiers than this in one pattern counts as a backtracking risk.
 MAX_QUANTIFIERS = 8
 MAX_PATTERN_CHARS = limits.MAX_PATTERN_CHARS

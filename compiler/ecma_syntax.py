@@ -137,6 +137,8 @@ class Look:
 class Group:
     body: Node
     capturing: bool
+    number: int = 0  # a capturing group's number (1, 2, ... by its `(`); 0 otherwise
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ class _Frame:
     kind: str  # "root", "group", "capture", "look"
     behind: bool = False
     negative: bool = False
+    number: int = 0
+    name: str | None = None
     alternatives: list[Node] = field(default_factory=list)
     terms: list[Node] = field(default_factory=list)
 
@@ -197,6 +201,7 @@ class _Parser:
     def __init__(self, pattern: str) -> None:
         self.text = pattern
         self.i = 0
+        self.groups = 0  # capturing groups opened so far
 
     def peek(self, offset: int = 0) -> str:
         j = self.i + offset
@@ -224,7 +229,7 @@ class _Parser:
                 if done.kind == "look":
                     node = Look(done.behind, done.negative, body)
                 else:
-                    node = Group(body, done.kind == "capture")
+                    node = Group(body, done.kind == "capture", done.number, done.name)
                 stack[-1].terms.append(node)
             elif c in "*+?{":
                 self._quantify(frame)
@@ -261,11 +266,13 @@ class _Parser:
             if end < 0:
                 raise Unsupported("unclosed group name")
             self.i = end + 1
-            return _Frame("capture")
+            self.groups += 1
+            return _Frame("capture", number=self.groups, name=text[i + 3 : end])
         if text.startswith("(?", i):
             raise Unsupported(f"group syntax `{text[i : i + 4]}`")
         self.i += 1
-        return _Frame("capture")
+        self.groups += 1
+        return _Frame("capture", number=self.groups)
 
     def _quantify(self, frame: _Frame) -> None:
         c = self.text[self.i]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 LITERALS = (
     "a", "z", "Z", "0", "9", "-", "_", "\\.", "/", "#", "\\?", "@", ":", "%", "\\\\", " ",
     "\\t", "\\n", "\\r", "\\u2028", "é", "😀", "\\u{1F600}", "\\x41", "\\/", "&", "~", "'",
-    '"', "=", "\\-", "\\u0000", "!",
+    '"', "=", "\\-", "\\u0000", "!", "\\1", "\\k<g>",
 )  # fmt: skip
 #: Character sets: classes, negated classes, class escapes, `.`.
 SETS = (
@@ -112,7 +112,7 @@ def seeded_patterns(count: int, seed: int = 10) -> list[str]:
         if kind == 1:
             return rng.choice(SETS)
         if kind == 2:
-            opener = rng.choice(("(", "(?:", "(?=", "(?!", "(?<=", "(?<!"))
+            opener = rng.choice(("(", "(?:", "(?<g>", "(?=", "(?!", "(?<=", "(?<!"))
             return opener + seq(depth + 1) + ")"
         if kind == 3:
             return rng.choice(ASSERTIONS)

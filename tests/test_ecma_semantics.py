@@ -19,6 +19,7 @@ import json
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from functools import cache
@@ -78,6 +79,18 @@ EXAMPLES = (
     "^a{2,}$",
     "(?<=\\$)\\d+",
     "^(?!-)[a-z0-9-]{1,63}(?<!-)$",
+    # Backreferences: to a group set once (or not at all), before it, inside it.
+    "^(a)?\\1b$",
+    "^(?<q>['\"]).*\\k<q>$",
+    "^\\1(a)$",
+    "^(a\\1)b$",
+    "(a)|\\1x",
+    "^([ab])\\1{3}$",
+    "^(?:(a)|b)\\1$",
+    "^(?:(a)|(b))\\1\\2$",
+    # Look-behinds of variable but bounded width.
+    "(?<=a|bc)d",
+    "(?<!\\d{1,3})x",
 )
 
 
@@ -159,13 +172,44 @@ def node_verdicts() -> tuple[tuple[bool | str, ...] | None, ...]:
     return tuple(None if v is None else tuple(v) for v in json.loads(done.stdout))
 
 
+def _shares_a_group_name(pattern: str) -> bool:
+    names = re.findall(r"\(\?<([^=!>][^>]*)>", pattern)
+    return len(names) != len(set(names))
+
+
+def _python_is_quick(pattern: str, texts: tuple[str, ...]) -> bool:
+    """Whether Python's `re` decides every text within a moment: a generated pattern can
+    backtrack catastrophically (in every backtracking engine), and that is not what is tested."""
+
+    def stop(*_: object) -> None:
+        raise TimeoutError
+
+    compiled = re.compile(ecma_translate.to_python(pattern))
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        for text in texts:
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            compiled.search(text)
+    except TimeoutError:
+        return False
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return True
+
+
+@cache
 def _agreeing_cases() -> list[tuple[int, str, tuple[str, ...], tuple[bool | str, ...]]]:
     cases = []
     for index, ((pattern, texts), verdicts) in enumerate(
         zip(corpus(), node_verdicts(), strict=True)
     ):
-        assert verdicts is not None, f"regress accepts {pattern!r}, V8 does not"
-        if ecma_translate.untranslatable(pattern) is None:
+        if verdicts is None:
+            # Node 20 predates ES2025's duplicate group names (in separate alternatives), which
+            # regress and current browsers accept; nothing else may differ.
+            assert _shares_a_group_name(pattern), f"regress accepts {pattern!r}, V8 does not"
+            continue
+        if ecma_translate.untranslatable(pattern) is None and _python_is_quick(pattern, texts):
             cases.append((index, pattern, texts, verdicts))
     return cases
 

@@ -1,9 +1,9 @@
 """BF512: a settings `pattern` that `settings.py` cannot check faithfully.
 
 The generated models check each pattern through its Python translation
-(compiler/ecma_translate.py). A valid pattern without one (a backreference, `\\p{...}`, a
-look-behind of variable width) is left out of the models; this warns where it is written, so the
-author learns it at `check` time rather than from a comment in generated code.
+(compiler/ecma_translate.py). A valid pattern without one (`\\p{...}`, a backreference into a
+repetition, an unbounded look-behind) is left out of the models; this warns where it is written,
+so the author learns it at `check` time rather than from a comment in generated code.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def _finding(pattern: str, why: str, at: Pointer) -> Finding:
         "BF512",
         f"`settings.py` will not check this pattern: {why}",
         at,
-        help="the dashboard still enforces it; write it without backreferences, `\\p{...}` "
-        "and variable-width look-behinds to have it checked in Python too",
+        help="the dashboard still enforces it; write it without `\\p{...}`, backreferences into "
+        "a repetition and unbounded look-behinds to have it checked in Python too",
     )
 
 

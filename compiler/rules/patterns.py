@@ -14,12 +14,13 @@ RULES = (
         "The dashboard matches each `pattern` as `new RegExp(pattern, \"u\").test(value)`. The "
         "generated `settings.py` checks the same pattern after translating it to Python's `re` "
         "(so that `$`, `\\\\d`, `\\\\w`, `\\\\s`, `\\\\b` and `.` mean what they mean in "
-        "JavaScript). A few constructs have no faithful translation: backreferences "
-        "(`\\\\1`, `\\\\k<name>`), Unicode property escapes (`\\\\p{L}`) and look-behinds of "
-        "variable width. Such a pattern is left out of the Python model, named in a comment at "
+        "JavaScript). A few constructs have no faithful translation: Unicode property escapes "
+        "(`\\\\p{L}`), a backreference to a group inside a repetition or a look-around (ECMA-262 "
+        "resets such a group on each pass; Python does not), and a look-behind of unbounded "
+        "width. Such a pattern is left out of the Python model, named in a comment at "
         "the top of `settings.py`; the dashboard still enforces it. Rewrite it without those "
         "constructs to have it checked in Python too.",
-        '"code": { "type": "string", "pattern": "^(?<q>[ab])\\\\k<q>$" }',
-        '"code": { "type": "string", "pattern": "^(?:aa|bb)$" }',
+        '"pin": { "type": "string", "pattern": "^(?:(?<d>[0-9])\\\\k<d>)+$" }',
+        '"pin": { "type": "string", "pattern": "^(?:00|11|22|33|44|55|66|77|88|99)+$" }',
     ),
 )
