@@ -483,6 +483,19 @@ def _consumed(node: Node) -> tuple[Ranges, bool]:
     return normalise(found), unknown
 
 
+def unanalysed(pattern: str) -> str | None:
+    """Why `alphabet` cannot see into an anchored `pattern` (and answers `ANY`), or None."""
+    try:
+        tree = parse(pattern)
+    except Unsupported as error:
+        return f"the compiler cannot analyse it ({error})"
+    if has_backreference(tree):
+        return "a backreference is not analysed (it may replay what a look-around captured)"
+    if _consumed(tree)[1]:
+        return "a Unicode property escape (`\\p{...}`) is not analysed"
+    return None
+
+
 def alphabet(pattern: str) -> Ranges:
     """Every character a string that `new RegExp(pattern, "u").test` accepts can contain, as
     an over-approximation: `ANY` unless every match spans the whole string (`is_anchored`),

@@ -239,7 +239,8 @@ def test_a_pinned_dynamic_host_is_fine(constraints: dict[str, Any]) -> None:
         ("^[a-z0-9.-]+(/[a-z0-9]+)?$", "`/`"),
         ("^[a-z0-9-]+(?:\\.[a-z]+)*(#x)?$", "`#`"),
         # Backreferences replay text a look-ahead captured: not analysed, so not trusted.
-        ("^(?=([^]*))\\1$", "`/`"),
+        ("^(?=([^]*))\\1$", "backreference"),
+        ("^\\p{L}+$", "Unicode property escape"),
     ],
 )
 def test_bf505_pattern_admitting_a_delimiter_names_it(pattern: str, shown: str) -> None:

@@ -44,7 +44,7 @@ _PATH, _HOST, _PORT = "path", "host", "port"
 #: What a setting may contain in the port.
 PORT_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.DIGITS
 #: The characters named first when a pattern allows too much: the ones that move the host.
-_NAMED_FIRST = "/\\#?@:% \t\r\n%[]"
+_NAMED_FIRST = "/\\#?@:% \t\r\n[]"
 
 
 def _at(path: Path, part: str = "value", message: str = "") -> Pointer:
@@ -145,6 +145,9 @@ def _alphabet_verdict(patterns: list[tuple[Path, str]], place: str) -> tuple[str
     for path, pattern in patterns:
         if ecma.is_anchored(pattern):
             at = path
+            if (why := ecma_syntax.unanalysed(pattern)) is not None:
+                part = "port" if port else "host"
+                return f"its pattern cannot be shown to keep the value in the {part}: {why}", at
             break
     where = "a port holds digits only" if port else "allowed: ASCII letters, digits, `-`, `.`, `_`"
     return (
