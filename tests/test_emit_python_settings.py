@@ -379,9 +379,7 @@ ECMA_ONLY: dict[str, Any] = {
 }
 
 
-def test_ecma_only_syntax_is_carried_as_its_translation(
-    tmp_path: Path, modules: list[str]
-) -> None:
+def test_ecma_only_syntax_is_carried_as_its_translation(tmp_path: Path, modules: list[str]) -> None:
     # Named groups, `[^]` and `\\u{...}` are ECMA-only; `\\d`, `\\w` and `$` mean ASCII
     # digits, ASCII word characters and the very end, as in JavaScript.
     connector = build(tmp_path, ECMA_ONLY)

@@ -11,7 +11,7 @@ RULES = (
         "pattern-not-in-model",
         W,
         "A `pattern` has no faithful Python equivalent, so `settings.py` does not check it.",
-        "The dashboard matches each `pattern` as `new RegExp(pattern, \"u\").test(value)`. The "
+        'The dashboard matches each `pattern` as `new RegExp(pattern, "u").test(value)`. The '
         "generated `settings.py` checks the same pattern after translating it to Python's `re` "
         "(so that `$`, `\\\\d`, `\\\\w`, `\\\\s`, `\\\\b` and `.` mean what they mean in "
         "JavaScript). A few constructs have no faithful translation: Unicode property escapes "
