@@ -282,3 +282,24 @@ def test_a_connector_folder_that_is_a_symlink_keeps_its_own_manifest(tmp_path: P
     (project / "connectors" / "z").symlink_to(real, target_is_directory=True)
     status, _, stderr = run_cli(["check", "connectors/z/backfill.config.yaml"], project)
     assert status == 0, stderr
+
+
+@pytest.mark.parametrize(
+    "link", [".backfill-generated.json", "routes.ts", "old.ts", ".backfill-cache.json"]
+)
+def test_output_files_are_never_read_through_a_symlink(link: str, tmp_path: Path) -> None:
+    """What `generate` reads back from an output directory (its record, an output, a stale
+    file, an earlier cache file) is opened without following a symlink: nothing behind it is
+    read, shown or removed."""
+    project, connector = _world(tmp_path, "env")
+    (connector / "backfill.config.yaml").write_text("name: x\n", encoding="utf-8")
+    (connector / "generated").mkdir()
+    (connector / "generated" / link).symlink_to(tmp_path / "outside" / "secret.yaml")
+    before = (tmp_path / "outside" / "secret.yaml").read_bytes()
+    for command in (["generate", "."], ["generate", ".", "--check"], ["generate", "."]):
+        status, stdout, stderr = run_cli(command, project)
+        assert status in (0, 1, 2) and "internal error" not in stderr, stderr
+        assert MARKER not in stdout + stderr
+    assert (tmp_path / "outside" / "secret.yaml").read_bytes() == before
+    assert (connector / "generated" / link).is_symlink()
+    assert MARKER.encode() not in _everything(project)
