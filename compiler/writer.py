@@ -358,18 +358,27 @@ def locked(directories: Iterable[Path], *, shared: bool = False) -> Iterator[Non
     except ImportError:  # Windows
         yield
         return
-    parents = sorted({directory.parent for directory in directories})
-    _allow_descriptors(len(parents))
-    with contextlib.ExitStack() as stack:
+    parents = {directory.parent for directory in directories}
+    if not shared:
         for parent in parents:
-            if not shared:
-                with contextlib.suppress(OSError):  # a file in the way: the plan refuses it
-                    parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):  # a file in the way: the plan refuses it
+                parent.mkdir(parents=True, exist_ok=True)
+    # In the order of the real paths, each folder once: two spellings of one folder would
+    # otherwise deadlock this run against itself, or two runs against each other.
+    real = sorted({os.path.realpath(parent) for parent in parents})
+    _allow_descriptors(len(real))
+    with contextlib.ExitStack() as stack:
+        held: set[tuple[int, int]] = set()
+        for parent in real:
             try:
                 descriptor = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
             except OSError:
                 continue  # nothing there yet (--check), or not a folder: nothing to guard
             stack.callback(os.close, descriptor)
+            status = os.fstat(descriptor)
+            if (status.st_dev, status.st_ino) in held:
+                continue
+            held.add((status.st_dev, status.st_ino))
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             except OSError as error:
