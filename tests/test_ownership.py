@@ -274,3 +274,28 @@ def test_files_replaced_one_by_one_stay_recorded_after_a_crash(
     status, _, stderr = run_cli(["generate", "--no-cache"], connector)
     assert status == 0, stderr
     assert run_cli(["generate", "--check", "--no-cache"], connector)[0] == 0
+
+
+FIRST_LINES = {
+    "x.py": f"# {NOTICE}\n",
+    "x.ts": f"// {NOTICE}\n",
+    "x.md": f"<!-- {NOTICE} -->\n",
+}
+
+
+@given(
+    name=st.sampled_from(sorted(FIRST_LINES)),
+    before=st.text(min_size=1, max_size=40),
+    after=st.text(max_size=40),
+)
+def test_only_the_exact_first_line_is_a_header(name: str, before: str, after: str) -> None:
+    """Anything in front of the header line (a BOM, a space, a line, a quote) makes it a quote."""
+    text = before + FIRST_LINES[name] + after
+    assert has_header(name, text) is text.startswith(FIRST_LINES[name])
+    assert has_header(name, FIRST_LINES[name] + after)
+    assert not has_header(name, FIRST_LINES[name].replace("\n", "\r\n") + after)
+
+
+def test_every_golden_output_carries_its_header() -> None:
+    for path in sorted(GOLDEN.glob("gen-*/expected/generated/*")):
+        assert has_header(path.name, path.read_text(encoding="utf-8")), path
