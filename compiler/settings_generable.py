@@ -539,7 +539,16 @@ def _inline_single_all_of(node: dict[str, Any]) -> None:
             if not isinstance(members, list) or len(members) != 1:
                 continue
             member = members[0]
-            if not isinstance(member, dict) or "$ref" in member:
+            if not isinstance(member, dict):
+                continue
+            if "$ref" in member:
+                # A lone `anyOf`/`oneOf` choice that is a `$ref` lost its target's constraints
+                # (`maximum`): beside annotations only, the node is the reference itself.
+                others = set(node) - {key}
+                if key != "allOf" and set(member) == {"$ref"} and others <= _DESCRIBING:
+                    del node[key]
+                    node["$ref"] = member["$ref"]
+                    break
                 continue
             clash = set(member) & (set(node) - {key})
             if clash - _DESCRIBING:

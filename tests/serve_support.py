@@ -194,6 +194,7 @@ def as_any_of(schema: Any) -> Any:
         # A secret's pattern is checked by a validator on its field; a secret inside a union
         # or an array has none (settings.py names it in its opening comment).
         loose.pop("pattern", None)
+        loose.pop("format", None)  # a secret is a SecretStr, whatever its format
     members = loose.get("allOf")
     if isinstance(members, list) and len(members) > 1:
         # JSON Schema reads `additionalProperties` per member (a member's extra properties are

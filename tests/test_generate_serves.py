@@ -228,6 +228,14 @@ SERVED: dict[str, dict[str, Any]] = {
         },
         "properties": {"l": {"anyOf": [{"$ref": "#/$defs/L"}, {"type": "string"}]}},
     },
+    "a lone anyOf/oneOf choice that is a $ref to a constrained scalar": {
+        "type": "object",
+        "definitions": {"n": {"type": "integer", "minimum": 0, "maximum": 13}},
+        "properties": {
+            "a": {"anyOf": [{"$ref": "#/definitions/n"}], "title": "A"},
+            "b": {"oneOf": [{"$ref": "#/definitions/n"}]},
+        },
+    },
     "a property named Config": {
         "type": "object",
         "properties": {
