@@ -459,6 +459,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     for sub in list(walk(copied)):
         node = sub.schema
         assert isinstance(node, dict)
+        _inline_single_all_of(node)  # first: it may bring a `$ref` the next lines rewrite
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#"):
             # Only a reference into a renamed definition is rewritten (the generator maps
@@ -467,7 +468,6 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
             if target.path is not None and target.path[:2] in renamed:
                 new = renamed[target.path[:2]]
                 node["$ref"] = _pointer((target.path[0], new, *target.path[2:]))
-        _inline_single_all_of(node)
         _impossible_members(node, schema)
         _closed_empty_choices(node)
     for (container, old), new in renamed.items():

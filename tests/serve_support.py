@@ -205,6 +205,8 @@ def as_any_of(schema: Any) -> Any:
             else m
             for m in members
         ]
+    if schema.get("format") in ("email", "idn-email"):
+        loose.pop("format")  # a plain `str` (EmailStr would need email-validator)
     kinds = schema.get("type")
     if schema.get("format") in _FROM_NUMBERS and kinds == "string":
         loose["type"] = ["string", "number"]

@@ -236,6 +236,17 @@ SERVED: dict[str, dict[str, Any]] = {
             "b": {"oneOf": [{"$ref": "#/definitions/n"}]},
         },
     },
+    "a lone choice that is a $ref to a renamed definition": {
+        "type": "object",
+        "definitions": {
+            "constr": {
+                "type": "object",
+                "properties": {"x": {"type": "integer"}},
+                "required": ["x"],
+            }
+        },
+        "properties": {"a": {"oneOf": [{"$ref": "#/definitions/constr"}], "title": ""}},
+    },
     "a property named Config": {
         "type": "object",
         "properties": {
