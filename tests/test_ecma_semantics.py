@@ -1,6 +1,7 @@
 """Pattern semantics: generated validators accept exactly what `new RegExp(p, "u").test` does.
 
-One corpus: every pattern in the goldens, patterns generated from a grammar of ECMA-262 pieces
+One corpus: every pattern in the goldens and in the real schemas and OAuth providers of
+../shared/corpus (109 patterns, when present), patterns generated from a grammar of ECMA-262 pieces
 (tests/ecma_patterns.py) and the issue's examples, each with tricky strings (a trailing `\\n`,
 U+2028, Unicode digits, astral characters, `_`, the empty string) and strings sampled from the
 pattern itself. Node evaluates all of it in one process; the Python translation
@@ -152,10 +153,46 @@ def _texts(pattern: str, rng: random.Random) -> list[str]:
     return list(dict.fromkeys(t for t in texts if not any(0xD800 <= ord(c) <= 0xDFFF for c in t)))
 
 
+#: Real connectors' settings schemas and OAuth providers, beside the repository when present.
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _patterns_in(value: Any) -> list[str]:
+    """Every `pattern` string and `patternProperties` key anywhere in a JSON value."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("pattern"), str):
+                found.append(item["pattern"])
+            if isinstance(item.get("patternProperties"), dict):
+                found.extend(k for k in item["patternProperties"] if isinstance(k, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def shared_patterns() -> list[str]:
+    found: list[str] = []
+    for path in sorted(SHARED_CORPUS.glob("**/*.json")):
+        try:
+            found.extend(_patterns_in(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return sorted(set(found))
+
+
 @cache
 def corpus() -> tuple[tuple[str, tuple[str, ...]], ...]:
     rng = random.Random(12)
-    patterns = [*golden_patterns(), *EXAMPLES, *ecma_patterns.seeded_patterns(400, seed=12)]
+    patterns = [
+        *golden_patterns(),
+        *shared_patterns(),
+        *EXAMPLES,
+        *ecma_patterns.seeded_patterns(400, seed=12),
+    ]
     valid = [p for p in dict.fromkeys(patterns) if ecma.compile_error(p) is None]
     return tuple((p, tuple(_texts(p, rng))) for p in valid)
 
