@@ -96,20 +96,21 @@ def stubs(job: Job) -> dict[str, str]:
 def _run_task(task: _Task) -> _Rendered:
     """A worker's function (module level, so it pickles): plain dicts of text back."""
     emitters = task.emitters
-    failure = None
     if SLOW_EMITTER in emitters:
         # The last line of defence: whatever the generator raises becomes a diagnostic.
         try:
             files = outputs(task.job.connector, (SLOW_EMITTER,))
         except Exception as error:
-            files, failure = {}, f"{type(error).__name__}: {error}"
+            # Nothing is written for this batch: the rest need not run (and the settings
+            # failure stays the first, in emitter order).
+            return _Rendered({}, {}, f"{type(error).__name__}: {error}")
         emitters = tuple(name for name in emitters if name != SLOW_EMITTER)
         files.update(outputs(task.job.connector, emitters))
         files = dict(sorted(files.items()))
     else:
         files = outputs(task.job.connector, emitters)
     scaffolds = stubs(task.job) if task.stubs and task.job.write_stubs else {}
-    return _Rendered(files, scaffolds, failure)
+    return _Rendered(files, scaffolds)
 
 
 def preload() -> None:
@@ -189,9 +190,11 @@ def _render_split(job: Job, standby: parallel.Standby) -> _Rendered:
     importing since before the check), every other emitter here meanwhile."""
     try:
         rest = _run_task(_Task(job, tuple(name for name in EMITTERS if name != SLOW_EMITTER)))
-    except Exception:
+    except Exception as error:
         # In-process, the slow emitter runs first: its failure, if any, is the one to report.
-        standby.call(_run_task, _Task(job, (SLOW_EMITTER,), stubs=False))
+        slow_first: _Rendered = standby.call(_run_task, _Task(job, (SLOW_EMITTER,), stubs=False))
+        if slow_first.settings_failure is not None:
+            raise SettingsFailed({0: slow_first.settings_failure}) from error
         raise
     slow: _Rendered = standby.call(_run_task, _Task(job, (SLOW_EMITTER,), stubs=False))
     files = dict(rest.outputs)
