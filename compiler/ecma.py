@@ -247,12 +247,16 @@ class _Child:
             encoding="ascii",  # the jobs and answers are JSON with ASCII escapes
         )
         self.answers: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, name="regex-child-reader", daemon=True).start()
+        self.reader = threading.Thread(target=self._read, name="regex-child-reader", daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.answers.put(line)
+        try:
+            for line in self.process.stdout:
+                self.answers.put(line)
+        except (OSError, ValueError):  # the pipe closed under us: the child is being stopped
+            pass
         self.answers.put("")  # end of output: the child is gone
 
     def ask(self, job: str, timeout: float) -> str | None:
@@ -269,6 +273,7 @@ class _Child:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.reader.join(timeout=1.0)  # it sees the end of the output, then the pipe is closed
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 stream.close()
