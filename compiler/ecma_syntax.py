@@ -17,7 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from compiler import limits
+
 MAX_CODE_POINT = 0x10FFFF
+MAX_PATTERN_CHARS = limits.MAX_PATTERN_CHARS
 #: Deepest nesting of groups, classes and quantifiers modelled: the tree is walked recursively.
 MAX_NESTING = 100
 
@@ -439,7 +442,10 @@ class _Parser:
 
 @lru_cache(maxsize=1024)
 def parse(pattern: str) -> Node:
-    """The tree of a pattern `regress` accepts with the `u` flag; `Unsupported` otherwise."""
+    """The tree of a pattern `regress` accepts with the `u` flag; `Unsupported` otherwise
+    (also past `limits.MAX_PATTERN_CHARS`: the manifest's size alone would allow megabytes)."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise Unsupported(f"it is longer than {MAX_PATTERN_CHARS:,} characters")
     return _Parser(pattern).parse()
 
 
@@ -481,6 +487,15 @@ def _consumed(node: Node) -> tuple[Ranges, bool]:
         found.extend(ranges)
         unknown = unknown or more
     return normalise(found), unknown
+
+
+def unreadable(pattern: str) -> str | None:
+    """Why `parse` refuses a valid `pattern` (too long, too deeply nested), or None."""
+    try:
+        parse(pattern)
+    except Unsupported as error:
+        return f"the compiler cannot analyse it ({error})"
+    return None
 
 
 def unanalysed(pattern: str) -> str | None:

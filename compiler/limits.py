@@ -22,7 +22,8 @@ MAX_SEGMENT_CHARS = 128
 MAX_ROUTE_FILE_BYTES = MAX_MANIFEST_BYTES
 #: Most route files read in one connector.
 MAX_ROUTE_FILES = 5_000
-#: Longest regular expression (`pattern`, `patternProperties`) run at all.
+#: Longest regular expression (`pattern`, `patternProperties`) run, analysed or translated at
+#: all (compiler/ecma.py, compiler/ecma_syntax.py).
 MAX_PATTERN_CHARS = 4096
 #: Seconds of regular-expression matching (in a child process, for patterns that could
 #: backtrack badly) one manifest may cost in all, and one pattern at most (compiler/ecma.py).

@@ -241,6 +241,7 @@ def test_a_pinned_dynamic_host_is_fine(constraints: dict[str, Any]) -> None:
         # Backreferences replay text a look-ahead captured: not analysed, so not trusted.
         ("^(?=([^]*))\\1$", "backreference"),
         ("^\\p{L}+$", "Unicode property escape"),
+        ("^" + "[a-z]" * 1000 + "$", "longer than 4,096 characters"),
     ],
 )
 def test_bf505_pattern_admitting_a_delimiter_names_it(pattern: str, shown: str) -> None:

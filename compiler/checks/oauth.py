@@ -140,13 +140,16 @@ def _alphabet_verdict(patterns: list[tuple[Path, str]], place: str) -> tuple[str
     extra = ecma_syntax.subtract(possible, allowed)
     if not extra:
         return None, at
+    part = "port" if port else "host"
+    for path, pattern in patterns:
+        if (why := ecma_syntax.unreadable(pattern)) is not None:
+            return f"its pattern cannot be shown to keep the value in the {part}: {why}", path
     if not any(ecma.is_anchored(pattern) for _, pattern in patterns):
         return "its pattern is not anchored with `^...$`, so any text may surround a match", at
     for path, pattern in patterns:
         if ecma.is_anchored(pattern):
             at = path
             if (why := ecma_syntax.unanalysed(pattern)) is not None:
-                part = "port" if port else "host"
                 return f"its pattern cannot be shown to keep the value in the {part}: {why}", at
             break
     where = "a port holds digits only" if port else "allowed: ASCII letters, digits, `-`, `.`, `_`"
