@@ -361,6 +361,8 @@ def budget(seconds: float = limits.MAX_REGEX_SECONDS) -> Iterator[Budget]:
 
 def undecided_reason(pattern: str) -> str:
     """Why `search` could not decide `pattern` in the current budget, for a message."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"the pattern is longer than {MAX_PATTERN_CHARS:,} characters"
     if _current is not None and _current.undecided.get(pattern) == "budget":
         return (
             f"the manifest's regular expressions already used their {limits.MAX_REGEX_SECONDS:g} s"
