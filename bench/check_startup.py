@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compiler.pipeline import check_manifest  # noqa: E402
-from compiler.resources import example_dir  # noqa: E402
+from backfill_codegen.pipeline import check_manifest  # noqa: E402
+from backfill_codegen.resources import example_dir  # noqa: E402
 
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 

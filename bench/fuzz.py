@@ -1,6 +1,6 @@
 """A time-boxed, coverage-guided fuzz campaign against the compiler.
 
-Four targets: each front end (`ts`, `json`, `yaml`: `compiler.frontends.<x>.parse` on the
+Four targets: each front end (`ts`, `json`, `yaml`: `backfill_codegen.frontends.<x>.parse` on the
 bytes of a manifest) and `pipeline` (`check` through the command line in-process, then, when the
 manifest has no error, `lower` and every emitter in memory; the first byte picks the format).
 Seeds are golden/*/backfill.config.* and the bundled example. A failure is any exception, a
@@ -47,9 +47,9 @@ def _import_compiler() -> None:
     """Import every compiler module, so instrumentation and tracing see them all."""
     import importlib
 
-    import compiler
+    import backfill_codegen
 
-    for module in pkgutil.walk_packages(compiler.__path__, "compiler."):
+    for module in pkgutil.walk_packages(backfill_codegen.__path__, "backfill_codegen."):
         if not module.name.endswith("__main__"):
             importlib.import_module(module.name)
 
@@ -87,7 +87,7 @@ def _write_seeds(target: str, folder: Path) -> Path:
 def _worker_atheris(target: str, seconds: float, work: Path) -> None:
     import atheris
 
-    with atheris.instrument_imports(include=["compiler"]):
+    with atheris.instrument_imports(include=["backfill_codegen"]):
         _import_compiler()
     run = fuzz_targets.targets(work)[target].run
     corpus = work / f"corpus-{target}"

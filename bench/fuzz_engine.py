@@ -1,6 +1,7 @@
 """A small coverage-guided fuzzer (used when atheris is not installed) and line coverage.
 
-Feedback is the set of line-to-line arcs executed in `compiler/` (sys.settrace); an input that
+Feedback is the set of line-to-line arcs executed in `backfill_codegen/` (sys.settrace); an input
+that
 reaches a new arc joins the corpus. Mutations are byte-level plus the target's dictionary. An
 input that runs longer than the per-input limit is a hang: a SIGALRM interrupts Python code,
 and a watchdog thread ends the process (with the input saved) if native code does not return.
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPILER = str(ROOT / "compiler") + os.sep
+COMPILER = str(ROOT / "compiler" / "backfill_codegen") + os.sep
 HANG_EXIT = 70
 
 
@@ -55,7 +56,8 @@ class Stats:
 
 
 class ArcTracer:
-    """Records (file, previous line, line) arcs of frames in `compiler/`; others are not traced."""
+    """Records (file, previous line, line) arcs of frames in `backfill_codegen/`; others are not
+    traced."""
 
     def __init__(self, prefix: str = COMPILER, arcs: bool = True) -> None:
         self.prefix = prefix

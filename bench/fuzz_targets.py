@@ -18,7 +18,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "golden"
-EXAMPLE = ROOT / "compiler" / "example" / "stripe" / "backfill.config.ts"
+EXAMPLE = ROOT / "compiler" / "backfill_codegen" / "example" / "stripe" / "backfill.config.ts"
 _BOM = b"\xef\xbb\xbf"
 #: The pipeline target's first byte picks the manifest format (its value modulo 3).
 SUFFIXES = (".json", ".yaml", ".ts")
@@ -75,12 +75,12 @@ def _check_document(result: Any, text: str) -> None:
 
 def _frontend(kind: str, suffix: str) -> Callable[[bytes], None]:
     def run(data: bytes) -> None:
-        from compiler.source import SourceFile
+        from backfill_codegen.source import SourceFile
 
         text = decode(data)
         if text is None:
             return
-        module = importlib.import_module(f"compiler.frontends.{kind}")
+        module = importlib.import_module(f"backfill_codegen.frontends.{kind}")
         _check_document(module.parse(SourceFile(f"backfill.config{suffix}", text)), text)
 
     return run
@@ -120,7 +120,7 @@ def _run_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
     import contextlib
     import io
 
-    from compiler.cli import main
+    from backfill_codegen.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     previous = Path.cwd()
@@ -134,9 +134,9 @@ def _run_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
 
 
 def _generate_in_memory(path: Path) -> None:
-    from compiler.generate import outputs
-    from compiler.lower import lower
-    from compiler.pipeline import check_manifest
+    from backfill_codegen.generate import outputs
+    from backfill_codegen.lower import lower
+    from backfill_codegen.pipeline import check_manifest
 
     result = check_manifest(path)
     if result.has_errors:
@@ -150,10 +150,10 @@ def _generate_in_memory(path: Path) -> None:
 
 #: Files (relative to the project) whose line coverage each target reports.
 MODULES: dict[str, tuple[str, ...]] = {
-    "ts": ("compiler/frontends/typescript.py",),
-    "json": ("compiler/frontends/json.py",),
-    "yaml": ("compiler/frontends/yaml.py",),
-    "pipeline": ("compiler",),
+    "ts": ("compiler/backfill_codegen/frontends/typescript.py",),
+    "json": ("compiler/backfill_codegen/frontends/json.py",),
+    "yaml": ("compiler/backfill_codegen/frontends/yaml.py",),
+    "pipeline": ("compiler/backfill_codegen",),
 }
 
 
@@ -342,8 +342,8 @@ _KEYS = tuple(
 
 def _document_value(data: bytes) -> tuple[int, Any] | None:
     """The pipeline input's format index and its value, when a front end reads it cleanly."""
-    from compiler.pipeline import parse
-    from compiler.source import SourceFile
+    from backfill_codegen.pipeline import parse
+    from backfill_codegen.source import SourceFile
 
     if not data:
         return None

@@ -33,15 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compiler.pipeline import check_manifest  # noqa: E402
-from compiler.resources import example_dir  # noqa: E402
+from backfill_codegen.pipeline import check_manifest  # noqa: E402
+from backfill_codegen.resources import example_dir  # noqa: E402
 
 #: Runs `backfill-codegen ARGS` in this process, then prints its peak memory as JSON on the
 #: last line of stderr. Each worker appends "pid peak_kib" to PEAKS after each chunk of work.
 _MEASURED_GENERATE = r"""
 import functools, json, os, resource, sys
-from compiler import parallel
-from compiler.cli import main
+from backfill_codegen import parallel
+from backfill_codegen.cli import main
 
 peaks_file = sys.argv[1]
 run_chunk = parallel._run_chunk

@@ -147,7 +147,7 @@ def validate(size: Size, tools: Tools, work: Path, jobs: int | None) -> None:
 
 def tool_fingerprint() -> tuple[tuple[str, int, int], ...]:
     """The path, size and mtime of every file of the installed compiler package."""
-    spec = importlib.util.find_spec("compiler")
+    spec = importlib.util.find_spec("backfill_codegen")
     if spec is None or spec.origin is None:
         return ()
     package = Path(spec.origin).parent

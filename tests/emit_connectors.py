@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from compiler import ir
-from compiler.diagnostics.model import Severity
-from compiler.lower import lower
-from compiler.pipeline import check_manifest
-from compiler.resources import example_dir
+from backfill_codegen import ir
+from backfill_codegen.diagnostics.model import Severity
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import check_manifest
+from backfill_codegen.resources import example_dir
 
 
 def lowered(path: Path) -> ir.Connector:

@@ -8,7 +8,7 @@ import io
 import os
 from pathlib import Path
 
-from compiler.cli import main
+from backfill_codegen.cli import main
 
 UPDATE_HINT = "run `pytest tests/test_golden.py --update-golden`, then read the diff"
 
@@ -38,7 +38,7 @@ def case_source(case: Path) -> Path:
     """The folder holding the case's connector: its own, or the bundled example when the case
     holds an `EXAMPLE` marker (so the example is not copied into golden/)."""
     if (case / "EXAMPLE").exists():
-        from compiler.resources import example_dir
+        from backfill_codegen.resources import example_dir
 
         return example_dir()
     return case

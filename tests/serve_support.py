@@ -68,7 +68,7 @@ def corpus_schemas() -> dict[str, Any]:
 
 def golden_schemas() -> dict[str, Any]:
     """The settings schema of every golden manifest that parses (the fuzz campaign's seeds)."""
-    from compiler.pipeline import parse, read_source
+    from backfill_codegen.pipeline import parse, read_source
 
     found: dict[str, Any] = {}
     for path in sorted(GOLDEN.glob("**/backfill.config.*")):
@@ -88,9 +88,9 @@ def golden_schemas() -> dict[str, Any]:
 
 def check(schema: Any, folder: Path) -> tuple[bool, tuple[str, ...], Any]:
     """(accepted, error codes, the IR connector when accepted) for `schema` in a manifest."""
-    from compiler.diagnostics.model import Severity
-    from compiler.lower import lower
-    from compiler.pipeline import check_manifest
+    from backfill_codegen.diagnostics.model import Severity
+    from backfill_codegen.lower import lower
+    from backfill_codegen.pipeline import check_manifest
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "backfill.config.json"
@@ -105,8 +105,8 @@ def check(schema: Any, folder: Path) -> tuple[bool, tuple[str, ...], Any]:
 
 def render(outcomes: list[Outcome], folder: Path) -> None:
     """settings.py and settings.ts of every accepted outcome, as `generate` renders them."""
-    from compiler.emit import python_settings, typescript_settings
-    from compiler.format import format_python
+    from backfill_codegen.emit import python_settings, typescript_settings
+    from backfill_codegen.format import format_python
 
     python: dict[str, str] = {}
     for index, outcome in enumerate(outcomes):
@@ -146,7 +146,7 @@ def load(text: str, folder: Path, name: str) -> ModuleType:
 def validator(schema: Any) -> Any:
     from referencing import Registry
 
-    from compiler.settings_schema import dialect_of
+    from backfill_codegen.settings_schema import dialect_of
 
     cls = dialect_of(schema).validator
 
@@ -227,7 +227,7 @@ def accepts(judge: Any, instance: Any) -> bool | None:
 
 
 def _resolve(root: Any, schema: Any) -> list[Mapping[str, Any]]:
-    from compiler.settings_schema import views
+    from backfill_codegen.settings_schema import views
 
     return [view for _, view in views(root, schema)] if isinstance(schema, Mapping) else []
 
@@ -329,7 +329,7 @@ def valid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
     yield "minimal instance", base
     if not isinstance(base, dict):
         return
-    from compiler.settings_schema import root_properties
+    from backfill_codegen.settings_schema import root_properties
 
     for prop in root_properties(schema).values():
         for view in _resolve(schema, prop.schema):
@@ -352,7 +352,7 @@ def invalid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
         return
     for name in list(base):
         yield f"without required {name!r}", {k: v for k, v in base.items() if k != name}
-    from compiler.settings_schema import root_properties
+    from backfill_codegen.settings_schema import root_properties
 
     for prop in list(root_properties(schema).values())[:40]:
         for value in _other_type_values():

@@ -17,7 +17,7 @@ import pytest
 from conftest import GOLDEN, ROOT
 from golden_support import run_cli
 
-from compiler import writer
+from backfill_codegen import writer
 
 HELPDESK = (GOLDEN / "gen-yaml-helpdesk" / "backfill.config.yaml").read_text(encoding="utf-8")
 #: The new manifest: another title everywhere, no settings schema (so settings.py goes away).
@@ -137,8 +137,8 @@ def test_a_failed_swap_leaves_the_old_set(
 _KILLED_BETWEEN_RENAMES = """
 import os, sys
 from pathlib import Path
-from compiler import writer
-from compiler.cli import main
+from backfill_codegen import writer
+from backfill_codegen.cli import main
 
 real_rename = os.rename
 
@@ -251,8 +251,8 @@ def test_output_into_the_working_directory_is_replaced_in_place(tmp_path: Path) 
 _SLOW_GENERATE = """
 import sys, time
 from pathlib import Path
-from compiler import writer
-from compiler.cli import main
+from backfill_codegen import writer
+from backfill_codegen.cli import main
 
 marker = Path(sys.argv[1])
 real_write, real_apply = writer._write_file, writer.apply

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from compiler.cli import main
+from backfill_codegen.cli import main
 
 sys.path.insert(0, str(ROOT / "bench"))
 

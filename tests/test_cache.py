@@ -1,4 +1,5 @@
-"""The content-hash cache of `generate` (compiler/cache.py): a connector is skipped only when
+"""The content-hash cache of `generate` (backfill_codegen/cache.py): a connector is skipped only
+when
 its inputs, the tool, the options and its outputs are exactly as a previous run ON THIS MACHINE
 left them (an HMAC under a per-machine secret); any other state is a miss, handled by the normal
 path, and the cache never changes what is written."""
@@ -20,13 +21,13 @@ from golden_support import run_cli, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import compiler.batch
-import compiler.generate
-from compiler import cache, cli
-from compiler.emit.header import NOTICE
-from compiler.pipeline import find_manifests
-from compiler.record import RECORD_NAME as RECORD
-from compiler.resources import example_dir
+import backfill_codegen.batch
+import backfill_codegen.generate
+from backfill_codegen import cache, cli
+from backfill_codegen.emit.header import NOTICE
+from backfill_codegen.pipeline import find_manifests
+from backfill_codegen.record import RECORD_NAME as RECORD
+from backfill_codegen.resources import example_dir
 
 #: The cache folder of a connector: never in the output directory.
 CACHE_DIR = cache.CACHE_DIR
@@ -101,7 +102,7 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.checked: list[str] = []
         self.rendered: list[str] = []
-        check_all, render = compiler.batch.check_all, compiler.generate.render
+        check_all, render = backfill_codegen.batch.check_all, backfill_codegen.generate.render
 
         def checking(paths: list[Path], *args: object, **kwargs: object) -> object:
             self.checked += [p.parent.name for p in find_manifests(paths)]
@@ -111,16 +112,16 @@ class Spy:
             self.rendered += [job.connector.name for job in jobs]
             return render(jobs, *args, **kwargs)
 
-        monkeypatch.setattr(compiler.batch, "check_all", checking)
-        monkeypatch.setattr(compiler.generate, "render", rendering)
+        monkeypatch.setattr(backfill_codegen.batch, "check_all", checking)
+        monkeypatch.setattr(backfill_codegen.generate, "render", rendering)
 
 
 def _forbid_the_normal_path(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*_: object, **__: object) -> None:
         raise AssertionError("the normal path ran for a connector the cache vouches for")
 
-    monkeypatch.setattr(compiler.batch, "check_all", fail)
-    monkeypatch.setattr(compiler.generate, "render", fail)
+    monkeypatch.setattr(backfill_codegen.batch, "check_all", fail)
+    monkeypatch.setattr(backfill_codegen.generate, "render", fail)
 
 
 def _state(folder: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -201,7 +202,7 @@ def test_the_fast_path_imports_nothing_heavy(connector: Path) -> None:
     heavy = ("tree_sitter", "jsonschema", "jsonschema_rs", "jinja2", "datamodel_code_generator")
     program = (
         "import sys\n"
-        "from compiler.cli import main\n"
+        "from backfill_codegen.cli import main\n"
         f"statuses = [main(['generate']), main(['generate', '--check'])]\n"
         f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {(*heavy, 'pydantic')!r})\n"
         "print(statuses, loaded)\n"
@@ -209,7 +210,7 @@ def test_the_fast_path_imports_nothing_heavy(connector: Path) -> None:
     environment = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
     environment[cache.SECRET_ENV] = os.environ[cache.SECRET_ENV]
     # First a run of its own: the cache must be that of the code a fresh process imports.
-    for command in (["-m", "compiler", "generate"], ["-c", program]):
+    for command in (["-m", "backfill_codegen", "generate"], ["-c", program]):
         completed = subprocess.run(
             [sys.executable, *command],
             cwd=connector,
@@ -415,14 +416,14 @@ def test_a_change_made_while_generate_runs_is_not_recorded(
     an edit in between (even one undone, back to the same bytes) leaves no cache behind."""
     manifest = connector / "backfill.config.ts"
     original = manifest.read_bytes()
-    render = compiler.generate.render
+    render = backfill_codegen.generate.render
 
     def edit_meanwhile(jobs: list, *args: object, **kwargs: object) -> object:
         manifest.write_bytes(original.replace(b"Stripe", b"Stripf", 1))
         manifest.write_bytes(original)
         return render(jobs, *args, **kwargs)
 
-    monkeypatch.setattr(compiler.generate, "render", edit_meanwhile)
+    monkeypatch.setattr(backfill_codegen.generate, "render", edit_meanwhile)
     _edit(connector / "generated" / "routes.ts", "route", "r0ute")  # a miss: rendered again
     assert run_cli(["generate"], connector)[0] == 0
     assert not list((connector / CACHE_DIR).glob("*.json"))  # the old one removed, none written

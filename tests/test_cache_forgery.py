@@ -22,9 +22,9 @@ from golden_support import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import cache
-from compiler.record import LEGACY_CACHE_NAME
-from compiler.resources import example_dir
+from backfill_codegen import cache
+from backfill_codegen.record import LEGACY_CACHE_NAME
+from backfill_codegen.resources import example_dir
 
 EVIL = "https://evil.example/*"
 
@@ -165,7 +165,7 @@ def test_the_secret_is_private_and_outside_the_project(tmp_path: Path) -> None:
     env.pop("XDG_CACHE_HOME", None)
     for _ in range(2):
         subprocess.run(
-            [sys.executable, "-m", "compiler", "generate"],
+            [sys.executable, "-m", "backfill_codegen", "generate"],
             cwd=connector,
             env=env,
             check=True,
@@ -181,7 +181,7 @@ def test_the_secret_is_private_and_outside_the_project(tmp_path: Path) -> None:
     assert gitignore.splitlines()[-1] == "*"
     env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
     subprocess.run(
-        [sys.executable, "-m", "compiler", "generate"],
+        [sys.executable, "-m", "backfill_codegen", "generate"],
         cwd=connector,
         env=env,
         check=True,
@@ -241,7 +241,7 @@ def test_no_cache_computes_no_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 _PEAK = """
 import resource, sys
-from compiler.cli import main
+from backfill_codegen.cli import main
 status = main(sys.argv[1:])
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, status)
 """
@@ -271,7 +271,7 @@ def test_a_huge_sparse_file_under_src_api_costs_no_memory(args: list[str], tmp_p
 
 
 def test_the_readme_states_the_cache_key_limits() -> None:
-    from compiler import limits
+    from backfill_codegen import limits
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     table = text.split("### Limits", 1)[1].split("###", 1)[0]

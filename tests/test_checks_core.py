@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from compiler.checks import project, routes, setup
-from compiler.checks.routes import route_problem, suggest_route
-from compiler.checks.structure import check_shape
-from compiler.diagnostics.model import Finding
+from backfill_codegen.checks import project, routes, setup
+from backfill_codegen.checks.routes import route_problem, suggest_route
+from backfill_codegen.checks.structure import check_shape
+from backfill_codegen.diagnostics.model import Finding
 
 
 def _run(module: Any, manifest: dict[str, Any]) -> list[Finding]:

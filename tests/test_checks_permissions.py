@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from compiler.checks import permissions
-from compiler.diagnostics.model import Finding, Pointer
-from compiler.diagnostics.registry import rule
+from backfill_codegen.checks import permissions
+from backfill_codegen.diagnostics.model import Finding, Pointer
+from backfill_codegen.diagnostics.registry import rule
 
 HTTP = ("permissions", "http")
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler.checks import settings
-from compiler.diagnostics.model import Finding
-from compiler.diagnostics.registry import rule
-from compiler.settings_schema import (
+from backfill_codegen.checks import settings
+from backfill_codegen.diagnostics.model import Finding
+from backfill_codegen.diagnostics.registry import rule
+from backfill_codegen.settings_schema import (
     dialect_of,
     is_secret,
     resolve_local,

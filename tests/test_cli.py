@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from golden_support import run_cli
 
-from compiler.diagnostics.registry import all_rules
+from backfill_codegen.diagnostics.registry import all_rules
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -111,7 +111,7 @@ def test_explain_by_name_and_list(tmp_path: Path) -> None:
 def test_python_dash_m_works_like_the_command(tmp_path: Path) -> None:
     _write(tmp_path, "backfill.config.json", '{"name": "Bad"}')
     completed = subprocess.run(
-        [sys.executable, "-m", "compiler", "check", "--format", "concise"],
+        [sys.executable, "-m", "backfill_codegen", "check", "--format", "concise"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -124,7 +124,7 @@ def test_python_dash_m_works_like_the_command(tmp_path: Path) -> None:
 
 
 def test_openapi_command_prints_the_generated_document(tmp_path: Path) -> None:
-    from compiler.resources import example_dir
+    from backfill_codegen.resources import example_dir
 
     status, stdout, stderr = run_cli(["openapi", str(example_dir())], tmp_path)
     assert (status, stderr) == (0, "")

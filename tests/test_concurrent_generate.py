@@ -1,5 +1,6 @@
 """Concurrent `generate` runs into one output folder (issue 10, class 3): each run holds a lock on
-the folder holding the output directory (compiler/writer.py `locked`), so runs take turns. Many
+the folder holding the output directory (backfill_codegen/writer.py `locked`), so runs take turns.
+Many
 processes at once, with the same and with different inputs, and `--check` runs among them:
 afterwards the user's files are intact (same bytes, same inode), the generated files are
 exactly one run's complete set, no run exits 2, and no staging folder is left behind.
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN, ROOT
 
-from compiler import cache
+from backfill_codegen import cache
 
 USER_FILES = {
     "NOTES.md": b"my notes\n",
@@ -47,7 +48,16 @@ def _environment(root: Path) -> dict[str, str]:
 
 def _generate(env: dict[str, str], connector: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "compiler", "generate", str(connector), "-o", str(out), *extra],
+        [
+            sys.executable,
+            "-m",
+            "backfill_codegen",
+            "generate",
+            str(connector),
+            "-o",
+            str(out),
+            *extra,
+        ],
         cwd=connector.parent,
         env=env,
         stdout=subprocess.PIPE,
@@ -107,7 +117,7 @@ def test_the_lock_is_on_the_parent_and_released_by_a_killed_run(tmp_path: Path) 
     hold = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from compiler import writer\n"
+        "from backfill_codegen import writer\n"
         "with writer.locked([Path(sys.argv[1])]):\n"
         "    print('locked', flush=True)\n"
         "    time.sleep(600)\n"

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from compiler import ir
-from compiler.emit import docs
+from backfill_codegen import ir
+from backfill_codegen.emit import docs
 
 #: Every tag CommonMark and GFM tables / strikethrough produce, with the attributes they set.
 ALLOWED = {
@@ -248,7 +248,7 @@ def assert_safe(markdown: str, plain: list[str]) -> None:
 
 
 def docs_notice() -> str:
-    from compiler.emit.header import NOTICE
+    from backfill_codegen.emit.header import NOTICE
 
     return NOTICE
 
@@ -330,7 +330,7 @@ def test_safe_links_and_layout_survive(base: ir.Connector, tmp_path: Path) -> No
 
 
 def test_instructions_past_the_parse_limit_are_shown_verbatim(base: ir.Connector) -> None:
-    from compiler.emit.markdown_safe import MAX_MARKDOWN_CHARS
+    from backfill_codegen.emit.markdown_safe import MAX_MARKDOWN_CHARS
 
     hostile = "<img src=x onerror=alert(1)>\n```\n[x](javascript:alert(1))\r\n~~~\n"
     text = hostile * (MAX_MARKDOWN_CHARS // len(hostile) + 1)

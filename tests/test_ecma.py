@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from compiler import ecma
+from backfill_codegen import ecma
 
 
 @pytest.mark.parametrize(

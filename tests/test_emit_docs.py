@@ -13,9 +13,9 @@ from emit_connectors import DRAFT7, MODERN, OAUTH_SPLIT, SHOPIFY, WEBHOOK_ONLY, 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from compiler import ir
-from compiler.emit import docs
-from compiler.emit.header import NOTICE
+from backfill_codegen import ir
+from backfill_codegen.emit import docs
+from backfill_codegen.emit.header import NOTICE
 
 HOSTILE = [
     "a|b",

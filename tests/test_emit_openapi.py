@@ -15,9 +15,9 @@ from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from compiler import ir
-from compiler.emit import openapi
-from compiler.emit.header import NOTICE
+from backfill_codegen import ir
+from backfill_codegen.emit import openapi
+from backfill_codegen.emit.header import NOTICE
 
 COMPONENTS = "#/components/schemas/"
 

@@ -1,6 +1,8 @@
-"""compiler/emit/permissions.py: permissions.json, and the generated permissions.py and
-permissions.ts matchers (the runtime of compiler/runtime/ with the entries in its data section),
-RUN on the shared URL corpus (tests/url_corpus.json) and on random URLs: compiler/urls.py, the
+"""backfill_codegen/emit/permissions.py: permissions.json, and the generated permissions.py and
+permissions.ts matchers (the runtime of backfill_codegen/runtime/ with the entries in its data
+section),
+RUN on the shared URL corpus (tests/url_corpus.json) and on random URLs: backfill_codegen/urls.py,
+the
 generated Python and the generated TypeScript must agree on every URL. (tests/test_url_whatwg.py
 checks what they allow against Node's WHATWG URL parser.)
 
@@ -26,14 +28,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from url_corpus import CORPUS, build, render
 
-from compiler import ir, urls
-from compiler.diagnostics.model import Severity
-from compiler.emit.header import NOTICE
-from compiler.emit.permissions import emit, runtime_parts
-from compiler.lower import lower
-from compiler.pipeline import check_manifest
-from compiler.resources import data_dir, example_dir
-from compiler.runtime.permissions_runtime import REFUSED_RANGES
+from backfill_codegen import ir, urls
+from backfill_codegen.diagnostics.model import Severity
+from backfill_codegen.emit.header import NOTICE
+from backfill_codegen.emit.permissions import emit, runtime_parts
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import check_manifest
+from backfill_codegen.resources import data_dir, example_dir
+from backfill_codegen.runtime.permissions_runtime import REFUSED_RANGES
 
 ROOT = Path(__file__).resolve().parent.parent
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
@@ -499,7 +501,7 @@ def test_python_still_agrees_after_the_generate_ruff_pass(
     tmp_path: Path,
 ) -> None:
     """`generate` formats all Python output with ruff: the formatted matcher judges the same."""
-    from compiler.format import format_python
+    from backfill_codegen.format import format_python
 
     formatted = format_python({"acme/permissions.py": outputs["acme"]["permissions.py"]})
     text = formatted["acme/permissions.py"]

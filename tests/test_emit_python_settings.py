@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, RootModel, SecretStr, ValidationError
 
-from compiler import ir
-from compiler.emit import python_settings
-from compiler.emit.header import NOTICE
-from compiler.format import format_python
+from backfill_codegen import ir
+from backfill_codegen.emit import python_settings
+from backfill_codegen.emit.header import NOTICE
+from backfill_codegen.format import format_python
 from tests.emit_connectors import build, stripe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -580,8 +580,8 @@ def test_nothing_from_the_machine_or_the_generator_header(tmp_path: Path) -> Non
 
 _SCRIPT = """
 import json, sys
-from compiler.emit.python_settings import generate_settings_module
-from compiler.format import format_python
+from backfill_codegen.emit.python_settings import generate_settings_module
+from backfill_codegen.format import format_python
 schema = json.loads(sys.stdin.read())
 text = format_python({"f/settings.py": generate_settings_module(schema)})["f/settings.py"]
 sys.stdout.buffer.write(text.encode("utf-8"))
@@ -609,9 +609,9 @@ def test_same_bytes_under_other_hash_seeds_and_directories(tmp_path: Path) -> No
 def test_check_never_imports_the_generator_or_ruff() -> None:
     script = (
         "import sys\n"
-        "from compiler.pipeline import check_manifest\n"
-        "from compiler.resources import example_dir\n"
-        "import compiler.emit.python_settings, compiler.format\n"
+        "from backfill_codegen.pipeline import check_manifest\n"
+        "from backfill_codegen.resources import example_dir\n"
+        "import backfill_codegen.emit.python_settings, backfill_codegen.format\n"
         "check_manifest(example_dir() / 'backfill.config.ts')\n"
         "names = ('datamodel_code_generator', 'ruff')\n"
         "print(sorted(m for m in sys.modules if m.startswith(names)))"

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from compiler import ir, urls
-from compiler.emit import routes, typescript_settings
-from compiler.emit.header import NOTICE, has_notice
-from compiler.emit.ts_names import property_key, ts_literal
-from compiler.limits import MAX_DEPTH
-from compiler.resources import example_dir
+from backfill_codegen import ir, urls
+from backfill_codegen.emit import routes, typescript_settings
+from backfill_codegen.emit.header import NOTICE, has_notice
+from backfill_codegen.emit.ts_names import property_key, ts_literal
+from backfill_codegen.limits import MAX_DEPTH
+from backfill_codegen.resources import example_dir
 from tests import tsc_support
 from tests.emit_connectors import DRAFT7, MODERN, OAUTH_SPLIT, SHOPIFY, WEBHOOK_ONLY, build, stripe
 from tests.tsc_support import CONFIGURATIONS, run_node, run_tsc, typecheck

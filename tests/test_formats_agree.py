@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from compiler.pipeline import check_manifest
+from backfill_codegen.pipeline import check_manifest
 
 STRIPE_LIKE: dict[str, Any] = {
     "name": "acme",

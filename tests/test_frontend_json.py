@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.diagnostics.model import Diagnostic
-from compiler.frontends.base import FrontendResult
-from compiler.frontends.json import parse
-from compiler.limits import MAX_DEPTH
-from compiler.source import SourceFile
+from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.frontends.base import FrontendResult
+from backfill_codegen.frontends.json import parse
+from backfill_codegen.limits import MAX_DEPTH
+from backfill_codegen.source import SourceFile
 
 
 def run(text: str) -> tuple[SourceFile, FrontendResult]:

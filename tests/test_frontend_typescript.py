@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler.diagnostics.model import Diagnostic
-from compiler.frontends.base import FrontendResult
-from compiler.frontends.ts_literals import number_to_string
-from compiler.frontends.typescript import parse
-from compiler.limits import MAX_DEPTH
-from compiler.source import SourceFile
+from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.frontends.base import FrontendResult
+from backfill_codegen.frontends.ts_literals import number_to_string
+from backfill_codegen.frontends.typescript import parse
+from backfill_codegen.limits import MAX_DEPTH
+from backfill_codegen.source import SourceFile
 
 STRIPE = """\
 import { defineConfig } from "@backfill-io/sdk";

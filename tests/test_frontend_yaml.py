@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from compiler.diagnostics.model import Diagnostic
-from compiler.frontends import json as json_frontend
-from compiler.frontends.base import FrontendResult
-from compiler.frontends.yaml import parse
-from compiler.limits import MAX_DEPTH, MAX_VALUES
-from compiler.source import SourceFile
+from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.frontends import json as json_frontend
+from backfill_codegen.frontends.base import FrontendResult
+from backfill_codegen.frontends.yaml import parse
+from backfill_codegen.limits import MAX_DEPTH, MAX_VALUES
+from backfill_codegen.source import SourceFile
 
 
 def run(text: str) -> tuple[SourceFile, FrontendResult]:

@@ -15,7 +15,7 @@ import pytest
 from conftest import GOLDEN, ROOT
 from golden_support import run_cli, tree
 
-from compiler.emit.header import NOTICE
+from backfill_codegen.emit.header import NOTICE
 
 HELPDESK = GOLDEN / "gen-yaml-helpdesk" / "backfill.config.yaml"
 
@@ -32,7 +32,8 @@ def test_generate_writes_every_output_and_scaffolds_stubs(tmp_path: Path) -> Non
     status, _, stderr = run_cli(["generate"], folder)
     assert status == 0, stderr
     assert sorted(tree(folder / "generated")) == [
-        ".backfill-generated.json",  # the record of what generate wrote (compiler/record.py)
+        ".backfill-generated.json",  # the record of what generate wrote
+        # (backfill_codegen/record.py)
         "CONNECTOR.md",
         "openapi.json",
         "permissions.json",
@@ -133,7 +134,7 @@ def _as(value: object, suffix: str) -> str:
 
 @pytest.mark.parametrize("case", ["gen-settings-rich", "gen-yaml-helpdesk"])
 def test_every_format_gives_the_same_bytes(case: str, tmp_path: Path) -> None:
-    from compiler.pipeline import check_manifest
+    from backfill_codegen.pipeline import check_manifest
 
     (source,) = (GOLDEN / case).glob("backfill.config.*")
     value = check_manifest(source).manifest
@@ -154,7 +155,7 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
         shutil.copytree(GOLDEN / "gen-settings-rich", folder, ignore=lambda *_: ["expected"])
         environment = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         completed = subprocess.run(
-            [sys.executable, "-m", "compiler", "generate"],
+            [sys.executable, "-m", "backfill_codegen", "generate"],
             cwd=folder,
             env=environment,
             capture_output=True,

@@ -12,10 +12,10 @@ import pytest
 from conftest import GOLDEN
 from golden_support import case_source, run_cli, tree
 
-from compiler import generate, parallel
-from compiler.generate import Job, SettingsFailed, render
-from compiler.lower import lower
-from compiler.pipeline import check_manifest, find_manifests
+from backfill_codegen import generate, parallel
+from backfill_codegen.generate import Job, SettingsFailed, render
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import check_manifest, find_manifests
 
 CASES = sorted(path for path in GOLDEN.glob("gen-*") if path.is_dir())
 #: Files every case generates (a connector without a settings schema has no settings.py).
@@ -84,7 +84,7 @@ def test_one_connector_split_over_two_processes_is_the_same(
         assert _as_lists(render([job], 2)) == _as_lists(render([job], 1)), folder.name
 
 
-def _fail_for_pager(connector):  # replaces compiler.emit.docs.emit in the workers too
+def _fail_for_pager(connector):  # replaces backfill_codegen.emit.docs.emit in the workers too
     if connector.name == "pager":
         raise RuntimeError(f"docs failed for {connector.name}")
     return {}
@@ -93,14 +93,14 @@ def _fail_for_pager(connector):  # replaces compiler.emit.docs.emit in the worke
 def test_a_failure_is_raised_as_in_process(
     connectors: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import compiler.emit.docs
+    import backfill_codegen.emit.docs
 
     jobs = _jobs(connectors, tmp_path / "out")
     assert "pager" in [job.connector.name for job in jobs]
     # Workers are forked from this process on Linux: they see the patch (elsewhere, skip).
     if not sys.platform.startswith("linux"):
         pytest.skip("workers do not inherit the patch without fork")
-    monkeypatch.setattr(compiler.emit.docs, "emit", _fail_for_pager)
+    monkeypatch.setattr(backfill_codegen.emit.docs, "emit", _fail_for_pager)
     for workers in (1, 2):
         with pytest.raises(RuntimeError, match="docs failed for pager"):
             render(jobs, workers)
@@ -114,15 +114,15 @@ def _fail_settings(connector):
 def test_a_lone_connector_split_raises_the_first_failure_in_emitter_order(
     connectors: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import compiler.emit.docs
-    import compiler.emit.python_settings
+    import backfill_codegen.emit.docs
+    import backfill_codegen.emit.python_settings
 
     (job,) = _jobs([connectors[CASES.index(GOLDEN / "gen-webhook-only")]], tmp_path / "out")
-    monkeypatch.setattr(compiler.emit.docs, "emit", _fail_for_pager)
+    monkeypatch.setattr(backfill_codegen.emit.docs, "emit", _fail_for_pager)
     for workers in (1, 2):
         with pytest.raises(RuntimeError, match="docs failed for pager"):
             render([job], workers)
-    monkeypatch.setattr(compiler.emit.python_settings, "emit", _fail_settings)
+    monkeypatch.setattr(backfill_codegen.emit.python_settings, "emit", _fail_settings)
     for workers in (1, 2):  # both fail: the settings emitter comes first (as the fallback's
         # SettingsFailed, which `generate` reports as a located BF413)
         with pytest.raises(SettingsFailed, match="settings failed for pager"):

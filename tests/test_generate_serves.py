@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from compiler import settings_generable
+from backfill_codegen import settings_generable
 from tests import serve_support
 from tests.golden_support import run_cli
 from tests.schema_strategy import settings_schemas
@@ -351,7 +351,7 @@ def test_what_cannot_be_served_is_reported_by_check(case: str, tmp_path: Path) -
     (found,) = [d for d in json.loads(stdout) if d["code"] == "BF413"]
     assert found["line"] == 1 and found["column"] > 1
     assert [p.path for p in settings_generable.problems(schema)]
-    from compiler.emit.python_settings import _pointer
+    from backfill_codegen.emit.python_settings import _pointer
 
     assert _pointer(settings_generable.problems(schema)[0].path) == where
     # generate: the same diagnostic, exit 1, nothing written, no traceback.
@@ -361,7 +361,7 @@ def test_what_cannot_be_served_is_reported_by_check(case: str, tmp_path: Path) -
 
 
 def test_the_fallback_is_a_located_diagnostic(tmp_path: Path, monkeypatch: Any) -> None:
-    from compiler.emit import python_settings
+    from backfill_codegen.emit import python_settings
 
     def crash(schema: Any) -> str:
         raise RuntimeError("simulated generator crash")

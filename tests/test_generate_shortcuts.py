@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler import format as formatting
-from compiler.emit import python_settings, templating
+from backfill_codegen import format as formatting
+from backfill_codegen.emit import python_settings, templating
 
 
 def test_the_settings_warm_up_generates_a_model() -> None:

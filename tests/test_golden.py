@@ -9,7 +9,7 @@ import pytest
 from conftest import GOLDEN
 from golden_support import check_output, compare
 
-from compiler.diagnostics.registry import all_rules
+from backfill_codegen.diagnostics.registry import all_rules
 
 CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir())
 

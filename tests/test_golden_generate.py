@@ -10,7 +10,7 @@ import pytest
 from conftest import GOLDEN
 from golden_support import case_source, compare_tree, run_cli, tree
 
-from compiler.record import RECORD_NAME
+from backfill_codegen.record import RECORD_NAME
 
 CASES = sorted(path for path in GOLDEN.glob("gen-*") if path.is_dir())
 

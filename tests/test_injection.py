@@ -27,7 +27,7 @@ from urllib.parse import quote
 import pytest
 from golden_support import run_cli
 
-from compiler.emit import typescript_settings
+from backfill_codegen.emit import typescript_settings
 from tests.tsc_support import run_node, run_tsc, typecheck
 
 #: Every way out of a string, a comment, a template or a table, and the characters that hide

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from compiler.frontends import ts_literals
-from compiler.frontends.typescript import parse
-from compiler.source import SourceFile
+from backfill_codegen.frontends import ts_literals
+from backfill_codegen.frontends.typescript import parse
+from backfill_codegen.source import SourceFile
 from tests.tsc_support import run_node
 
 _HEX = "0123456789abcdef"

@@ -3,7 +3,7 @@ no finding.
 
 Start-up is most of what `check` costs on one connector, so the heavy modules load on demand:
 Python's `jsonschema` only when a settings schema or a default may be invalid (jsonschema-rs
-vouches for the valid ones: compiler/checks/settings_fast.py), the route-file rules and
+vouches for the valid ones: backfill_codegen/checks/settings_fast.py), the route-file rules and
 tree-sitter only beside a `src/api/` folder, `regress` only for a pattern, the OAuth template
 parser only for OAuth, the code-frame renderer only when there is something to show, and nothing
 of `generate` (pydantic, datamodel-code-generator, jinja2) at all. These tests run `check` in a
@@ -25,17 +25,17 @@ from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler import pipeline
-from compiler.checks import settings, settings_fast
-from compiler.checks.base import get_path
-from compiler.diagnostics.model import Finding
-from compiler.resources import example_dir
-from compiler.settings_schema import KNOWN_DIALECTS, dialect_of
+from backfill_codegen import pipeline
+from backfill_codegen.checks import settings, settings_fast
+from backfill_codegen.checks.base import get_path
+from backfill_codegen.diagnostics.model import Finding
+from backfill_codegen.resources import example_dir
+from backfill_codegen.settings_schema import KNOWN_DIALECTS, dialect_of
 
 #: Run `check` with the given arguments, then write the exit code and the loaded modules.
 PROBE = """
 import json, sys
-from compiler.cli import main
+from backfill_codegen.cli import main
 code = main(sys.argv[2:])
 with open(sys.argv[1], "w", encoding="utf-8") as out:
     json.dump({"code": code, "modules": sorted(sys.modules)}, out)
@@ -58,7 +58,7 @@ def loaded_by_check(tmp_path: Path, *arguments: str) -> tuple[int, set[str]]:
     result = json.loads(report.read_text(encoding="utf-8"))
     modules = set(result["modules"])
     # The checks ran in this process (one manifest: no worker), so the list says what they used.
-    assert {"compiler.checks.settings", "jsonschema_rs"} <= modules
+    assert {"backfill_codegen.checks.settings", "jsonschema_rs"} <= modules
     return result["code"], modules
 
 
@@ -84,12 +84,12 @@ def test_a_json_manifest_without_settings_loads_nothing_heavy(tmp_path: Path) ->
     assert not heavy & top_level(modules)
     assert (
         not {
-            "compiler.route_files",
-            "compiler.frontends.typescript",
-            "compiler.oauth_template",
-            "compiler.diagnostics.render.full",
-            "compiler.lower",
-            "compiler.generate",
+            "backfill_codegen.route_files",
+            "backfill_codegen.frontends.typescript",
+            "backfill_codegen.oauth_template",
+            "backfill_codegen.diagnostics.render.full",
+            "backfill_codegen.lower",
+            "backfill_codegen.generate",
         }
         & modules
     )
@@ -101,10 +101,10 @@ def test_the_example_needs_no_jsonschema(tmp_path: Path) -> None:
     code, modules = loaded_by_check(tmp_path, "--example")
     assert code == 0
     assert not {*GENERATE_ONLY, "jsonschema"} & top_level(modules)
-    assert "compiler.oauth_template" not in modules
+    assert "backfill_codegen.oauth_template" not in modules
     # What this connector does need is loaded, so the test above is not vacuous.
     assert {"tree_sitter", "regress"} <= top_level(modules)
-    assert "compiler.route_files" in modules
+    assert "backfill_codegen.route_files" in modules
 
 
 def test_an_invalid_settings_schema_is_judged_by_jsonschema(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_an_invalid_default_is_judged_by_jsonschema(tmp_path: Path) -> None:
 
 
 def test_the_route_file_folder_is_the_one_discovery_reads() -> None:
-    from compiler.route_files.discovery import API_DIR
+    from backfill_codegen.route_files.discovery import API_DIR
 
     assert pipeline._API_DIR == API_DIR
 
@@ -151,8 +151,8 @@ def test_the_shortcut_reads_the_metaschemas_jsonschema_uses(uri: str) -> None:
 
 
 def test_the_shortcut_vouches_for_the_example() -> None:
-    from compiler.frontends.typescript import parse
-    from compiler.source import SourceFile
+    from backfill_codegen.frontends.typescript import parse
+    from backfill_codegen.source import SourceFile
 
     path = example_dir() / "backfill.config.ts"
     document = parse(SourceFile("x.ts", path.read_text(encoding="utf-8"))).document

@@ -23,7 +23,7 @@ from golden_support import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import cache
+from backfill_codegen import cache
 
 MARKER = "TOPSECRET-5f1c9e"
 #: What the secret file holds: a VALID manifest that would carry the marker into every output
@@ -232,7 +232,7 @@ def test_symlink_table_never_leaks_nor_hangs(kind: str, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), cache.SECRET_ENV: str(tmp_path / "s")}
     for command in COMMANDS:
         completed = subprocess.run(
-            [sys.executable, "-m", "compiler", *command],
+            [sys.executable, "-m", "backfill_codegen", *command],
             cwd=project,
             env=env,
             capture_output=True,
@@ -250,7 +250,7 @@ def test_a_fifo_manifest_found_by_discovery_is_reported_without_hanging(tmp_path
     project, connector = _world(tmp_path, "env")
     os.mkfifo(connector / "backfill.config.yaml")
     completed = subprocess.run(
-        [sys.executable, "-m", "compiler", "check", ".", "--format", "concise"],
+        [sys.executable, "-m", "backfill_codegen", "check", ".", "--format", "concise"],
         cwd=project,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,

@@ -14,15 +14,16 @@ import pytest
 from conftest import GOLDEN, ROOT
 from golden_support import run_cli, tree
 
-from compiler.resources import example_dir
+from backfill_codegen.resources import example_dir
 
 MONOREPO = GOLDEN / "monorepo"
 
 
 def _subprocess_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
-    """`python -m compiler ARGS` in a fresh process: real worker processes, real exit status."""
+    """`python -m backfill_codegen ARGS` in a fresh process: real worker processes, real exit
+    status."""
     completed = subprocess.run(
-        [sys.executable, "-m", "compiler", *args],
+        [sys.executable, "-m", "backfill_codegen", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -135,7 +136,7 @@ def test_an_internal_fault_in_a_worker_exits_2_with_a_short_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("BACKFILL_CODEGEN_DEBUG")
-    monkeypatch.setattr("compiler.batch.check_manifest", _explode)
+    monkeypatch.setattr("backfill_codegen.batch.check_manifest", _explode)
     status, stdout, stderr = run_cli(["check", ".", "-j", "2"], MONOREPO)
     assert (status, stdout) == (2, "")
     assert stderr.startswith(

@@ -140,7 +140,7 @@ def _run(args: list[str], cwd: Path, hook: Path, log: Path, prefix: tuple[str, .
     env["BACKFILL_NO_NETWORK_LOG"] = str(log)
     env.pop("BACKFILL_CODEGEN_DEBUG", None)
     done = subprocess.run(
-        [*prefix, sys.executable, "-m", "compiler", *args],
+        [*prefix, sys.executable, "-m", "backfill_codegen", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -1,6 +1,6 @@
 """No validator the compiler builds can fetch a schema (issue 10, class 1).
 
-Every validator comes from compiler/offline.py, whose retriever refuses every URI. The tests
+Every validator comes from backfill_codegen/offline.py, whose retriever refuses every URI. The tests
 generate settings schemas holding remote references of every form (`$ref`, `$dynamicRef`,
 `$recursiveRef`; absolute, scheme-relative, relative, `file:`, `urn:`, and local `#` ones under
 a remote base), under `$id`/`id` bases, nested in properties, items, allOf, anyOf and
@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import offline
-from compiler.checks import settings as settings_checks
-from compiler.checks import settings_fast
-from compiler.settings_schema import KNOWN_DIALECTS, dialect_of
+from backfill_codegen import offline
+from backfill_codegen.checks import settings as settings_checks
+from backfill_codegen.checks import settings_fast
+from backfill_codegen.settings_schema import KNOWN_DIALECTS, dialect_of
 
 REMOTE_TARGETS = (
     "https://schemas.evil.example/x.json",
@@ -204,8 +204,9 @@ def test_draft04_id_and_a_relative_ref_make_no_request(trap: Trap) -> None:
 
 
 def test_every_validator_is_built_by_the_offline_helper() -> None:
-    """No code under compiler/ constructs a validator itself: a `...Validator(...)` call, or a
-    call of what `validator_for` returns, appears only in compiler/offline.py."""
+    """No code under backfill_codegen/ constructs a validator itself: a `...Validator(...)` call, or
+    a
+    call of what `validator_for` returns, appears only in backfill_codegen/offline.py."""
     import ast
     import re
     from pathlib import Path

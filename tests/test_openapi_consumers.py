@@ -34,10 +34,10 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from tsc_support import ROOT, require_tsc, typecheck
 
-from compiler import ir
-from compiler.emit import openapi
-from compiler.emit.openapi_schema import BOOLEAN_KEPT
-from compiler.oauth_template import parse_template
+from backfill_codegen import ir
+from backfill_codegen.emit import openapi
+from backfill_codegen.emit.openapi_schema import BOOLEAN_KEPT
+from backfill_codegen.oauth_template import parse_template
 
 DOCUMENTS = sorted(GOLDEN.glob("gen-*/expected/generated/openapi.json"))
 DIALECTS = {

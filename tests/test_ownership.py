@@ -18,9 +18,9 @@ from golden_support import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import cache
-from compiler.emit.header import NOTICE, has_header
-from compiler.record import LEGACY_CACHE_NAME, RECORD_NAME
+from backfill_codegen import cache
+from backfill_codegen.emit.header import NOTICE, has_header
+from backfill_codegen.record import LEGACY_CACHE_NAME, RECORD_NAME
 
 MINIMAL = GOLDEN / "gen-minimal-json"
 
@@ -239,7 +239,7 @@ def test_files_replaced_one_by_one_stay_recorded_after_a_crash(
     """Where files are replaced one by one (-o ., a mount point), the record goes first listing
     old and new files alike: a run that dies before its last write leaves every file it wrote
     recorded, and the next run completes instead of refusing them."""
-    from compiler import writer
+    from backfill_codegen import writer
 
     connector = tmp_path / "rich"
     shutil.copytree(GOLDEN / "gen-settings-rich", connector, ignore=lambda *_: ["expected"])

@@ -15,12 +15,14 @@ def test_installed_distribution_carries_its_data() -> None:
         if os.environ.get("CI"):
             pytest.fail("CI must install the project (pip install '.[test]') before testing")
         pytest.skip("the project is not installed in this environment")
-    names = {str(path) for path in distribution.files or ()}
-    assert "compiler/schemas/manifest.schema.json" in names
-    assert "compiler/example/stripe/backfill.config.ts" in names
-    assert "compiler/example/stripe/src/api/setup/test_connection.ts" in names
+    # A wheel lists installed paths (backfill_codegen/...); an editable install's egg-info lists
+    # source paths, under the source root compiler/.
+    names = {str(path).removeprefix("compiler/") for path in distribution.files or ()}
+    assert "backfill_codegen/schemas/manifest.schema.json" in names
+    assert "backfill_codegen/example/stripe/backfill.config.ts" in names
+    assert "backfill_codegen/example/stripe/src/api/setup/test_connection.ts" in names
     # The matcher runtime that permissions.py and permissions.ts include verbatim.
-    assert "compiler/runtime/permissions_runtime.py" in names
-    assert "compiler/runtime/permissions_runtime.ts" in names
+    assert "backfill_codegen/runtime/permissions_runtime.py" in names
+    assert "backfill_codegen/runtime/permissions_runtime.ts" in names
     scripts = distribution.entry_points.select(group="console_scripts")
-    assert [entry.value for entry in scripts] == ["compiler.cli:main"]
+    assert [entry.value for entry in scripts] == ["backfill_codegen.cli:main"]

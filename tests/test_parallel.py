@@ -1,4 +1,5 @@
-"""compiler.parallel: results in item order whatever the worker count, failures as in-process,
+"""backfill_codegen.parallel: results in item order whatever the worker count, failures as
+in-process,
 silent workers, and a progress bar only on a terminal once the work takes a moment."""
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import pickle
 import pytest
 from conftest import GOLDEN
 
-from compiler import parallel
-from compiler.batch import summary_line
-from compiler.diagnostics.model import Diagnostic
-from compiler.pipeline import UsageError, check_manifest, find_manifests
-from compiler.resources import example_dir
+from backfill_codegen import parallel
+from backfill_codegen.batch import summary_line
+from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.pipeline import UsageError, check_manifest, find_manifests
+from backfill_codegen.resources import example_dir
 
 
 def _square_slowly_at_first(number: int) -> int:

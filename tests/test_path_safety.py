@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from golden_support import run_cli
 
-from compiler.emit.header import NOTICE
+from backfill_codegen.emit.header import NOTICE
 
 WEBHOOK = "/api/v1/extensions/<tenant_id>/acme/routes/{route}?connection_id=<connection_id>"
 

@@ -22,7 +22,7 @@ from conftest import ROOT
 from golden_support import run_cli
 from ruamel.yaml import YAML
 
-from compiler.resources import example_dir
+from backfill_codegen.resources import example_dir
 
 HOOK_IDS = ("backfill-check", "backfill-generate-check")
 GIT_ENV = {

@@ -15,7 +15,7 @@ from conftest import GOLDEN
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler.pipeline import check_manifest
+from backfill_codegen.pipeline import check_manifest
 
 SUFFIXES = (".json", ".yaml", ".ts")
 ALL_SUFFIXES = (*SUFFIXES, ".yml")

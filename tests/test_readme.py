@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from compiler.diagnostics.explain import rules_markdown_table
+from backfill_codegen.diagnostics.explain import rules_markdown_table
 
 README = ROOT / "README.md"
 START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
@@ -48,7 +48,7 @@ def test_readme_excerpts_are_in_the_generated_example() -> None:
 
 
 def test_limits_table_states_the_limits_the_code_enforces() -> None:
-    from compiler import ecma, limits
+    from backfill_codegen import ecma, limits
 
     text = README.read_text(encoding="utf-8")
     table = text.split("### Limits", 1)[1].split("###", 1)[0]

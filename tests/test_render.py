@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler import __version__
-from compiler.diagnostics.model import Diagnostic, Label, Severity
-from compiler.diagnostics.registry import all_rules
-from compiler.diagnostics.render import FORMATS, render
-from compiler.diagnostics.render.github import escape_data, escape_property
-from compiler.diagnostics.render.snippet import MAX_WIDTH, snippet
-from compiler.source import SourceFile, Span
+from backfill_codegen import __version__
+from backfill_codegen.diagnostics.model import Diagnostic, Label, Severity
+from backfill_codegen.diagnostics.registry import all_rules
+from backfill_codegen.diagnostics.render import FORMATS, render
+from backfill_codegen.diagnostics.render.github import escape_data, escape_property
+from backfill_codegen.diagnostics.render.snippet import MAX_WIDTH, snippet
+from backfill_codegen.source import SourceFile, Span
 
 TEXT = (
     "{\r\n"

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler.diagnostics.model import Diagnostic, Label
-from compiler.diagnostics.render import FORMATS, render
-from compiler.diagnostics.render.display import display_path
-from compiler.source import SourceFile, Span
+from backfill_codegen.diagnostics.model import Diagnostic, Label
+from backfill_codegen.diagnostics.render import FORMATS, render
+from backfill_codegen.diagnostics.render.display import display_path
+from backfill_codegen.source import SourceFile, Span
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def test_check_and_generate_under_a_folder_that_is_not_utf8(tmp_path: Path, form
     with open(os.path.join(folder, b"backfill.config.json"), "w", encoding="utf-8") as file:
         file.write('{"name": "X"}')
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "compiler"]
+    command = [sys.executable, "-m", "backfill_codegen"]
     done = subprocess.run(
         [*command, "check", folder, "--format", format], capture_output=True, env=env
     )

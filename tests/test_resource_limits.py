@@ -22,10 +22,10 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler import ecma
-from compiler.checks import budgets
-from compiler.checks import settings as settings_checks
-from compiler.limits import (
+from backfill_codegen import ecma
+from backfill_codegen.checks import budgets
+from backfill_codegen.checks import settings as settings_checks
+from backfill_codegen.limits import (
     MAX_ENUM_VALUES,
     MAX_ENUM_VALUES_TOTAL,
     MAX_REGEX_SECONDS,
@@ -63,7 +63,7 @@ def report():
     sys.stderr.write(f"\\npeak-rss-kb {max(peak, children)}\\n")
 
 atexit.register(report)
-from compiler.cli import main
+from backfill_codegen.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

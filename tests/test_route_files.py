@@ -11,17 +11,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import ir
-from compiler.diagnostics.model import Diagnostic
-from compiler.frontends.typescript import StaticModule
-from compiler.lower import lower
-from compiler.pipeline import ManifestResult, check_manifest
-from compiler.resources import example_dir
-from compiler.route_files import RouteFile, discovery
-from compiler.route_files.outbound import StaticUrl, judge, static_url
-from compiler.route_files.parse import read_facts
-from compiler.source import SourceFile
-from compiler.urls import parse_entry
+from backfill_codegen import ir
+from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import ManifestResult, check_manifest
+from backfill_codegen.resources import example_dir
+from backfill_codegen.route_files import RouteFile, discovery
+from backfill_codegen.route_files.outbound import StaticUrl, judge, static_url
+from backfill_codegen.route_files.parse import read_facts
+from backfill_codegen.source import SourceFile
+from backfill_codegen.urls import parse_entry
 
 SDK = 'import { api, Http, OAuth } from "@backfill-io/sdk";\n'
 TEST_CONNECTION = {"route": "/setup/test_connection", "method": "POST"}
@@ -454,7 +454,7 @@ def test_lowering_adds_undeclared_route_files_with_no_roles() -> None:
 def test_openapi_command_documents_route_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from compiler.cli import main
+    from backfill_codegen.cli import main
 
     files = {"src/api/sync/orders.ts": route("", "GET")}
     path = connector(tmp_path / "acme", {"name": "acme"}, files)
@@ -552,7 +552,7 @@ def test_a_manifest_value_left_out_as_not_static_turns_off_the_rules_reading_it(
 
 
 def test_routes_that_differ_only_in_separators_get_distinct_operation_ids() -> None:
-    from compiler.lower import unique_operation_ids
+    from backfill_codegen.lower import unique_operation_ids
 
     keys = [("/a-b", "GET"), ("/a/b", "GET"), ("/a_b", "GET"), ("/a-b2", "GET"), ("/a-b", "PUT")]
     ids = unique_operation_ids(keys)

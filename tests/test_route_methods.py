@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.checks.routes import METHODS
-from compiler.pipeline import check_manifest
+from backfill_codegen.checks.routes import METHODS
+from backfill_codegen.pipeline import check_manifest
 
 ROLES = ("testConnection", "postConnect")
 

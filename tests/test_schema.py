@@ -8,9 +8,9 @@ import jsonschema
 from conftest import ROOT
 from golden_support import compare, run_cli
 
-from compiler.model import manifest_json_schema
+from backfill_codegen.model import manifest_json_schema
 
-SCHEMA_FILE = ROOT / "schemas" / "manifest.schema.json"  # a link into compiler/schemas
+SCHEMA_FILE = ROOT / "schemas" / "manifest.schema.json"  # a link into backfill_codegen/schemas
 
 
 def _rendered() -> str:

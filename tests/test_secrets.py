@@ -22,11 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.emit.python_settings import generate_settings_module
-from compiler.generate import outputs
-from compiler.lower import lower
-from compiler.pipeline import check_manifest
-from compiler.settings_schema import is_secret_schema, secret_values
+from backfill_codegen.emit.python_settings import generate_settings_module
+from backfill_codegen.generate import outputs
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import check_manifest
+from backfill_codegen.settings_schema import is_secret_schema, secret_values
 
 MARKER = "zQ7SECRETx9"
 _modules = itertools.count()

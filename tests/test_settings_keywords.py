@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.checks.settings import check_keywords
-from compiler.pipeline import check_manifest
-from compiler.settings_schema import KNOWN_DIALECTS
-from compiler.settings_vocabulary import (
+from backfill_codegen.checks.settings import check_keywords
+from backfill_codegen.pipeline import check_manifest
+from backfill_codegen.settings_schema import KNOWN_DIALECTS
+from backfill_codegen.settings_vocabulary import (
     ACCEPTED,
     SIGNIFICANT,
     all_keywords,

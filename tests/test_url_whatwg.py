@@ -9,7 +9,8 @@ uppercase, `@` in the path, non-ASCII anywhere, encoded dots, slashes and backsl
 hosts (`ẞ`, full-width letters). The URLs, with the shared corpus (tests/url_corpus.json), are
 judged by (a) Node's `new URL()` in ONE node process, which also runs (c) the generated
 permissions.ts compiled by the project's tsc; (b) the generated permissions.py; (d)
-compiler/urls.py. All matchers must agree, and each URL allowed must be, for WHATWG, `https:`,
+backfill_codegen/urls.py. All matchers must agree, and each URL allowed must be, for WHATWG,
+`https:`,
 on the entry's host and port, with a pathname that, percent-decoded once, matches the entry's
 pattern (an independent decoder and glob here, not the runtime's).
 """
@@ -32,11 +33,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from url_corpus import CORPUS
 
-from compiler import ir, urls
-from compiler.emit.permissions import emit
-from compiler.lower import lower
-from compiler.pipeline import check_manifest
-from compiler.resources import example_dir
+from backfill_codegen import ir, urls
+from backfill_codegen.emit.permissions import emit
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import check_manifest
+from backfill_codegen.resources import example_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
@@ -248,7 +249,7 @@ def connector() -> ir.Connector:
 @pytest.fixture(scope="module")
 def generated(connector: ir.Connector, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """(the generated Python module, the compiled permissions.js path)."""
-    from compiler.format import format_python
+    from backfill_codegen.format import format_python
 
     _require_node()
     folder = tmp_path_factory.mktemp("whatwg")

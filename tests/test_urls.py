@@ -1,4 +1,5 @@
-"""compiler/urls.py: parsing and normalizing allowlist entries, matching requests, coverage."""
+"""backfill_codegen/urls.py: parsing and normalizing allowlist entries, matching requests,
+coverage."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler import urls
-from compiler.urls import AllowEntry, Kind, covers, glob_match, is_allowed, matches, parse_entry
+from backfill_codegen import urls
+from backfill_codegen.urls import (
+    AllowEntry,
+    Kind,
+    covers,
+    glob_match,
+    is_allowed,
+    matches,
+    parse_entry,
+)
 
 
 def entry(text: str) -> AllowEntry:
@@ -488,7 +497,7 @@ def test_covers_is_sound_on_request_urls(a: str, b: str, paths: list[str]) -> No
 def test_http_calls_are_judged_as_the_matcher_judges(
     url: str, complete: bool, allowed: bool
 ) -> None:
-    from compiler.route_files.outbound import StaticUrl, judge
+    from backfill_codegen.route_files.outbound import StaticUrl, judge
 
     verdict = judge(StaticUrl(url, complete), [entry("https://b\u00fccher.example/katalog/*")])
     assert verdict is not None and verdict.allowed is allowed

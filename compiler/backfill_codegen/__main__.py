@@ -1,0 +1,3 @@
+from backfill_codegen.cli import main
+
+raise SystemExit(main())

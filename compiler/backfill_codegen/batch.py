@@ -1,0 +1,40 @@
+"""Many manifests at once (a monorepo): find them, check them in worker processes, sum them up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from backfill_codegen import parallel
+from backfill_codegen.diagnostics.model import Diagnostic, Severity
+from backfill_codegen.pipeline import ManifestResult, check_manifest, find_manifests
+
+
+def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestResult]:
+    """check_manifest for every manifest under `paths`, in `jobs` worker processes (default: the
+    CPUs); the results in the sorted manifest order whatever the worker count."""
+    manifests = find_manifests(paths)
+    progress = parallel.terminal_progress("checking")
+    return parallel.run_ordered(
+        check_manifest, manifests, jobs or parallel.default_jobs(), progress
+    )
+
+
+def summary_line(per_connector: Sequence[Sequence[Diagnostic]]) -> str:
+    """`Checked 12 connectors: 1 with errors, 2 with warnings, 9 clean.`: each connector counted
+    once, under the worst severity it reported."""
+    errors = sum(1 for found in per_connector if _worst(found) == Severity.ERROR)
+    warnings = sum(1 for found in per_connector if _worst(found) == Severity.WARNING)
+    clean = len(per_connector) - errors - warnings
+    noun = "connector" if len(per_connector) == 1 else "connectors"
+    return (
+        f"Checked {len(per_connector)} {noun}: {errors} with errors, {warnings} with warnings, "
+        f"{clean} clean."
+    )
+
+
+def _worst(diagnostics: Sequence[Diagnostic]) -> Severity | None:
+    severities = {d.severity for d in diagnostics}
+    if Severity.ERROR in severities:
+        return Severity.ERROR
+    return Severity.WARNING if severities else None

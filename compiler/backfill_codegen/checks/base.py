@@ -1,0 +1,36 @@
+"""What a semantic check is: the paths it reads, and a function from the manifest to findings.
+
+The pipeline runs a check only when no structural error (missing key, wrong type, unknown key)
+lies on or under any path it reads, so a check may trust the *shape* the model promises there:
+`connection.oauth`, when present, is an object with the model's keys and types. The inside of
+`settingsSchema` is arbitrary JSON and must be read defensively.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backfill_codegen.diagnostics.model import Finding, Path
+
+Manifest = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    reads: tuple[Path, ...]
+    run: Callable[[Manifest], Iterable[Finding]]
+
+
+def get_path(value: Any, path: Path) -> Any:
+    """The value at `path`, or None when any step is missing."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or not 0 <= step < len(value):
+                return None
+        elif not isinstance(value, Mapping) or step not in value:
+            return None
+        value = value[step]
+    return value

@@ -1,0 +1,688 @@
+"""`connection.settingsSchema` (BF401-BF408): a valid, local, object-typed JSON Schema.
+
+Each rule is its own check, so that (for example) a bad `$schema` does not hide a bad default.
+Meta-validation uses the metaschemas bundled with `jsonschema` (via `jsonschema_specifications`)
+and no format checker, so nothing here touches the network; `$ref`s are resolved by hand,
+locally, and a remote one is only ever reported.
+
+Python's `jsonschema` is imported only when a schema or a default may be invalid: jsonschema-rs
+answers first, and only its "valid" is used (backfill_codegen/checks/settings_fast.py says why that
+is
+safe). The findings themselves always come from `jsonschema`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from backfill_codegen import ecma, offline
+from backfill_codegen.checks import settings_fast
+from backfill_codegen.checks.base import Check, Manifest, get_path
+from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.limits import MAX_ENUM_VALUES
+from backfill_codegen.settings_schema import (
+    SETTINGS_PATH,
+    Subschema,
+    dialect_of,
+    ref_chain,
+    resolve_local,
+    root_types,
+    secret_values,
+    views,
+    walk,
+    walk_referenced,
+)
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+#: Most metaschema errors reported for one schema; past that they are noise.
+MAX_SCHEMA_ERRORS = 50
+#: Longest validation message quoted in a finding.
+MAX_MESSAGE = 200
+_REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
+#: jsonschema validates recursively, dozens of frames per nesting level; a schema as deep as
+#: the front ends allow (MAX_DEPTH) needs more than Python's default 1,000 frames.
+_DEEP_RECURSION_LIMIT = 100_000
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+
+T = TypeVar("T")
+
+
+def _deeply(work: Callable[[], T]) -> T:
+    """Run `work` on a thread with a large stack and a high recursion limit, so validating a
+    deeply nested schema neither hits RecursionError nor overflows the C stack. Exceptions
+    propagate to the caller."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+    try:
+        try:
+            old_stack = threading.stack_size(_DEEP_STACK_BYTES)
+            try:
+                thread = threading.Thread(target=run, name="settings-schema-validation")
+                thread.start()
+            finally:
+                threading.stack_size(old_stack)
+        except (RuntimeError, ValueError, MemoryError):
+            run()  # no thread to be had (a tight ulimit): run here, within the default stack
+        else:
+            thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+def _at(path: Path, part: str = "value", message: str = "") -> Pointer:
+    return Pointer((*SETTINGS_PATH, *path), part, message)  # type: ignore[arg-type]
+
+
+def _settings(manifest: Manifest) -> Mapping[str, Any] | None:
+    schema = get_path(manifest, SETTINGS_PATH)
+    return schema if isinstance(schema, Mapping) else None
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def _json_path(path: Iterable[Any]) -> str:
+    return "/".join(str(step) for step in path)
+
+
+# --- BF408: unknown dialect. ----------------------------------------------------------------
+
+
+def check_dialect(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None or "$schema" not in schema:
+        return
+    dialect = dialect_of(schema)
+    if dialect.known or not isinstance(dialect.declared, str):
+        return  # a non-string `$schema` is a metaschema error (BF401)
+    if dialect.suggestion:
+        draft0x = "json-schema.org/draft-0" in dialect.suggestion
+        canonical = dialect.suggestion + ("#" if draft0x else "")
+        help_text = f"did you mean `{canonical}`? (the schema was checked as that dialect)"
+    else:
+        help_text = (
+            "use `http://json-schema.org/draft-07/schema#` or "
+            "`https://json-schema.org/draft/2020-12/schema`, or drop `$schema` for 2020-12 "
+            "(the schema was checked as 2020-12)"
+        )
+    yield Finding(
+        "BF408",
+        f"`$schema` `{_shorten(dialect.declared)}` is not a known JSON Schema dialect",
+        _at(("$schema",)),
+        help=help_text,
+    )
+
+
+# --- BF401: metaschema validation. ----------------------------------------------------------
+
+
+@cache
+def _meta_validator(validator: type[Validator]) -> Validator:
+    from jsonschema import validators
+
+    meta = validator.META_SCHEMA
+    # No format checker: `format` stays an annotation, so no checker can do I/O, and patterns
+    # are judged by BF407 in ECMA-262 syntax rather than by Python's `re`.
+    return offline.python_validator(validators.validator_for(meta), meta)
+
+
+def _error_sort_key(error: ValidationError) -> tuple[str, str]:
+    return (_json_path(error.absolute_path), error.message)
+
+
+def _most_telling(error: ValidationError) -> ValidationError:
+    """The error to show: jsonschema's best match, or, for an `anyOf`/`oneOf` whose branches
+    all failed, the branch error that says most ("not one of [...]" over "not of type")."""
+    from jsonschema.exceptions import best_match
+
+    best = best_match([error]) or error
+    if best is error and error.context:
+        deepest = max(len(e.absolute_path) for e in error.context)
+        candidates = [e for e in error.context if len(e.absolute_path) == deepest]
+        candidates.sort(key=lambda e: (e.validator == "type", _error_sort_key(e)))
+        best = candidates[0]
+    return best
+
+
+def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    dialect = dialect_of(schema)
+    if settings_fast.schema_is_valid(dialect.uri, schema):
+        return  # jsonschema would find nothing either
+    try:
+        meta = _meta_validator(dialect.validator)
+        errors = _deeply(lambda: list(meta.iter_errors(schema)))
+    except Exception as error:  # third-party code on arbitrary input: report, never crash
+        yield Finding(
+            "BF401",
+            f"`settingsSchema` could not be checked against its metaschema: {_shorten(str(error))}",
+            _at(()),
+        )
+        return
+    name = dialect.uri.rsplit("/", 2)[-2] if "/draft" in dialect.uri else dialect.uri
+    seen: set[tuple[Path, str]] = set()
+    emitted = 0
+    for top in sorted(errors, key=_error_sort_key):
+        try:
+            best = _most_telling(top)
+        except Exception:  # best_match trips over a draft-03 schema-valued `type`: say `top`
+            best = top
+        path = tuple(best.absolute_path)
+        message = _shorten(best.message)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        emitted += 1
+        if emitted > MAX_SCHEMA_ERRORS:
+            break
+        where = f" at `{_json_path(path)}`" if path else ""
+        yield Finding(
+            "BF401",
+            f"`settingsSchema` is not a valid {name} schema{where}: {message}",
+            _at(path),
+        )
+
+
+# --- BF402: the root is an object. ----------------------------------------------------------
+
+
+def _is_object_type(value: Any) -> bool:
+    return value == "object" or value == ["object"]
+
+
+def check_root_object(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    chain, loops = ref_chain(schema, (), schema)
+    if loops or any(item.path is None for item in chain):
+        return  # the root `$ref` itself is broken: BF405/BF406 say so
+    if isinstance(schema.get("$ref"), str) and not chain:
+        return  # a remote root `$ref` (BF405): we cannot see what it points at
+    types = root_types(schema)
+    if any(_is_object_type(value) for _, value in types):
+        return
+    if types:
+        path, value = types[0]
+        yield Finding(
+            "BF402",
+            f"`settingsSchema` must be `type: object`, not `{_shorten(json.dumps(value))}`",
+            _at(path),
+            help='settings are named fields: use `"type": "object"` with `properties`',
+        )
+    else:
+        yield Finding(
+            "BF402",
+            "`settingsSchema` has no `type: object`",
+            _at(()),
+            help='add `"type": "object"` at the root of the settings schema',
+        )
+
+
+# --- BF403: required names exist. -----------------------------------------------------------
+
+
+def _scope_names(root: Mapping[str, Any], members: list[Subschema]) -> set[str]:
+    """Property names defined for one instance: by every schema applying to it in place,
+    and by what their local `$ref`s (and `allOf`s) reach."""
+    names: set[str] = set()
+    for member in members:
+        for _, schema in views(root, member.schema, member.path):
+            properties = schema.get("properties")
+            if isinstance(properties, Mapping):
+                names.update(name for name in properties if isinstance(name, str))
+    return names
+
+
+def check_required(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    subschemas = list(walk(schema))
+    scopes: dict[Path, list[Subschema]] = {}
+    for sub in subschemas:
+        scopes.setdefault(sub.scope, []).append(sub)
+    known: dict[Path, set[str]] = {}
+    for sub in subschemas:
+        required = sub.schema.get("required")
+        if not isinstance(required, list):
+            continue
+        if sub.scope not in known:
+            known[sub.scope] = _scope_names(schema, scopes[sub.scope])
+        names = known[sub.scope]
+        for index, name in enumerate(required):
+            if not isinstance(name, str) or name in names:
+                continue
+            close = difflib.get_close_matches(name, sorted(names), n=1)
+            where = f"`{_json_path(sub.path)}`" if sub.path else "the root object"
+            yield Finding(
+                "BF403",
+                f"required setting `{name}` is not in the properties of {where}",
+                _at((*sub.path, "required", index)),
+                help=f"did you mean `{close[0]}`?"
+                if close
+                else f"add a `{name}` property, or remove it from `required`",
+            )
+
+
+# --- BF404: defaults validate. --------------------------------------------------------------
+
+
+def _undecidable(instance: Any, pattern: str) -> ValidationError:
+    from jsonschema.exceptions import ValidationError
+
+    return ValidationError(
+        f"{_shorten(repr(instance))} cannot be checked against {_shorten(repr(pattern))} in "
+        f"bounded time: {ecma.undecided_reason(pattern)}"
+    )
+
+
+def _ecma_search(pattern: str, text: str) -> bool | None:
+    """ECMA-262 `test`; None only when a valid pattern cannot be decided in bounded time (an
+    invalid one is BF407's, and matches nothing here). Not cached here: backfill_codegen/ecma.py
+    keeps
+    decided answers, and the manifest's regex budget remembers the undecided ones (a cached
+    "undecided" would outlive the budget that spent it)."""
+    if ecma.compile_error(pattern) is not None:
+        return False
+    return ecma.search(pattern, text)
+
+
+def _ecma_pattern(
+    validator: Validator, pattern: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """`pattern` in ECMA-262 semantics (as the dashboard validates), bounded in time."""
+    if not validator.is_type(instance, "string") or not isinstance(pattern, str):
+        return
+    found = _ecma_search(pattern, instance)
+    if found is None:
+        yield _undecidable(instance, pattern)
+    elif not found:
+        from jsonschema.exceptions import ValidationError
+
+        yield ValidationError(f"{_shorten(repr(instance))} does not match {pattern!r}")
+
+
+# jsonschema matches property names with Python's `re`, which has no time bound (a pattern such
+# as `^(a+)+$` on a 40-character name runs for minutes) and is not ECMA-262: these keywords are
+# redone with ecma.search.
+
+
+def _ecma_pattern_properties(
+    validator: Validator, patterns: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object") or not isinstance(patterns, Mapping):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            found = _ecma_search(pattern, key)
+            if found is None:
+                yield _undecidable(key, pattern)
+            elif found:
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _ecma_additional_properties(
+    validator: Validator, additional: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    properties = schema.get("properties", {})
+    patterns = [p for p in schema.get("patternProperties", {}) if isinstance(p, str)]
+    extras = []
+    for key in instance:
+        if key in properties:
+            continue
+        matched = False
+        for pattern in patterns:
+            found = _ecma_search(pattern, key)
+            if found is None:
+                yield _undecidable(key, pattern)
+                return
+            if found:
+                matched = True
+                break
+        if not matched:
+            extras.append(key)
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif additional is False and extras:
+        from jsonschema.exceptions import ValidationError
+
+        shown = ", ".join(_shorten(repr(extra)) for extra in sorted(extras))
+        yield ValidationError(f"additional properties are not allowed ({shown})")
+
+
+def _guarded_unevaluated(
+    original: Callable[..., Iterator[ValidationError]],
+) -> Callable[..., Iterator[ValidationError]]:
+    """`unevaluatedProperties` looks into `patternProperties` with Python's `re` too: refused
+    on objects when the schema holds a pattern that could backtrack badly."""
+
+    def run(
+        validator: Validator, unevaluated: Any, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        if validator.is_type(instance, "object"):
+            yield _undecidable(instance, "a `patternProperties` pattern")
+            return
+        yield from original(validator, unevaluated, instance, schema)
+
+    return run
+
+
+@cache
+def _default_validator(validator: type[Validator], risky: bool = False) -> type[Validator]:
+    from jsonschema import validators
+
+    keywords: dict[str, Callable[..., Iterator[ValidationError]]] = {
+        "pattern": _ecma_pattern,
+        "patternProperties": _ecma_pattern_properties,
+        "additionalProperties": _ecma_additional_properties,
+    }
+    original = validator.VALIDATORS.get("unevaluatedProperties")
+    if risky and original is not None:
+        keywords["unevaluatedProperties"] = _guarded_unevaluated(original)
+    return validators.extend(validator, keywords)
+
+
+def _risky_pattern_properties(subschemas: Iterable[Subschema]) -> bool:
+    for sub in subschemas:
+        patterns = sub.schema.get("patternProperties")
+        if isinstance(patterns, Mapping) and any(
+            isinstance(p, str) and ecma.backtracking_risk(p) for p in patterns
+        ):
+            return True
+    return False
+
+
+def check_defaults(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    # One budget of regex time for the whole manifest (limits.MAX_REGEX_SECONDS), spent before
+    # the findings are handed on.
+    with ecma.budget():
+        findings = list(_check_defaults(schema))
+    yield from findings
+
+
+def _check_defaults(schema: Mapping[str, Any]) -> Iterator[Finding]:
+    subschemas = list(walk(schema))
+    uri = dialect_of(schema).uri
+    # In document order, the defaults jsonschema-rs cannot vouch for; jsonschema judges them.
+    pending = [
+        sub
+        for sub in subschemas
+        if "default" in sub.schema
+        and not settings_fast.default_is_valid(uri, sub.schema, _ecma_search)
+    ]
+    if pending:
+        yield from _deeply(lambda: list(_default_findings(schema, subschemas, pending)))
+
+
+def _default_findings(
+    schema: Mapping[str, Any], subschemas: list[Subschema], with_default: list[Subschema]
+) -> Iterator[Finding]:
+    from jsonschema.exceptions import best_match
+
+    risky = _risky_pattern_properties(subschemas)
+    cls = _default_validator(dialect_of(schema).validator, risky)
+    try:
+        # The root is the resource every local `$ref` resolves in; the registry refuses every
+        # retrieval, so a remote `$ref` raises (caught below) instead of fetching.
+        root_validator = offline.python_validator(cls, schema)
+    except Exception:
+        return
+    for sub in with_default:
+        if ref_chain(schema, sub.path, sub.schema)[1]:
+            continue  # BF406: validating through a `$ref` loop would never end
+        try:
+            validator = root_validator.evolve(schema=sub.schema)
+            error = best_match(validator.iter_errors(sub.schema["default"]))
+        except Exception:  # an unresolvable or looping `$ref` (BF405/BF406), a Python-only
+            # regex in `patternProperties`, ...: another rule reports it
+            continue
+        if error is None:
+            continue
+        yield Finding(
+            "BF404",
+            f"the default does not validate against its schema: {_shorten(error.message)}",
+            _at((*sub.path, "default", *error.absolute_path)),
+        )
+
+
+# --- BF405 / BF406: references. -------------------------------------------------------------
+
+
+def _definition_pointers(schema: Mapping[str, Any]) -> list[str]:
+    pointers = []
+    for key in ("$defs", "definitions"):
+        defs = schema.get(key)
+        if isinstance(defs, Mapping):
+            pointers.extend(f"#/{key}/{name}" for name in defs if isinstance(name, str))
+    return pointers
+
+
+def check_refs(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    pointers: list[str] | None = None
+    for sub in walk(schema):
+        for key in _REF_KEYWORDS:
+            ref = sub.schema.get(key)
+            if not isinstance(ref, str):
+                continue
+            at = _at((*sub.path, key))
+            if not ref.startswith("#"):
+                yield Finding(
+                    "BF405",
+                    f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
+                    at,
+                    help="copy the referenced schema into `$defs` and refer to it as "
+                    "`#/$defs/<name>`",
+                )
+                continue
+            if key != "$ref":
+                continue  # local `$dynamicRef`/`$recursiveRef` name dynamic anchors
+            target = resolve_local(schema, ref)
+            if target.path is None:
+                if pointers is None:
+                    pointers = _definition_pointers(schema)
+                close = difflib.get_close_matches(ref, pointers, n=1)
+                yield Finding(
+                    "BF406",
+                    f"`$ref` `{_shorten(ref)}` does not resolve: {target.error}",
+                    at,
+                    help=f"did you mean `{close[0]}`?" if close else None,
+                )
+            elif not isinstance(target.value, Mapping | bool):
+                yield Finding(
+                    "BF406",
+                    f"`$ref` `{_shorten(ref)}` points at a {type(target.value).__name__}, "
+                    "not a schema",
+                    at,
+                )
+            elif ref_chain(schema, sub.path, sub.schema)[1]:
+                yield Finding(
+                    "BF406",
+                    f"`$ref` `{_shorten(ref)}` loops back to itself without reaching a schema",
+                    at,
+                    help="point the reference at a schema that does not refer back here",
+                )
+
+
+# --- BF407: patterns are ECMA-262. ----------------------------------------------------------
+
+
+def check_patterns(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    for sub in walk(schema):
+        pattern = sub.schema.get("pattern")
+        if isinstance(pattern, str):
+            error = ecma.compile_error(pattern)
+            if error is not None:
+                yield _pattern_finding(pattern, error, _at((*sub.path, "pattern")))
+        properties = sub.schema.get("patternProperties")
+        if isinstance(properties, Mapping):
+            for key in properties:
+                if isinstance(key, str) and (error := ecma.compile_error(key)) is not None:
+                    yield _pattern_finding(
+                        key, error, _at((*sub.path, "patternProperties", key), "key")
+                    )
+
+
+def _pattern_finding(pattern: str, error: str, at: Pointer) -> Finding:
+    return Finding(
+        "BF407",
+        f"`{_shorten(pattern)}` is not a valid ECMA-262 regular expression: {_shorten(error)}",
+        at,
+        help='patterns are compiled as JavaScript `new RegExp(pattern, "u")`',
+    )
+
+
+# --- BF409: a secret's value written in the manifest. ----------------------------------------
+
+
+def check_secret_values(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    for value in secret_values(schema):
+        if value.direct:
+            holder = _json_path(value.path[:-1])
+            message = f"the secret `{holder or 'settingsSchema'}` has a literal `{value.keyword}`"
+        else:
+            inside = _json_path(value.inside) or "its root"
+            message = f"this `{value.keyword}` holds a secret's value at `{inside}`"
+        yield Finding(
+            "BF409",
+            message + ": a credential committed in the manifest",
+            _at(value.path, "key" if isinstance(value.path[-1], str) else "value"),
+            help="move the credential out of the manifest: the admin enters it in the "
+            f"settings form; remove the `{value.keyword}`",
+        )
+
+
+# --- BF410 / BF411: unknown keywords, and misspelt ones. ------------------------------------
+
+
+def _dialect_name(uri: str) -> str:
+    return uri.rsplit("/", 2)[-2]  # draft-07, 2020-12
+
+
+def check_keywords(manifest: Manifest) -> Iterator[Finding]:
+    from backfill_codegen import settings_vocabulary as vocabulary
+
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    uri = dialect_of(schema).uri
+    name = _dialect_name(uri)
+    # Keys of subschemas only (property and definition names are not keywords), including
+    # schemas only a `$ref` reaches (under an `x-...` key).
+    for sub in walk_referenced(schema):
+        for key in sub.schema:
+            if not isinstance(key, str) or vocabulary.is_known(key, uri):
+                continue
+            at = _at((*sub.path, key), "key")
+            shown = _shorten(key)
+            others = vocabulary.dialects_knowing(key)
+            if others:
+                yield Finding(
+                    "BF410",
+                    f"`{shown}` is not a {name} keyword (it is a keyword of "
+                    f"{', '.join(_dialect_name(o) for o in others)}): {name} validators ignore it",
+                    at,
+                    help="declare the dialect that has it in `$schema`, or write the "
+                    f"constraint with {name} keywords",
+                )
+                continue
+            meant = vocabulary.near_miss(key, uri)
+            if meant is not None:
+                yield Finding(
+                    "BF411",
+                    f"unknown keyword `{shown}`: a misspelling of `{meant}`, which is ignored "
+                    "as written",
+                    at,
+                    help=f"did you mean `{meant}`?",
+                )
+                continue
+            if key in vocabulary.VENDOR_SECRETS:
+                help_text = (
+                    "this compiler and the dashboard read secrets from `writeOnly: true` (or "
+                    "`format: password`): add it, or this setting is a plain, echoed string"
+                )
+            elif (close := vocabulary.closest(key, uri)) is not None:
+                help_text = f"did you mean `{close}`?"
+            else:
+                help_text = "rename it `x-" + shown + "` to mark it as an extension"
+            yield Finding(
+                "BF410",
+                f"unknown keyword `{shown}` in the settings schema: validators ignore it",
+                at,
+                help=help_text,
+            )
+
+
+# --- BF006: limits that keep `generate` fast. -----------------------------------------------
+
+
+def check_limits(manifest: Manifest) -> Iterator[Finding]:
+    schema = _settings(manifest)
+    if schema is None:
+        return
+    for sub in walk(schema):
+        values = sub.schema.get("enum")
+        if isinstance(values, list) and len(values) > MAX_ENUM_VALUES:
+            yield Finding(
+                "BF006",
+                f"this `enum` lists {len(values):,} values; at most {MAX_ENUM_VALUES:,} are "
+                "allowed",
+                _at((*sub.path, "enum")),
+                help="use a `pattern` (or a plain string the route checks) for long lists",
+            )
+
+
+_READS: tuple[Path, ...] = (SETTINGS_PATH,)
+
+CHECKS = (
+    Check("settings-dialect", _READS, check_dialect),
+    Check("settings-metaschema", _READS, check_metaschema),
+    Check("settings-root-object", _READS, check_root_object),
+    Check("settings-required", _READS, check_required),
+    Check("settings-defaults", _READS, check_defaults),
+    Check("settings-refs", _READS, check_refs),
+    Check("settings-patterns", _READS, check_patterns),
+    Check("settings-limits", _READS, check_limits),
+    Check("settings-secret-values", _READS, check_secret_values),
+    Check("settings-keywords", _READS, check_keywords),
+)

@@ -1,0 +1,134 @@
+"""`connection.setup`: the webhook URL template and the instructions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from backfill_codegen import webhook
+from backfill_codegen.checks.base import Check, Manifest, get_path
+from backfill_codegen.checks.routes import route_problem, suggest_route
+from backfill_codegen.diagnostics.model import Finding, Pointer
+from backfill_codegen.diagnostics.text import quoted
+
+_TEMPLATE = ("connection", "setup", "webhookUrlTemplate")
+
+
+def _template(manifest: Manifest) -> str | None:
+    value = get_path(manifest, _TEMPLATE)
+    return value if isinstance(value, str) else None
+
+
+def _is_absolute(template: str) -> bool:
+    head = template.split("/", 1)[0]
+    return "://" in template[:12] or head.endswith(":") or template.startswith("//")
+
+
+def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
+    template = _template(manifest)
+    if template is None:
+        return
+    if _is_absolute(template):
+        yield Finding(
+            "BF301",
+            "the webhook URL template is an absolute URL; it must be a path",
+            Pointer(_TEMPLATE),
+            help="drop the scheme and host: start the template with `/api/v1/extensions/`",
+        )
+    found, unclosed = webhook.tokens(template)
+    misspelt_connection_id = False
+    for token in found:
+        if token.name in webhook.TOKENS:
+            continue
+        close = difflib.get_close_matches(token.name, webhook.TOKENS, n=1, cutoff=0.4)
+        misspelt_connection_id |= close == ["connection_id"]
+        yield Finding(
+            "BF302",
+            f"{quoted('<' + token.name + '>')} is not a webhook token",
+            Pointer(_TEMPLATE, within=(token.start, token.end)),
+            help=f"did you mean `<{close[0]}>`?"
+            if close
+            else "the tokens are `<tenant_id>` and `<connection_id>`",
+        )
+    for mark in unclosed:
+        yield Finding(
+            "BF302",
+            f"`{template[mark.start]}` does not belong to a `<token>`",
+            Pointer(_TEMPLATE, within=(mark.start, mark.end)),
+            help="the tokens are `<tenant_id>` and `<connection_id>`",
+        )
+    # A misspelt `<connection_id>` is reported above; saying it is missing too would mislead.
+    if not misspelt_connection_id and not any(t.name == "connection_id" for t in found):
+        yield Finding(
+            "BF304",
+            "the webhook URL template has no `<connection_id>`; the webhook route cannot tell "
+            "which connection an event is for",
+            Pointer(_TEMPLATE),
+            help="append `?connection_id=<connection_id>`",
+        )
+
+
+def _check_route(manifest: Manifest) -> Iterator[Finding]:
+    template = _template(manifest)
+    name = manifest["name"]
+    if template is None or _is_absolute(template):
+        return
+    parts = webhook.split(template, name)
+    if parts is None:
+        expected = webhook.prefix(name) + "/"
+        yield Finding(
+            "BF303",
+            f"the webhook URL template must start `{expected}`",
+            Pointer(_TEMPLATE, within=_mismatch(template, expected)),
+            help=f"`{name}` is the manifest's `name`; the rest of the path is the webhook route",
+        )
+        return
+    if "#" in template:
+        index = template.index("#")
+        yield Finding(
+            "BF306",
+            "the webhook URL template has a fragment, which providers do not send",
+            Pointer(_TEMPLATE, within=(index, len(template))),
+        )
+    route = parts.route.split("#", 1)[0]
+    problem = route_problem(route)
+    if problem is not None:
+        message, within = problem
+        if within is not None:
+            within = (parts.route_start + within[0], parts.route_start + within[1])
+        suggestion = suggest_route(route)
+        yield Finding(
+            "BF306",
+            f"the webhook route {quoted(route)} is not a route path: {message}",
+            Pointer(_TEMPLATE, within=within),
+            help=f"did you mean `{suggestion}`?" if suggestion else None,
+        )
+
+
+def _mismatch(template: str, expected: str) -> tuple[int, int]:
+    """The part of the template from where it leaves the expected prefix to the next `/`."""
+    index = 0
+    while index < min(len(template), len(expected)) and template[index] == expected[index]:
+        index += 1
+    start = template.rfind("/", 0, index) + 1 if index < len(expected) else index
+    end = template.find("/", index)
+    return start, end if end >= 0 else len(template)
+
+
+def _check_instructions(manifest: Manifest) -> Iterator[Finding]:
+    path = ("connection", "setup", "instructions")
+    value = get_path(manifest, path)
+    if isinstance(value, str) and not value.strip():
+        yield Finding(
+            "BF305",
+            "the setup instructions are empty",
+            Pointer(path),
+            help="write what the admin must do on the provider side, or leave the key out",
+        )
+
+
+CHECKS = (
+    Check("webhook-tokens", (_TEMPLATE,), _check_tokens),
+    Check("webhook-route", (_TEMPLATE, ("name",)), _check_route),
+    Check("instructions", (("connection", "setup", "instructions"),), _check_instructions),
+)

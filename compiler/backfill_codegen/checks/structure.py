@@ -1,0 +1,131 @@
+"""The manifest's shape: missing keys, unknown keys and wrong types, as located findings.
+
+The shape is defined once, by the pydantic models in backfill_codegen/model.py, and exported to
+schemas/manifest.schema.json (a test keeps the two in sync). `check` validates against that
+exported schema with jsonschema-rs, which starts in a few milliseconds where building the
+pydantic models costs a pre-commit hook more than a hundred. Returns the findings and the paths
+that are structurally broken, so the pipeline skips exactly the checks that read them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from typing import Any
+
+from backfill_codegen.checks.base import get_path
+from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.resources import data_dir
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "array": "an array",
+    "object": "an object",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "null": "null",
+}
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    text = (data_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema_rs
+
+    from backfill_codegen import offline
+
+    return offline.rs_validator(jsonschema_rs.Draft202012Validator, manifest_schema())
+
+
+def describe(value: Any) -> str:
+    """The JSON type of a value, for messages: 'a string', 'null', ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def known_keys(path: Path) -> list[str]:
+    """The keys the manifest schema defines for the object at `path`."""
+    schema = manifest_schema()
+    node: Any = schema
+    for step in (*path, None):
+        while isinstance(node, dict) and "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        if step is None or not isinstance(node, dict):
+            break
+        node = node.get("items") if isinstance(step, int) else node.get("properties", {}).get(step)
+    properties = node.get("properties") if isinstance(node, dict) else None
+    return sorted(properties) if isinstance(properties, dict) else []
+
+
+def check_shape(value: Any) -> tuple[list[Finding], list[Path]]:
+    if not isinstance(value, dict):
+        finding = Finding(
+            "BF103",
+            f"the manifest must be an object, found {describe(value)}",
+            Pointer(()),
+            help="write the manifest as an object: { name: ..., connection: ... }",
+        )
+        return [finding], [()]
+    findings: list[Finding] = []
+    broken: list[Path] = []
+    for error in _validator().iter_errors(value):
+        path: Path = tuple(error.instance_path)
+        detail = error.kind.as_dict()
+        if "property" in detail:  # required
+            findings.append(_missing(path, str(detail["property"])))
+            broken.append((*path, str(detail["property"])))
+        elif "unexpected" in detail:  # additionalProperties: the known keys stay readable
+            findings.extend(_unknown((*path, str(key))) for key in detail["unexpected"])
+        else:
+            expected = " or ".join(_TYPE_NAMES.get(t, t) for t in detail.get("types", ()))
+            found = describe(get_path(value, path))
+            findings.append(
+                Finding(
+                    "BF103", f"expected {expected or 'another type'}, found {found}", Pointer(path)
+                )
+            )
+            broken.append(path)
+    return findings, broken
+
+
+def _missing(parent: Path, key: str) -> Finding:
+    where = "the manifest" if not parent else f"`{'.'.join(map(str, parent))}`"
+    return Finding(
+        "BF101",
+        f"{where} is missing the required key `{key}`",
+        Pointer(parent, "key" if parent else "start"),
+        help=f"add `{key}`",
+    )
+
+
+def _unknown(path: Path) -> Finding:
+    key = str(path[-1])
+    known = known_keys(path[:-1])
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    close += [k for k in known if k.lower() == key.lower() and k not in close]
+    if close:
+        help_text: str | None = f"did you mean `{close[0]}`?"
+    elif known:
+        help_text = "known keys here: " + ", ".join(f"`{k}`" for k in known)
+    else:
+        help_text = None
+    return Finding("BF102", f"unknown key {quoted(key)}", Pointer(path, "key"), help=help_text)

@@ -1,0 +1,85 @@
+"""Diagnostics as values: what a stage found, where, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from backfill_codegen.source import SourceFile, Span
+
+#: A path into the manifest's value tree: object keys and array indices, like a JSON pointer.
+Path = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A span in a source file, with an optional note ("first defined here")."""
+
+    source: SourceFile
+    span: Span
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, located. The severity is the rule's; `make` looks it up in the registry."""
+
+    code: str
+    severity: Severity
+    message: str
+    primary: Label | None
+    secondary: tuple[Label, ...] = ()
+    help: str | None = None
+
+    @staticmethod
+    def make(
+        code: str,
+        message: str,
+        primary: Label | None,
+        *,
+        secondary: tuple[Label, ...] = (),
+        help: str | None = None,
+    ) -> Diagnostic:
+        from backfill_codegen.diagnostics.registry import rule
+
+        return Diagnostic(code, rule(code).severity, message, primary, secondary, help)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        if self.primary is None:
+            return ("", 0, 0, self.code, self.message)
+        return (
+            self.primary.source.path,
+            self.primary.span.start,
+            self.primary.span.end,
+            self.code,
+            self.message,
+        )
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """A place in the manifest named by path: the key itself, or the value under it."""
+
+    path: Path
+    #: "start" is the value's first character: an object that lacks a key, without its body.
+    part: Literal["key", "value", "start"] = "value"
+    message: str = ""
+    #: Character range inside a string value, to point at one token of it; None for the whole value.
+    within: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a semantic rule reports: located by path; the pipeline turns it into a Diagnostic."""
+
+    code: str
+    message: str
+    at: Pointer
+    related: tuple[Pointer, ...] = field(default=())
+    help: str | None = None

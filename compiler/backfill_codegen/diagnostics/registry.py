@@ -1,0 +1,49 @@
+"""THE rule registry: every diagnostic code the compiler can emit, in one table.
+
+Each area keeps its rules in `backfill_codegen/rules/<area>.py`; this module joins them and refuses
+duplicates. Asking for an unknown code raises KeyError: that is a bug in the compiler, and the
+test suite makes it fail loudly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from backfill_codegen.diagnostics.model import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # stable, e.g. "BF102"
+    name: str  # kebab-case, e.g. "unknown-key"
+    severity: Severity
+    summary: str  # one line
+    explanation: str  # why the rule exists and how to fix it (Markdown)
+    bad: str  # a manifest fragment that triggers it
+    good: str  # the same fragment, fixed
+
+
+@cache
+def all_rules() -> dict[str, Rule]:
+    from backfill_codegen.rules import AREAS
+
+    table: dict[str, Rule] = {}
+    for area in AREAS:
+        for item in area:
+            if item.code in table:
+                raise ValueError(f"duplicate rule code {item.code}")
+            table[item.code] = item
+    return dict(sorted(table.items()))
+
+
+def rule(code: str) -> Rule:
+    return all_rules()[code]
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    wanted = code_or_name.strip()
+    for item in all_rules().values():
+        if wanted.upper() == item.code or wanted.lower() == item.name:
+            return item
+    return None

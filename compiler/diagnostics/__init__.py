@@ -1,5 +1,0 @@
-"""The diagnostic model, the rule registry and the renderers."""
-
-from compiler.diagnostics.model import Diagnostic, Finding, Label, Pointer, Severity
-
-__all__ = ["Diagnostic", "Finding", "Label", "Pointer", "Severity"]
