@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import backfill_codegen.batch
 import backfill_codegen.generate
-from backfill_codegen import cache, cli
+from backfill_codegen import cache, driver
 from backfill_codegen.emit.header import NOTICE
 from backfill_codegen.pipeline import find_manifests
 from backfill_codegen.record import RECORD_NAME as RECORD
@@ -93,7 +93,7 @@ def _hit(connector: Path, output: Path | None = None, *, stubs: bool = True) -> 
     """Whether `generate` would skip the connector (the fast path's own decision)."""
     manifests = find_manifests([connector])
     inputs = {m: cache.read_inputs(m.absolute()) for m in manifests}
-    return bool(cli._cache_hits(manifests, inputs, output, stubs=stubs))
+    return bool(driver._cache_hits(manifests, inputs, output, stubs=stubs))
 
 
 class Spy:

@@ -1,0 +1,439 @@
+"""The driver: `check`, `generate` and `openapi` as functions that return results.
+
+The command line (cli.py) parses arguments, calls one of these, renders what it gets back and
+sets the exit status. Everything between is here: finding the manifests, the checks in workers,
+the cache policy of `generate` (which connectors it may skip, which entries it writes), where
+each connector's files go, lowering, rendering, the lock, and the plan/apply of the writer.
+
+Diagnostics and notes that must reach the user before a later step can still stop the run (a
+write conflict, a full disk) go out as they are found, through the `report` callbacks; what is
+known only at the end is in the returned result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from backfill_codegen.cache import Hit, Inputs
+    from backfill_codegen.diagnostics.model import Diagnostic
+    from backfill_codegen.generate import Job, SettingsFailed
+    from backfill_codegen.pipeline import ManifestResult
+
+#: Called with diagnostics as soon as they are final (the cli renders them on stderr).
+OnDiagnostics = Callable[[list["Diagnostic"]], None]
+#: Called with a note about a file left alone (the cli prints `note: ...` on stderr).
+OnNote = Callable[[str], None]
+
+
+def _ignore_note(_: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `check` found: each manifest's result, and its diagnostics that --select/--ignore
+    keep (one list per manifest, in the manifests' order)."""
+
+    results: list[ManifestResult]
+    kept: list[list[Diagnostic]]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for found in self.kept for d in found]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+    def summary_line(self) -> str:
+        """`Checked 12 connectors: 1 with errors, ...` (for several connectors)."""
+        from backfill_codegen.batch import summary_line
+
+        return summary_line(self.kept)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What `generate` did. `ok` is False when errors stopped it (they were reported) and
+    nothing was written. With `check`: `stale` outputs would change, `diff` shows how. Without:
+    `summary` lists what was written."""
+
+    ok: bool
+    check: bool = False
+    stale: int = 0
+    diff: str = ""
+    summary: str = ""
+
+
+def rule_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """--select / --ignore values (codes, prefixes or rule names, comma-separated too) as code
+    prefixes; an unknown one is a usage error."""
+    from backfill_codegen.diagnostics.registry import all_rules, find_rule
+    from backfill_codegen.pipeline import UsageError
+
+    codes = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            named = find_rule(part)
+            code = named.code if named else part.upper()
+            if not any(known.startswith(code) for known in all_rules()):
+                raise UsageError(f"unknown rule code or prefix: {part}")
+            codes.append(code)
+    return tuple(codes)
+
+
+def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """--select keeps only codes with one of its prefixes; --ignore then drops its prefixes."""
+    if select and not code.startswith(select):
+        return False
+    return not (ignore and code.startswith(ignore))
+
+
+def check(
+    paths: Sequence[Path],
+    jobs: int | None = None,
+    *,
+    example: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Checked:
+    """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
+    from backfill_codegen.batch import check_all
+    from backfill_codegen.resources import example_dir
+
+    selected, ignored = rule_codes(select), rule_codes(ignore)
+    paths = [example_dir()] if example else list(paths) or [Path(".")]
+    results = check_all(paths, jobs)
+    kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
+    return Checked(results, kept)
+
+
+def _checked(
+    paths: list[Path],
+    report: OnDiagnostics,
+    jobs: int | None = None,
+    *,
+    scaffolding: bool = False,
+) -> list[ManifestResult] | None:
+    """Check every manifest; the results when none has an error, else None. The diagnostics
+    (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
+    stops the run, the errors that generate repairs by writing a stub (a missing route file) are
+    not reported: the summary lists the stub instead."""
+    from backfill_codegen.batch import check_all
+    from backfill_codegen.pipeline import SCAFFOLDED
+
+    results = check_all(paths, jobs)
+    stopped = any(result.has_errors for result in results)
+    diagnostics = [
+        d
+        for result in results
+        for d in result.diagnostics
+        if stopped or not scaffolding or d.code not in SCAFFOLDED
+    ]
+    if diagnostics:
+        report(diagnostics)
+    return None if stopped else results
+
+
+def openapi(path: Path, report: OnDiagnostics) -> str | None:
+    """The OpenAPI document of the one manifest at `path`; None when it has errors (reported)."""
+    import json
+
+    from backfill_codegen.emit.openapi import emit
+    from backfill_codegen.lower import lower
+    from backfill_codegen.pipeline import UsageError
+
+    results = _checked([path], report)
+    if results is None:
+        return None
+    if len(results) != 1:
+        raise UsageError(f"{path}: holds {len(results)} manifests; name one")
+    (text,) = emit(lower(results[0].manifest, results[0].route_files)).values()
+    json.loads(text)  # the emitter's contract: one JSON document
+    return text
+
+
+@dataclass
+class _Run:
+    """One `generate` run's settings and what it has learnt so far."""
+
+    example: bool
+    output: Path | None
+    check: bool
+    cache: bool
+    jobs: int | None
+    report: OnDiagnostics
+    note: OnNote
+    count: int = 0
+    inputs: dict[Path, Inputs | None] = field(default_factory=dict)
+    hits: dict[Path, Hit] = field(default_factory=dict)
+    skipped: int = 0
+
+
+def generate(
+    paths: Sequence[Path],
+    report: OnDiagnostics,
+    *,
+    example: bool = False,
+    output: Path | None = None,
+    check: bool = False,
+    cache: bool = True,
+    jobs: int | None = None,
+    note: OnNote = _ignore_note,
+) -> Generated:
+    """Check, lower, render and write (or compare, with `check`) every connector the cache
+    cannot vouch for; a connector whose inputs and outputs are as the last run left them is
+    skipped, silently (its warnings are printed by `check`, or on the next miss). From the
+    moment it reads an output directory to decide what to write until it has written, a run
+    holds a lock on the folder holding it (writer.locked): concurrent runs into one output
+    directory take turns. `cache=False` neither reads nor writes the cache."""
+    from backfill_codegen.pipeline import find_manifests
+    from backfill_codegen.resources import example_dir
+
+    paths = [example_dir()] if example else list(paths) or [Path(".")]
+    if example and output is None:
+        output = Path("generated")  # never write into the installed package
+    manifests = find_manifests(paths)
+    run = _Run(example, output, check, cache, jobs, report, note, count=len(manifests))
+    return _generate_cached(run, manifests)
+
+
+def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
+    """The cache's hits skipped (a hit only reads: a run racing with another ends with one
+    run's complete set either way), the misses generated."""
+    from backfill_codegen import cache, writer
+
+    stubs = not run.example
+    if run.cache:
+        # Read before the checks do: a file edited from here on makes this key stale (a miss
+        # next time), never the outputs. --no-cache reads and writes no cache at all.
+        run.inputs = {manifest: cache.read_inputs(manifest.absolute()) for manifest in manifests}
+        run.hits = _cache_hits(
+            manifests, run.inputs, run.output, run.example, stubs=stubs, check=run.check
+        )
+    misses = [manifest for manifest in manifests if manifest not in run.hits]
+    run.skipped = sum(len(hit.entry.outputs) - 1 for hit in run.hits.values())  # the record aside
+    if not run.check and run.hits:
+        with writer.locked([hit.output_dir for hit in run.hits.values()]):
+            for hit in run.hits.values():
+                writer.recover(hit.output_dir)  # what a killed run left beside it
+    if not misses:
+        if run.check:
+            return Generated(ok=True, check=True)
+        return Generated(ok=True, summary=writer.summary([], {}, also_unchanged=run.skipped))
+    return _generate_misses(run, misses)
+
+
+def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) -> list[Diagnostic]:
+    """generate's last line of defence: the settings-model generator failed on a schema that
+    passed `check`. BF413 at each connector's `settingsSchema`; nothing is written."""
+    from backfill_codegen.diagnostics.model import Finding, Pointer
+    from backfill_codegen.pipeline import resolve
+    from backfill_codegen.settings_schema import SETTINGS_PATH
+
+    diagnostics = []
+    for index, reason in sorted(failed.failures.items()):
+        finding = Finding(
+            "BF413",
+            f"settings.py could not be generated for this schema: {reason}",
+            Pointer(SETTINGS_PATH, "key"),
+            help="this is a bug in backfill-codegen's checks; please report it with the schema",
+        )
+        diagnostics.extend(resolve(results[index].document, [finding]))
+    return diagnostics
+
+
+def target(connector_dir: Path, name: str | None, output: Path | None, count: int) -> Path | None:
+    """Where a connector's files go: `<connector>/generated`, `OUT`, or `OUT/<name>` with several
+    connectors (None there while the name is unknown)."""
+    if output is None:
+        return connector_dir / "generated"
+    if count == 1:
+        return output.absolute()
+    return None if name is None else output.absolute() / name
+
+
+def _cache_hits(
+    manifests: list[Path],
+    inputs: dict[Path, Inputs | None],
+    output: Path | None,
+    example: bool = False,
+    *,
+    stubs: bool,
+    check: bool = False,
+) -> dict[Path, Hit]:
+    """The connectors the cache vouches for, each with its output directory and cache entry."""
+    from backfill_codegen import cache
+
+    several = output is not None and len(manifests) > 1
+    hits = {}
+    for manifest in manifests:
+        absolute = manifest.absolute()
+        connector_dir = absolute.parent
+        hit = cache.lookup(
+            absolute,
+            inputs.get(manifest),
+            cache.cache_home(connector_dir, example=example),
+            cache.slot(connector_dir, output, several, stubs=stubs),
+            target(connector_dir, None, output, len(manifests)),
+            output.absolute() if several and output is not None else None,
+            stubs=stubs,
+            create=not check,  # --check writes nothing, not even the machine's secret
+        )
+        if hit is not None:
+            hits[manifest] = hit
+    return hits
+
+
+def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
+    from backfill_codegen import writer
+    from backfill_codegen.generate import Job, SettingsFailed, render
+    from backfill_codegen.lower import lower
+    from backfill_codegen.pipeline import UsageError
+
+    results = _checked(misses, run.report, run.jobs, scaffolding=True)
+    if results is None:
+        return Generated(ok=False, check=run.check)
+    jobs = []
+    for result in results:
+        connector = lower(result.manifest, result.route_files)
+        connector_dir = result.path.parent.absolute()
+        output_dir = target(connector_dir, connector.name, run.output, run.count)
+        assert output_dir is not None
+        jobs.append(Job(connector, connector_dir, output_dir, write_stubs=not run.example))
+    targets = [job.output_dir for job in jobs]
+    every_target = targets + [hit.output_dir for hit in run.hits.values()]
+    if len(set(every_target)) != len(every_target):
+        raise UsageError("two connectors would generate into the same directory; use unique names")
+    try:
+        generated, scaffolds = render(jobs, run.jobs)
+    except SettingsFailed as failed:
+        run.report(_settings_failures(failed, results))
+        return Generated(ok=False, check=run.check)
+    with writer.locked(targets, shared=run.check):  # the parents exist from here on
+        return _write(run, results, jobs, (generated, scaffolds))
+
+
+def _write(
+    run: _Run,
+    results: list[ManifestResult],
+    jobs: list[Job],
+    written: tuple[dict[Path, str], dict[Path, str]],
+) -> Generated:
+    """Plan and apply (or, with --check, compare), the output directories locked: what is on
+    disk cannot change between the plan and the writes."""
+    from backfill_codegen import writer
+    from backfill_codegen.pipeline import UsageError, display_path
+
+    generated, scaffolds = written
+    targets = [job.output_dir for job in jobs]
+    if not run.check:
+        for output_dir in targets:
+            writer.recover(output_dir)  # as apply would; also when nothing else is to be written
+    try:
+        plan = writer.plan(
+            generated,
+            scaffolds,
+            {t: t for t in targets},
+            display_path,
+            connector_dirs=[job.connector_dir for job in jobs],
+            names={job.output_dir: job.connector.name for job in jobs},
+        )
+    except writer.WriteConflict as error:
+        raise UsageError(str(error)) from error
+    for text in plan.notes:
+        run.note(text)
+    if run.check:
+        changes = plan.changes
+        diff = writer.diff(changes) if changes else ""
+        return Generated(ok=True, check=True, stale=len(changes), diff=diff)
+    try:
+        writer.apply(plan.changes)
+    except OSError as error:  # a full disk, a read-only folder: the old outputs stay whole
+        raise UsageError(f"cannot write the generated files: {error}") from error
+    if run.cache:
+        stubs = [change.path for change in plan.changes if change.root is None]
+        _save_cache(run, results, jobs, generated, stubs)
+    summary = writer.summary(plan.changes, generated, also_unchanged=run.skipped)
+    return Generated(ok=True, summary=summary)
+
+
+def _save_cache(
+    run: _Run,
+    results: list[ManifestResult],
+    jobs: list[Job],
+    outputs: dict[Path, str],
+    stubs: list[Path],
+) -> None:
+    """The cache entry of each connector this run may vouch for, written after its outputs (the
+    lock still held): its inputs read the same after rendering as before the checks (nothing
+    was edited meanwhile) and no stub changed its src/api/. Any other connector's entry for
+    this way of generating it is removed."""
+    from backfill_codegen import cache, record
+
+    by_dir: dict[Path, dict[Path, str]] = {job.output_dir: {} for job in jobs}
+    for path, text in outputs.items():
+        owner = next(parent for parent in path.parents if parent in by_dir)  # the innermost
+        by_dir[owner][path] = text
+    # Every folder above a stub just written: its connector's src/api/ changed.
+    stubbed = {parent for path in stubs for parent in path.parents}
+    several = run.output is not None and run.count > 1
+    for result, job in zip(results, jobs, strict=True):
+        manifest = result.path.absolute()
+        home = cache.cache_home(job.connector_dir, example=run.example)
+        slot = cache.slot(job.connector_dir, run.output, several, stubs=job.write_stubs)
+        before = run.inputs.get(result.path)
+        changing = job.connector_dir / "src" / "api" in stubbed
+        entry = None
+        if before is not None and not changing and cache.read_inputs(manifest) == before:
+            key = cache.key(before, manifest, job.output_dir, stubs=job.write_stubs)
+            files = dict(by_dir[job.output_dir])
+            relative = {p.relative_to(job.output_dir).as_posix(): t for p, t in files.items()}
+            files[job.output_dir / record.RECORD_NAME] = record.dump(job.connector.name, relative)
+            name, directory = job.connector.name, job.output_dir
+            entry = cache.entry_for(key, name, job.connector_dir, directory, files)
+        cache.save(home, slot, entry)
+
+
+def explain(code: str | None) -> str:
+    """What a rule checks, why, and how to fix it; without a code, the list of rules."""
+    from backfill_codegen.diagnostics.explain import explain_rule, list_rules
+    from backfill_codegen.diagnostics.registry import find_rule
+    from backfill_codegen.pipeline import UsageError
+
+    if code is None:
+        return list_rules()
+    found = find_rule(code)
+    if found is None:
+        raise UsageError(f"unknown rule: {code} (run `backfill-codegen explain` for the list)")
+    return explain_rule(found)
+
+
+def schema(output: Path | None) -> str | None:
+    """The manifest's JSON Schema: returned, or written to `output` (then None). A usage error
+    (exit 2, a message) when `output` cannot be written. A missing folder is not created: a typo
+    in `-o` should not leave folders behind."""
+    from backfill_codegen.diagnostics.render.display import display_path
+    from backfill_codegen.pipeline import UsageError
+    from backfill_codegen.resources import data_dir
+
+    text = (data_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8")
+    if output is None:
+        return text
+    shown = display_path(str(output))
+    if not output.parent.is_dir():
+        raise UsageError(f"{shown}: the folder {display_path(str(output.parent))} does not exist")
+    if output.is_dir():
+        raise UsageError(f"{shown}: is a folder; name the file to write")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot write: {error.strerror or error}") from error
+    return None
