@@ -25,9 +25,9 @@ import backfill_codegen.batch
 import backfill_codegen.generate
 from backfill_codegen import cache, driver
 from backfill_codegen.emit.header import NOTICE
-from backfill_codegen.pipeline import find_manifests
 from backfill_codegen.record import RECORD_NAME as RECORD
 from backfill_codegen.resources import example_dir
+from backfill_codegen.workspace import find_manifests
 
 #: The cache folder of a connector: never in the output directory.
 CACHE_DIR = cache.CACHE_DIR

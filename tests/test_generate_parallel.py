@@ -15,7 +15,8 @@ from golden_support import case_source, run_cli, tree
 from backfill_codegen import generate, parallel
 from backfill_codegen.generate import Job, SettingsFailed, render
 from backfill_codegen.lower import lower
-from backfill_codegen.pipeline import check_manifest, find_manifests
+from backfill_codegen.pipeline import check_manifest
+from backfill_codegen.workspace import find_manifests
 
 CASES = sorted(path for path in GOLDEN.glob("gen-*") if path.is_dir())
 #: Files every case generates (a connector without a settings schema has no settings.py).

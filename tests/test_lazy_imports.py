@@ -129,9 +129,11 @@ def test_an_invalid_default_is_judged_by_jsonschema(tmp_path: Path) -> None:
 
 
 def test_the_route_file_folder_is_the_one_discovery_reads() -> None:
-    from backfill_codegen.route_files.discovery import API_DIR
+    """The pipeline decides whether to load the route-file rules by the folder discovery reads:
+    one name, in workspace.py, which imports nothing of the project."""
+    from backfill_codegen.route_files import discovery
 
-    assert pipeline._API_DIR == API_DIR
+    assert pipeline.API_DIR is discovery.API_DIR
 
 
 # --- The jsonschema-rs shortcut changes no finding. -------------------------------------------

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backfill_codegen.diagnostics.model import Diagnostic, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.render import FORMATS, render
 from backfill_codegen.diagnostics.render.display import display_path
 from backfill_codegen.source import SourceFile, Span
@@ -36,8 +37,8 @@ _ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), min_size=1
 def _diagnostics(path: str) -> list[Diagnostic]:
     source = SourceFile(path, '{"name": "X"}\n')
     return [
-        Diagnostic.make("BF104", "`X` is not a slug", Label(source, Span(9, 12), "here")),
-        Diagnostic.make("BF102", "unknown key", Label(source, Span(1, 7)), help="fix it"),
+        make_diagnostic("BF104", "`X` is not a slug", Label(source, Span(9, 12), "here")),
+        make_diagnostic("BF102", "unknown key", Label(source, Span(1, 7)), help="fix it"),
     ]
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from backfill_codegen import parallel
 from backfill_codegen.diagnostics.model import Diagnostic, Severity
-from backfill_codegen.pipeline import ManifestResult, check_manifest, find_manifests
+from backfill_codegen.pipeline import ManifestResult, check_manifest
+from backfill_codegen.workspace import find_manifests
 
 
 def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestResult]:

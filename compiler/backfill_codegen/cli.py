@@ -10,12 +10,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from backfill_codegen import __version__, driver
-
-if TYPE_CHECKING:
-    from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.diagnostics.render import render
+from backfill_codegen.workspace import UsageError
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 EXIT_CLEAN, EXIT_ERRORS, EXIT_FAULT = 0, 1, 2
@@ -115,8 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
         return int(exit_.code or 0)
-    from backfill_codegen.pipeline import UsageError
-
     try:
         if arguments.command == "check":
             return _check(arguments)
@@ -153,8 +150,6 @@ def _to_stderr(output_format: str) -> Callable[[list[Diagnostic]], None]:
     """Renders diagnostics on stderr as the driver reports them (generate, openapi)."""
 
     def report(diagnostics: list[Diagnostic]) -> None:
-        from backfill_codegen.diagnostics.render import render
-
         sys.stderr.write(render(diagnostics, output_format, color=_use_color("auto")))
 
     return report
@@ -165,8 +160,6 @@ def _note(text: str) -> None:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    from backfill_codegen.diagnostics.render import render  # the renderers load on demand
-
     checked = driver.check(
         arguments.paths,
         arguments.jobs,

@@ -12,19 +12,25 @@ known only at the end is in the returned result.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backfill_codegen import batch
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer
+from backfill_codegen.diagnostics.registry import all_rules, find_rule
+from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
+from backfill_codegen.resources import data_dir, example_dir
+from backfill_codegen.settings_schema import SETTINGS_PATH
+from backfill_codegen.workspace import UsageError, display_path, find_manifests
+
 if TYPE_CHECKING:
     from backfill_codegen.cache import Hit, Inputs
-    from backfill_codegen.diagnostics.model import Diagnostic
     from backfill_codegen.generate import Job, SettingsFailed
-    from backfill_codegen.pipeline import ManifestResult
 
 #: Called with diagnostics as soon as they are final (the cli renders them on stderr).
-OnDiagnostics = Callable[[list["Diagnostic"]], None]
+OnDiagnostics = Callable[[list[Diagnostic]], None]
 #: Called with a note about a file left alone (the cli prints `note: ...` on stderr).
 OnNote = Callable[[str], None]
 
@@ -33,13 +39,16 @@ def _ignore_note(_: str) -> None:
     pass
 
 
-@dataclass(frozen=True)
 class Checked:
     """What `check` found: each manifest's result, and its diagnostics that --select/--ignore
-    keep (one list per manifest, in the manifests' order)."""
+    keep (one list per manifest, in the manifests' order). Plain classes here, not dataclasses:
+    this module loads on every `check`, and a dataclass costs start-up time to create."""
 
-    results: list[ManifestResult]
-    kept: list[list[Diagnostic]]
+    __slots__ = ("kept", "results")
+
+    def __init__(self, results: list[ManifestResult], kept: list[list[Diagnostic]]) -> None:
+        self.results = results
+        self.kept = kept
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -51,30 +60,26 @@ class Checked:
 
     def summary_line(self) -> str:
         """`Checked 12 connectors: 1 with errors, ...` (for several connectors)."""
-        from backfill_codegen.batch import summary_line
 
-        return summary_line(self.kept)
+        return batch.summary_line(self.kept)
 
 
-@dataclass(frozen=True)
 class Generated:
     """What `generate` did. `ok` is False when errors stopped it (they were reported) and
     nothing was written. With `check`: `stale` outputs would change, `diff` shows how. Without:
     `summary` lists what was written."""
 
-    ok: bool
-    check: bool = False
-    stale: int = 0
-    diff: str = ""
-    summary: str = ""
+    __slots__ = ("check", "diff", "ok", "stale", "summary")
+
+    def __init__(
+        self, ok: bool, check: bool = False, stale: int = 0, diff: str = "", summary: str = ""
+    ) -> None:
+        self.ok, self.check, self.stale, self.diff, self.summary = ok, check, stale, diff, summary
 
 
 def rule_codes(values: Sequence[str]) -> tuple[str, ...]:
     """--select / --ignore values (codes, prefixes or rule names, comma-separated too) as code
     prefixes; an unknown one is a usage error."""
-    from backfill_codegen.diagnostics.registry import all_rules, find_rule
-    from backfill_codegen.pipeline import UsageError
-
     codes = []
     for value in values:
         for part in value.split(","):
@@ -105,12 +110,9 @@ def check(
     ignore: Sequence[str] = (),
 ) -> Checked:
     """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
-    from backfill_codegen.batch import check_all
-    from backfill_codegen.resources import example_dir
-
     selected, ignored = rule_codes(select), rule_codes(ignore)
     paths = [example_dir()] if example else list(paths) or [Path(".")]
-    results = check_all(paths, jobs)
+    results = batch.check_all(paths, jobs)
     kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
     return Checked(results, kept)
 
@@ -126,10 +128,7 @@ def _checked(
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
     not reported: the summary lists the stub instead."""
-    from backfill_codegen.batch import check_all
-    from backfill_codegen.pipeline import SCAFFOLDED
-
-    results = check_all(paths, jobs)
+    results = batch.check_all(paths, jobs)
     stopped = any(result.has_errors for result in results)
     diagnostics = [
         d
@@ -144,11 +143,9 @@ def _checked(
 
 def openapi(path: Path, report: OnDiagnostics) -> str | None:
     """The OpenAPI document of the one manifest at `path`; None when it has errors (reported)."""
-    import json
-
+    # start-up: the emitters and lowering are generate's and openapi's, never check's
     from backfill_codegen.emit.openapi import emit
-    from backfill_codegen.lower import lower
-    from backfill_codegen.pipeline import UsageError
+    from backfill_codegen.lower import lower  # start-up: as above
 
     results = _checked([path], report)
     if results is None:
@@ -160,21 +157,25 @@ def openapi(path: Path, report: OnDiagnostics) -> str | None:
     return text
 
 
-@dataclass
 class _Run:
     """One `generate` run's settings and what it has learnt so far."""
 
-    example: bool
-    output: Path | None
-    check: bool
-    cache: bool
-    jobs: int | None
-    report: OnDiagnostics
-    note: OnNote
-    count: int = 0
-    inputs: dict[Path, Inputs | None] = field(default_factory=dict)
-    hits: dict[Path, Hit] = field(default_factory=dict)
-    skipped: int = 0
+    def __init__(
+        self,
+        example: bool,
+        output: Path | None,
+        check: bool,
+        cache: bool,
+        jobs: int | None,
+        report: OnDiagnostics,
+        note: OnNote,
+        count: int,
+    ) -> None:
+        self.example, self.output, self.check, self.cache = example, output, check, cache
+        self.jobs, self.report, self.note, self.count = jobs, report, note, count
+        self.inputs: dict[Path, Inputs | None] = {}
+        self.hits: dict[Path, Hit] = {}
+        self.skipped = 0
 
 
 def generate(
@@ -194,20 +195,18 @@ def generate(
     moment it reads an output directory to decide what to write until it has written, a run
     holds a lock on the folder holding it (writer.locked): concurrent runs into one output
     directory take turns. `cache=False` neither reads nor writes the cache."""
-    from backfill_codegen.pipeline import find_manifests
-    from backfill_codegen.resources import example_dir
-
     paths = [example_dir()] if example else list(paths) or [Path(".")]
     if example and output is None:
         output = Path("generated")  # never write into the installed package
     manifests = find_manifests(paths)
-    run = _Run(example, output, check, cache, jobs, report, note, count=len(manifests))
+    run = _Run(example, output, check, cache, jobs, report, note, len(manifests))
     return _generate_cached(run, manifests)
 
 
 def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     """The cache's hits skipped (a hit only reads: a run racing with another ends with one
     run's complete set either way), the misses generated."""
+    # start-up: the cache and the writer are generate's only (tests/test_lazy_imports.py)
     from backfill_codegen import cache, writer
 
     stubs = not run.example
@@ -234,9 +233,6 @@ def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
 def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) -> list[Diagnostic]:
     """generate's last line of defence: the settings-model generator failed on a schema that
     passed `check`. BF413 at each connector's `settingsSchema`; nothing is written."""
-    from backfill_codegen.diagnostics.model import Finding, Pointer
-    from backfill_codegen.pipeline import resolve
-    from backfill_codegen.settings_schema import SETTINGS_PATH
 
     diagnostics = []
     for index, reason in sorted(failed.failures.items()):
@@ -270,7 +266,7 @@ def _cache_hits(
     check: bool = False,
 ) -> dict[Path, Hit]:
     """The connectors the cache vouches for, each with its output directory and cache entry."""
-    from backfill_codegen import cache
+    from backfill_codegen import cache  # start-up: generate's only
 
     several = output is not None and len(manifests) > 1
     hits = {}
@@ -293,10 +289,10 @@ def _cache_hits(
 
 
 def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
+    # start-up: rendering and writing are generate's only (tests/test_lazy_imports.py)
     from backfill_codegen import writer
-    from backfill_codegen.generate import Job, SettingsFailed, render
-    from backfill_codegen.lower import lower
-    from backfill_codegen.pipeline import UsageError
+    from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
+    from backfill_codegen.lower import lower  # start-up: as above
 
     results = _checked(misses, run.report, run.jobs, scaffolding=True)
     if results is None:
@@ -329,8 +325,7 @@ def _write(
 ) -> Generated:
     """Plan and apply (or, with --check, compare), the output directories locked: what is on
     disk cannot change between the plan and the writes."""
-    from backfill_codegen import writer
-    from backfill_codegen.pipeline import UsageError, display_path
+    from backfill_codegen import writer  # start-up: generate's only
 
     generated, scaffolds = written
     targets = [job.output_dir for job in jobs]
@@ -376,7 +371,7 @@ def _save_cache(
     lock still held): its inputs read the same after rendering as before the checks (nothing
     was edited meanwhile) and no stub changed its src/api/. Any other connector's entry for
     this way of generating it is removed."""
-    from backfill_codegen import cache, record
+    from backfill_codegen import cache, record  # start-up: generate's only
 
     by_dir: dict[Path, dict[Path, str]] = {job.output_dir: {} for job in jobs}
     for path, text in outputs.items():
@@ -404,9 +399,8 @@ def _save_cache(
 
 def explain(code: str | None) -> str:
     """What a rule checks, why, and how to fix it; without a code, the list of rules."""
+    # start-up: explain's text builders; no other command needs them
     from backfill_codegen.diagnostics.explain import explain_rule, list_rules
-    from backfill_codegen.diagnostics.registry import find_rule
-    from backfill_codegen.pipeline import UsageError
 
     if code is None:
         return list_rules()
@@ -420,16 +414,15 @@ def schema(output: Path | None) -> str | None:
     """The manifest's JSON Schema: returned, or written to `output` (then None). A usage error
     (exit 2, a message) when `output` cannot be written. A missing folder is not created: a typo
     in `-o` should not leave folders behind."""
-    from backfill_codegen.diagnostics.render.display import display_path
-    from backfill_codegen.pipeline import UsageError
-    from backfill_codegen.resources import data_dir
-
     text = (data_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8")
     if output is None:
         return text
-    shown = display_path(str(output))
+    # start-up: the escaping helpers load only to name an output file
+    from backfill_codegen.diagnostics.render.display import display_path as printable
+
+    shown = printable(str(output))
     if not output.parent.is_dir():
-        raise UsageError(f"{shown}: the folder {display_path(str(output.parent))} does not exist")
+        raise UsageError(f"{shown}: the folder {printable(str(output.parent))} does not exist")
     if output.is_dir():
         raise UsageError(f"{shown}: is a folder; name the file to write")
     try:

@@ -19,17 +19,19 @@ answered from a parse: backfill_codegen/ecma_syntax.py and backfill_codegen/ecma
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from backfill_codegen import limits
+from backfill_codegen import ecma_syntax, limits
 
 if TYPE_CHECKING:
-    import regress
+    import regress  # start-up: regress only for a manifest with a pattern
 
 # Imported where used, as `check` loads this module for every manifest: `regress` only when a
 # manifest holds a pattern, `subprocess` only for a pattern that must run in a child.
@@ -49,13 +51,12 @@ MAX_PATTERN_CHARS = limits.MAX_PATTERN_CHARS
 @lru_cache(maxsize=1024)
 def compile_error(pattern: str) -> str | None:
     """Why `pattern` is not a valid ECMA-262 (`u` flag) regex, or None when it is."""
-    import regress
+    import regress  # start-up: regress only for a manifest with a pattern
 
     try:
         regress.Regex(pattern, FLAGS)
     except Exception as error:  # regress raises RegressError; stay safe on anything else
         return str(error) or "invalid regular expression"
-    from backfill_codegen import ecma_syntax
 
     try:
         ecma_syntax.parse(pattern)
@@ -68,7 +69,7 @@ def compile_error(pattern: str) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> regress.Regex | None:
-    import regress
+    import regress  # start-up: regress only for a manifest with a pattern
 
     try:
         return regress.Regex(pattern, FLAGS)
@@ -203,8 +204,6 @@ def backtracking_risk(pattern: str) -> bool:
 def is_anchored(pattern: str) -> bool:
     """True when every match must span the whole string: each top-level alternative starts
     with `^` and ends with `$` (a group wrapping a whole alternative is looked into)."""
-    from backfill_codegen import ecma_syntax
-
     return ecma_syntax.is_anchored(pattern)
 
 
@@ -234,9 +233,9 @@ class _Child:
     every platform (no `select` on pipes on Windows)."""
 
     def __init__(self) -> None:
-        import queue
-        import subprocess
-        import threading
+        import queue  # start-up: only a risky pattern's child process needs it
+        import subprocess  # start-up: only a risky pattern's child process needs it
+        import threading  # start-up: only a risky pattern's child process needs it
 
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-c", _CHILD],
@@ -260,7 +259,7 @@ class _Child:
         self.answers.put("")  # end of output: the child is gone
 
     def ask(self, job: str, timeout: float) -> str | None:
-        import queue
+        import queue  # start-up: only a risky pattern's child process needs it
 
         assert self.process.stdin is not None
         try:
@@ -293,9 +292,6 @@ class Budget:
         self._child: _Child | None = None
 
     def run(self, pattern: str, texts: Sequence[str]) -> list[bool] | None:
-        import json
-        import time
-
         known = [_DECIDED.get((pattern, text)) for text in texts]
         pending = [text for text, answer in zip(texts, known, strict=True) if answer is None]
         if pending:
@@ -331,8 +327,6 @@ class Budget:
 
 
 def _answer(line: str | None, count: int) -> list[bool] | None:
-    import json
-
     try:
         result = json.loads(line) if line else None
     except ValueError:

@@ -18,12 +18,12 @@ import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from backfill_codegen import ir
-
-if TYPE_CHECKING:
-    from backfill_codegen import parallel
+from backfill_codegen import ir, parallel
+from backfill_codegen.emit import permissions, templating
+from backfill_codegen.emit.python_settings import warm_up
+from backfill_codegen.emit.routes import emit_stubs
+from backfill_codegen.format import format_python
 
 #: Emitters of files in the output directory, each `emit(connector) -> {path: text}`.
 EMITTERS = (
@@ -87,8 +87,6 @@ def outputs(connector: ir.Connector, emitters: tuple[str, ...] = EMITTERS) -> di
 
 
 def stubs(job: Job) -> dict[str, str]:
-    from backfill_codegen.emit.routes import emit_stubs
-
     generated = Path(os.path.relpath(job.output_dir, job.connector_dir)).as_posix()
     return emit_stubs(job.connector, generated_dir=generated)
 
@@ -118,8 +116,6 @@ def preload() -> None:
     workers then start with it all in memory (shared, copy-on-write) instead of each paying the
     start-up again. The warm-ups' outputs are thrown away; the emitters keep no state that a
     later connector's output could depend on (tests/test_generate_parallel.py)."""
-    from backfill_codegen.emit import permissions, templating
-
     for name in EMITTERS:
         importlib.import_module(name)
     templating.compile_all()
@@ -129,8 +125,6 @@ def preload() -> None:
 
 
 def _prepare_slow_emitter() -> None:
-    from backfill_codegen.emit.python_settings import warm_up
-
     with contextlib.suppress(Exception):  # a real connector meets the same failure, and reports it
         warm_up()
 
@@ -140,8 +134,6 @@ def head_start(manifests: int, workers: int | None = None) -> parallel.Standby |
     emitter, so that it imports datamodel-code-generator while this process checks the manifest
     (pass it to `render`). None where it would not help: several manifests (workers forked after
     the check share one import, see `render`), one job, or a platform without fork."""
-    from backfill_codegen import parallel
-
     if manifests != 1 or (workers or parallel.default_jobs()) < 2 or not parallel.can_fork():
         return None
     return parallel.Standby(_prepare_slow_emitter)
@@ -154,9 +146,6 @@ def render(
     in one ruff run for the whole batch. `workers`: processes to render in (default: the CPUs;
     1: this process only); the result is the same for any number. `standby`: from `head_start`
     (stopped here when not used)."""
-    from backfill_codegen import parallel
-    from backfill_codegen.format import format_python
-
     workers = workers or parallel.default_jobs()
     try:
         if len(jobs) == 1 and workers > 1 and parallel.can_fork():
@@ -207,8 +196,6 @@ def _render_split(job: Job, standby: parallel.Standby) -> _Rendered:
 
 def _render_each(jobs: list[Job], workers: int) -> list[_Rendered]:
     """Every job, in `workers` processes (forked after one preload here) or in this one."""
-    from backfill_codegen import parallel
-
     tasks = [_Task(job) for job in jobs]
     if len(tasks) <= 1:
         return [_run_task(task) for task in tasks]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
-    from referencing import Registry
+    from referencing import Registry  # start-up: referencing only with Python's jsonschema
 
 
 class RetrievalRefused(LookupError):
@@ -39,7 +39,7 @@ def refuse(uri: str) -> Any:
 def python_registry() -> Registry[Any]:
     """A `referencing` registry that retrieves nothing. jsonschema adds the bundled
     metaschemas (`jsonschema_specifications`) to any registry it is given."""
-    from referencing import Registry
+    from referencing import Registry  # start-up: referencing only with Python's jsonschema
 
     return Registry(retrieve=refuse)  # type: ignore[call-arg]
 

@@ -7,43 +7,32 @@ hides problems elsewhere. Nothing here raises for a user's mistake; problems tra
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backfill_codegen import limits, safe_read
-from backfill_codegen.diagnostics.model import Diagnostic, Finding, Label, Path
+from backfill_codegen.checks import ALL_CHECKS
+from backfill_codegen.checks.structure import check_shape
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Severity
+from backfill_codegen.diagnostics.registry import make_diagnostic, rule
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.source import SourceFile, Span
+from backfill_codegen.workspace import API_DIR, UsageError, display_path
 
 if TYPE_CHECKING:
     from backfill_codegen.route_files import RouteFile
 
-MANIFEST_NAMES = (
-    "backfill.config.ts",
-    "backfill.config.json",
-    "backfill.config.yaml",
-    "backfill.config.yml",
-)
 _FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-#: backfill_codegen.route_files.discovery.API_DIR, repeated so that a manifest without route files
-#: never
-#: loads the route-file rules and tree-sitter (tests/test_lazy_imports.py keeps the two equal).
-_API_DIR = ("src", "api")
 _BOM = b"\xef\xbb\xbf"
 #: Errors `generate` repairs by writing a stub, so they do not stop it.
 SCAFFOLDED = frozenset({"BF701"})
 
 
-class UsageError(Exception):
-    """A problem with how the compiler was called (a missing path, an unknown format): exit 2."""
-
-
 @dataclass
 class ManifestResult:
-    path: FsPath
+    path: Path
     source: SourceFile
     document: LocatedDocument | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -61,18 +50,7 @@ class ManifestResult:
         return any(d.severity == "error" and d.code not in SCAFFOLDED for d in self.diagnostics)
 
 
-def display_path(path: FsPath) -> str:
-    """The path as users see it: relative to the working directory when inside it, `/`-separated.
-    The last component is never resolved: a symlinked manifest is shown as the link, not as
-    where it leads (os.path.realpath: Path.resolve raises on a symlink loop)."""
-    real = FsPath(os.path.realpath(path.parent)) / path.name
-    try:
-        return real.relative_to(os.path.realpath(FsPath.cwd())).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic]]:
+def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]:
     """The decoded text, or an empty SourceFile and a located diagnostic saying why not.
 
     The manifest's connector directory is the folder holding it: a manifest that is a symlink
@@ -89,7 +67,7 @@ def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic
     if len(data) > limits.MAX_MANIFEST_BYTES:
         source = SourceFile(display, "")
         return source, [
-            Diagnostic.make(
+            make_diagnostic(
                 "BF006",
                 f"the manifest is larger than {limits.MAX_MANIFEST_BYTES // (1024 * 1024)} MiB",
                 Label(source, Span(0, 0)),
@@ -103,7 +81,7 @@ def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic
         source = SourceFile(display, data.decode("utf-8", "replace"))
         offset = len(data[: error.start].decode("utf-8", "replace"))
         return source, [
-            Diagnostic.make(
+            make_diagnostic(
                 "BF002",
                 f"the manifest is not UTF-8: byte 0x{data[error.start]:02x} at byte offset "
                 f"{error.start} cannot start or continue a character",
@@ -115,7 +93,7 @@ def read_source(path: FsPath, display: str) -> tuple[SourceFile, list[Diagnostic
     nul = text.find("\0")
     if nul >= 0:
         return source, [
-            Diagnostic.make(
+            make_diagnostic(
                 "BF002",
                 "the manifest holds a NUL character: this looks like a binary file",
                 Label(source, Span(nul, nul + 1)),
@@ -141,7 +119,7 @@ def _not_read(display: str, code: str) -> tuple[SourceFile, list[Diagnostic]]:
     """An empty source and the located reason: nothing of the file's target is shown."""
     source = SourceFile(display, "")
     message, help_ = _NOT_READ[code]
-    return source, [Diagnostic.make(code, message, Label(source, Span(0, 0)), help=help_)]
+    return source, [make_diagnostic(code, message, Label(source, Span(0, 0)), help=help_)]
 
 
 def parse(source: SourceFile, suffix: str) -> FrontendResult:
@@ -149,7 +127,7 @@ def parse(source: SourceFile, suffix: str) -> FrontendResult:
     return module.parse(source)
 
 
-def _overlaps(read: Path, broken: Path) -> bool:
+def _overlaps(read: JsonPath, broken: JsonPath) -> bool:
     length = min(len(read), len(broken))
     return read[:length] == broken[:length]
 
@@ -164,18 +142,15 @@ def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diag
             for pointer in finding.related
         )
         diagnostics.append(
-            Diagnostic.make(
+            make_diagnostic(
                 finding.code, finding.message, primary, secondary=secondary, help=finding.help
             )
         )
     return diagnostics
 
 
-def check_manifest(path: FsPath) -> ManifestResult:
+def check_manifest(path: Path) -> ManifestResult:
     """Every diagnostic for one manifest file."""
-    from backfill_codegen.checks import ALL_CHECKS
-    from backfill_codegen.checks.structure import check_shape
-
     display = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in _FRONTENDS:
@@ -203,75 +178,25 @@ def check_manifest(path: FsPath) -> ManifestResult:
     return result
 
 
-def _error_paths(findings: list[Finding]) -> list[Path]:
+def _error_paths(findings: list[Finding]) -> list[JsonPath]:
     if not findings:
-        return []  # a clean manifest never loads the rule registry
-    from backfill_codegen.diagnostics.model import Severity
-    from backfill_codegen.diagnostics.registry import rule
-
+        return []  # a clean manifest never loads the rule catalogue
     return [f.at.path for f in findings if rule(f.code).severity == Severity.ERROR]
 
 
 def _check_route_files(
     result: ManifestResult,
     document: LocatedDocument,
-    bad: list[Path],
+    bad: list[JsonPath],
     read_errors: list[Diagnostic],
 ) -> None:
     """Connector-directory mode: the route files beside the manifest, read only where the
     manifest parts the rules compare them with have no error."""
-    if not result.path.parent.joinpath(*_API_DIR).is_dir():
+    if not result.path.parent.joinpath(*API_DIR).is_dir():
         return  # what `analyze` finds there: nothing
+    # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
     from backfill_codegen.route_files import analyze
 
     analysis = analyze(result.path, document, bad, read_errors)
     result.diagnostics.extend(analysis.diagnostics)
     result.route_files = analysis.files
-
-
-def find_manifests(paths: Iterable[FsPath]) -> list[FsPath]:
-    """Manifest files named by the arguments: files as given, directories searched recursively.
-
-    Hidden folders, `node_modules` and symlinked folders are not entered. Two manifests in one
-    folder are ambiguous and a usage error.
-    """
-    found: list[FsPath] = []
-    for path in paths:
-        if path.is_file() or (path.is_symlink() and path.name in MANIFEST_NAMES):
-            found.append(path)
-            continue
-        if not path.is_dir():
-            raise UsageError(f"{path.as_posix()}: no such file or directory")
-        before = len(found)
-        found.extend(_search(path))
-        if len(found) == before:
-            raise UsageError(
-                f"{path.as_posix()}: no manifest found (looked for {', '.join(MANIFEST_NAMES)})"
-            )
-    # Deduplicated by the link's own location, never its target's: two symlinks to one file
-    # are two manifests (each judged on where it leads), and a loop cannot raise here.
-    unique = {os.path.join(os.path.realpath(p.parent), p.name): p for p in found}
-    return sorted(unique.values(), key=lambda p: p.as_posix())
-
-
-def _search(root: FsPath) -> list[FsPath]:
-    found = []
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        # A manifest-named symlink is found whatever it points to, so that one leading out of
-        # the connector (BF009) or nowhere (BF010) is reported rather than silently skipped.
-        here = [e for e in entries if e.name in MANIFEST_NAMES and (e.is_symlink() or e.is_file())]
-        if len(here) > 1:
-            names = ", ".join(e.name for e in here)
-            raise UsageError(f"{folder.as_posix()}: more than one manifest ({names}); keep one")
-        found.extend(here)
-        for entry in entries:
-            skip = entry.name.startswith(".") or entry.name in ("node_modules", "__pycache__")
-            if not skip and entry.is_dir() and not entry.is_symlink():
-                pending.append(entry)
-    return found

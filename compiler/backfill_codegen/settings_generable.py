@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from backfill_codegen.diagnostics.model import Path
+from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.settings_schema import (
     Subschema,
     as_read,
@@ -38,7 +38,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Problem:
-    path: Path  # relative to the settings schema
+    path: JsonPath  # relative to the settings schema
     message: str
     help: str
 
@@ -56,7 +56,9 @@ _CONTAINER_ONE = ("items", "additionalItems", "additionalProperties", "contains"
 _CONTAINER_MAP = ("patternProperties",)
 
 
-def _edges(root: Any, path: Path, node: Mapping[str, Any]) -> Iterator[tuple[Path, Path, str]]:
+def _edges(
+    root: Any, path: JsonPath, node: Mapping[str, Any]
+) -> Iterator[tuple[JsonPath, JsonPath, str]]:
     """(where, target, kind) for each subschema reached from `node` other than through
     `properties`: kind "ref" (a local `$ref`), "in-place" (same instance) or "container"."""
     ref = node.get("$ref")
@@ -110,7 +112,7 @@ def _cycles(root: Any, subschemas: list[Subschema]) -> list[Problem]:
       recurses forever) and no class can inherit from itself;
     - through array items or map values, never an object with `properties` (which would be a
       class the annotation could name): the generator writes `list` of anything."""
-    targets: set[Path] = set()
+    targets: set[JsonPath] = set()
     for sub in subschemas:
         ref = sub.schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#"):
@@ -119,8 +121,8 @@ def _cycles(root: Any, subschemas: list[Subschema]) -> list[Problem]:
                 targets.add(found)
     # Every edge but a `$ref` leads down the tree, so a cycle enters by a `$ref` and stays
     # inside the subtrees of reference targets: only those are searched.
-    inside: dict[Path, bool] = {}
-    nodes: dict[Path, Any] = {}
+    inside: dict[JsonPath, bool] = {}
+    nodes: dict[JsonPath, Any] = {}
     for sub in subschemas:
         path = sub.path
         parent = path[:-1] if path[:-1] in inside else path[:-2]
@@ -131,14 +133,16 @@ def _cycles(root: Any, subschemas: list[Subschema]) -> list[Problem]:
         return []
     edges = {path: list(_edges(root, path, node)) for path, node in nodes.items()}
     problems: list[Problem] = []
-    reported: set[Path] = set()
-    state: dict[Path, int] = {}  # 1: on the stack, 2: done
+    reported: set[JsonPath] = set()
+    state: dict[JsonPath, int] = {}  # 1: on the stack, 2: done
     for start in nodes:
         if state.get(start):
             continue
         # Iterative depth-first search; a back edge closes a cycle.
-        stack: list[tuple[Path, Iterator[tuple[Path, Path, str]]]] = [(start, iter(edges[start]))]
-        trail: list[tuple[Path, str]] = []  # the edges taken to reach each frame but the first
+        stack: list[tuple[JsonPath, Iterator[tuple[JsonPath, JsonPath, str]]]] = [
+            (start, iter(edges[start]))
+        ]
+        trail: list[tuple[JsonPath, str]] = []  # the edges taken to reach each frame but the first
         state[start] = 1
         while stack:
             node, pending = stack[-1]
@@ -303,8 +307,8 @@ def _too_deep(subschemas: list[Subschema]) -> list[Problem]:
     """Types nested past MAX_TYPE_NESTING inside one class or alias, one report for each.
     Linear: each subschema's nesting comes from its parent's (walk yields parents first)."""
     problems: list[Problem] = []
-    seen: set[Path] = set()
-    info: dict[Path, tuple[int, Path]] = {}  # path -> (nesting, path of its class or alias)
+    seen: set[JsonPath] = set()
+    info: dict[JsonPath, tuple[int, JsonPath]] = {}  # path -> (nesting, path of its class or alias)
     for sub in subschemas:
         path = sub.path
         if not path:
@@ -414,9 +418,9 @@ def _plain_definition(name: str) -> bool:
     return bool(_PLAIN_NAME.match(name)) and name not in _RESERVED
 
 
-def definition_names(schema: Mapping[str, Any]) -> dict[Path, str]:
+def definition_names(schema: Mapping[str, Any]) -> dict[JsonPath, str]:
     """New names for the definitions the generator cannot take as they are, by path."""
-    renamed: dict[Path, str] = {}
+    renamed: dict[JsonPath, str] = {}
     taken = set()
     for container in ("$defs", "definitions"):
         definitions = schema.get(container)
@@ -438,7 +442,7 @@ def definition_names(schema: Mapping[str, Any]) -> dict[Path, str]:
     return renamed
 
 
-def _pointer(path: Path) -> str:
+def _pointer(path: JsonPath) -> str:
     return "#" + "".join(
         "/" + quote(str(step).replace("~", "~0").replace("/", "~1"), safe="!$&'()*+,;=:@")
         for step in path
@@ -570,7 +574,7 @@ def _collapse_alias_definitions(root: dict[str, Any]) -> None:
     by the generator as `Os = TypeAliasType("Os", "Host")`, a string pydantic takes for a
     reference to itself (the module does not import). Every `$ref` to such a definition points
     at the end of its chain instead, and the alias definition goes."""
-    aliases: dict[Path, Path] = {}
+    aliases: dict[JsonPath, JsonPath] = {}
     for container in ("$defs", "definitions"):
         definitions = root.get(container)
         if not isinstance(definitions, dict):

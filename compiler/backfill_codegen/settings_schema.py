@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from backfill_codegen.diagnostics.model import Path
+from backfill_codegen import ecma
+from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.limits import MAX_DEPTH
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
-SETTINGS_PATH: Path = ("connection", "settingsSchema")
+SETTINGS_PATH: JsonPath = ("connection", "settingsSchema")
 
 DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -48,6 +49,7 @@ class Dialect:
     def validator(self) -> type[Validator]:
         """Python jsonschema's validator class for the dialect. `jsonschema` takes about 50 ms
         to import, so it is imported here, when a check first needs it, not with this module."""
+        # start-up: jsonschema only for an invalid schema or default
         from jsonschema import validators
 
         cls: type[Validator] = getattr(validators, KNOWN_DIALECTS[self.uri])
@@ -196,9 +198,9 @@ _DEFINITION_MAPS = ("$defs", "definitions")
 
 @dataclass(frozen=True)
 class Subschema:
-    path: Path  # relative to the settings schema
+    path: JsonPath  # relative to the settings schema
     schema: Mapping[str, Any]
-    scope: Path  # path of the schema this one applies in place of (same instance), or itself
+    scope: JsonPath  # path of the schema this one applies in place of (same instance), or itself
 
 
 def walk(root: Any) -> Iterator[Subschema]:
@@ -206,13 +208,13 @@ def walk(root: Any) -> Iterator[Subschema]:
     in document order, at most `MAX_DEPTH` deep. Boolean schemas are skipped."""
     if not isinstance(root, Mapping):
         return
-    stack: list[tuple[Path, Mapping[str, Any], Path]] = [((), root, ())]
+    stack: list[tuple[JsonPath, Mapping[str, Any], JsonPath]] = [((), root, ())]
     while stack:
         path, schema, scope = stack.pop()
         yield Subschema(path, schema, scope)
         if len(path) >= MAX_DEPTH:
             continue
-        children: list[tuple[Path, Any, Path]] = []
+        children: list[tuple[JsonPath, Any, JsonPath]] = []
         for key, value in schema.items():
             if not isinstance(key, str):
                 continue
@@ -250,7 +252,7 @@ class Resolved:
     """Where a local reference leads: the value and its path, or why it leads nowhere."""
 
     value: Any
-    path: Path | None  # None when the reference does not resolve
+    path: JsonPath | None  # None when the reference does not resolve
     error: str = ""
 
 
@@ -303,14 +305,14 @@ def _local_ref(schema: Any) -> str | None:
     return ref if isinstance(ref, str) and is_local_ref(ref) else None
 
 
-def ref_chain(root: Any, path: Path, schema: Mapping[str, Any]) -> tuple[list[Resolved], bool]:
+def ref_chain(root: Any, path: JsonPath, schema: Mapping[str, Any]) -> tuple[list[Resolved], bool]:
     """Follow `schema`'s local `$ref`, then its target's, and so on.
 
     Returns the targets in order and whether the chain loops (a `$ref` that comes back to a
     schema already on the chain, itself included, never reaches anything to validate against).
     A chain stops at a remote or unresolvable reference (its last item then has path None).
     """
-    seen: set[Path] = {path}
+    seen: set[JsonPath] = {path}
     chain: list[Resolved] = []
     current: Any = schema
     for _ in range(MAX_DEPTH):
@@ -328,9 +330,9 @@ def ref_chain(root: Any, path: Path, schema: Mapping[str, Any]) -> tuple[list[Re
     return chain, True
 
 
-def deref(root: Any, schema: Any, path: Path = ()) -> list[tuple[Path, Mapping[str, Any]]]:
+def deref(root: Any, schema: Any, path: JsonPath = ()) -> list[tuple[JsonPath, Mapping[str, Any]]]:
     """`schema` and the object schemas its local `$ref` chain reaches, in order, with paths."""
-    found: list[tuple[Path, Mapping[str, Any]]] = []
+    found: list[tuple[JsonPath, Mapping[str, Any]]] = []
     if isinstance(schema, Mapping):
         found.append((path, schema))
         chain, _ = ref_chain(root, path, schema)
@@ -342,8 +344,10 @@ def deref(root: Any, schema: Any, path: Path = ()) -> list[tuple[Path, Mapping[s
     return found
 
 
-def _unique(items: list[tuple[Path, Mapping[str, Any]]]) -> list[tuple[Path, Mapping[str, Any]]]:
-    seen: set[Path] = set()
+def _unique(
+    items: list[tuple[JsonPath, Mapping[str, Any]]],
+) -> list[tuple[JsonPath, Mapping[str, Any]]]:
+    seen: set[JsonPath] = set()
     out = []
     for path, schema in items:
         if path not in seen:
@@ -352,10 +356,10 @@ def _unique(items: list[tuple[Path, Mapping[str, Any]]]) -> list[tuple[Path, Map
     return out
 
 
-def views(root: Any, schema: Any, path: Path = ()) -> list[tuple[Path, Mapping[str, Any]]]:
+def views(root: Any, schema: Any, path: JsonPath = ()) -> list[tuple[JsonPath, Mapping[str, Any]]]:
     """The schemas that together describe one instance: `schema`, its `$ref` chain, and the
     members of `allOf` on any of those (each dereferenced). Bounded and cycle-safe."""
-    out: list[tuple[Path, Mapping[str, Any]]] = []
+    out: list[tuple[JsonPath, Mapping[str, Any]]] = []
     pending = [(path, schema)]
     while pending and len(out) < 1024:
         here, current = pending.pop(0)
@@ -376,7 +380,7 @@ def views(root: Any, schema: Any, path: Path = ()) -> list[tuple[Path, Mapping[s
 @dataclass(frozen=True)
 class Property:
     name: str
-    path: Path  # of the property's schema, relative to the settings schema
+    path: JsonPath  # of the property's schema, relative to the settings schema
     schema: Any
 
 
@@ -402,13 +406,13 @@ def root_required(root: Any) -> set[str]:
     return names
 
 
-def root_types(root: Any) -> list[tuple[Path, Any]]:
+def root_types(root: Any) -> list[tuple[JsonPath, Any]]:
     """The `type` values declared by the root and its `$ref` chain, with their paths."""
     chain = deref(root, root)
     return [((*p, "type"), s["type"]) for p, s in chain if "type" in s]
 
 
-def types_of(root: Any, schema: Any, path: Path = ()) -> list[Any]:
+def types_of(root: Any, schema: Any, path: JsonPath = ()) -> list[Any]:
     """The `type` values that apply to an instance of `schema` (through `$ref` and `allOf`)."""
     return [s["type"] for _, s in views(root, schema, path) if "type" in s]
 
@@ -430,7 +434,7 @@ def is_secret(subschema: Any) -> bool:
 # emitter a schema without secret values) and the Python emitter (SecretStr) all ask here.
 
 
-def is_secret_schema(root: Any, schema: Any, path: Path = ()) -> bool:
+def is_secret_schema(root: Any, schema: Any, path: JsonPath = ()) -> bool:
     """Whether an instance of `schema` is a secret: `schema`, or a schema its local `$ref`
     chain or `allOf` reaches, is marked (`writeOnly: true` or `format: password`)."""
     return any(is_secret(view) for _, view in views(root, schema, path))
@@ -447,20 +451,20 @@ _IN_PLACE_LIMIT = 256
 class SecretValue:
     """A literal in the settings schema that is, or holds, a secret's value."""
 
-    path: Path  # of the keyword (`.../default`), or of the part of its value that is the secret
-    secret: Path  # of the secret's schema
+    path: JsonPath  # of the keyword (`.../default`), or of the part of its value that is the secret
+    secret: JsonPath  # of the secret's schema
     keyword: str  # default, const, example, examples or enum
     direct: bool  # the keyword sits on the secret itself (not on an object or array holding it)
-    inside: Path = ()  # the steps from the keyword into its value, to the secret's value
+    inside: JsonPath = ()  # the steps from the keyword into its value, to the secret's value
 
 
-def _in_place(root: Any, schema: Any, path: Path) -> list[tuple[Path, Mapping[str, Any]]]:
+def _in_place(root: Any, schema: Any, path: JsonPath) -> list[tuple[JsonPath, Mapping[str, Any]]]:
     """Every schema that may apply to an instance of `schema`: its `$ref` chain and its
     `allOf`/`anyOf`/`oneOf`/`then`/`else`/`dependentSchemas` members, followed (a secret in any
     branch may receive the value). Bounded and cycle-safe."""
-    out: list[tuple[Path, Mapping[str, Any]]] = []
-    seen: set[Path] = set()
-    pending: list[tuple[Path, Any]] = [(path, schema)]
+    out: list[tuple[JsonPath, Mapping[str, Any]]] = []
+    seen: set[JsonPath] = set()
+    pending: list[tuple[JsonPath, Any]] = [(path, schema)]
     while pending and len(out) < _IN_PLACE_LIMIT:
         here, current = pending.pop(0)
         for chain_path, chain_schema in deref(root, current, here):
@@ -484,16 +488,14 @@ def _in_place(root: Any, schema: Any, path: Path) -> list[tuple[Path, Mapping[st
 
 
 def _pattern_matches(pattern: Any, key: str) -> bool:
-    from backfill_codegen import ecma
-
     if not isinstance(pattern, str) or ecma.compile_error(pattern) is not None:
         return False
     return ecma.search(pattern, key) is not False  # undecidable: assume it applies
 
 
 def _key_schemas(
-    applying: list[tuple[Path, Mapping[str, Any]]], key: str
-) -> Iterator[tuple[Path, Any]]:
+    applying: list[tuple[JsonPath, Mapping[str, Any]]], key: str
+) -> Iterator[tuple[JsonPath, Any]]:
     for path, schema in applying:
         properties = schema.get("properties")
         named = isinstance(properties, Mapping) and key in properties
@@ -511,8 +513,8 @@ def _key_schemas(
 
 
 def _item_schemas(
-    applying: list[tuple[Path, Mapping[str, Any]]], index: int
-) -> Iterator[tuple[Path, Any]]:
+    applying: list[tuple[JsonPath, Mapping[str, Any]]], index: int
+) -> Iterator[tuple[JsonPath, Any]]:
     for path, schema in applying:
         items = schema.get("items")
         prefix = schema.get("prefixItems")
@@ -535,12 +537,12 @@ class _SecretSearch:
 
     def __init__(self, root: Any) -> None:
         self.root = root
-        self.applying: dict[Path, list[tuple[Path, Mapping[str, Any]]]] = {}
-        self.secret: dict[Path, Path | None] = {}
+        self.applying: dict[JsonPath, list[tuple[JsonPath, Mapping[str, Any]]]] = {}
+        self.secret: dict[JsonPath, JsonPath | None] = {}
 
     def at(
-        self, path: Path, schema: Any
-    ) -> tuple[list[tuple[Path, Mapping[str, Any]]], Path | None]:
+        self, path: JsonPath, schema: Any
+    ) -> tuple[list[tuple[JsonPath, Mapping[str, Any]]], JsonPath | None]:
         if path not in self.applying:
             applying = _in_place(self.root, schema, path)
             self.applying[path] = applying
@@ -548,8 +550,8 @@ class _SecretSearch:
         return self.applying[path], self.secret[path]
 
     def find(
-        self, schema_path: Path, schema: Any, value: Any, at: Path, depth: int
-    ) -> list[tuple[Path, Path]]:
+        self, schema_path: JsonPath, schema: Any, value: Any, at: JsonPath, depth: int
+    ) -> list[tuple[JsonPath, JsonPath]]:
         """Where `value` (an instance of `schema`, found at `at`) holds a secret's value: a list
         of (value path, secret schema path)."""
         applying, secret = self.at(schema_path, schema)
@@ -557,7 +559,7 @@ class _SecretSearch:
             return [(at, secret)]
         if depth >= MAX_DEPTH or not isinstance(value, Mapping | list):
             return []
-        found: list[tuple[Path, Path]] = []
+        found: list[tuple[JsonPath, JsonPath]] = []
         if isinstance(value, Mapping):
             children = [(key, child, _key_schemas(applying, key)) for key, child in value.items()]
         else:
@@ -625,7 +627,7 @@ def secret_values(root: Any) -> list[SecretValue]:
     return found
 
 
-def _order(path: Path) -> tuple[tuple[int, Any], ...]:
+def _order(path: JsonPath) -> tuple[tuple[int, Any], ...]:
     return tuple((1, step) if isinstance(step, int) else (0, step) for step in path)
 
 
@@ -635,13 +637,11 @@ def without_secret_values(root: Any) -> Any:
     never leaking: every emitter reads the settings schema through this (see
     backfill_codegen/lower.py).
     Returns `root` itself when it holds no secret value."""
-    import copy
-
     values = secret_values(root)
     if not values:
         return root
     root = copy.deepcopy(root)
-    emptied: set[Path] = set()
+    emptied: set[JsonPath] = set()
     for value in sorted(values, key=lambda v: _order(v.path), reverse=True):
         *parents, last = value.path
         container: Any = root

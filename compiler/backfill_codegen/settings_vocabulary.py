@@ -27,7 +27,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from backfill_codegen.checks.settings_fast import metaschema_documents
+from backfill_codegen.checks.settings_fast import _specifications, metaschema_documents
 from backfill_codegen.settings_schema import KNOWN_DIALECTS
 
 #: Accepted in every dialect. The compiler reads these whatever `$schema` says (a secret is
@@ -128,8 +128,6 @@ _DRAFT3 = "http://json-schema.org/draft-03/schema"
 
 def _draft3_keywords() -> frozenset[str]:
     """Draft-03's metaschema (settings_fast reads the others; jsonschema-rs has no draft-03)."""
-    from backfill_codegen.checks.settings_fast import _specifications
-
     folder = _specifications()
     if folder is None:
         return frozenset()

@@ -355,7 +355,7 @@ def locked(directories: Iterable[Path], *, shared: bool = False) -> Iterator[Non
     it), runs are not serialised.
     """
     try:
-        import fcntl
+        import fcntl  # platform: POSIX only; without it runs are not serialised
     except ImportError:  # Windows
         yield
         return
@@ -391,7 +391,7 @@ def locked(directories: Iterable[Path], *, shared: bool = False) -> Iterator[Non
 def _allow_descriptors(count: int) -> None:
     """Raise the soft limit on open files when one lock per connector would pass it."""
     try:
-        import resource
+        import resource  # platform: POSIX only
     except ImportError:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Finding, Path
+from backfill_codegen.diagnostics.model import Finding, JsonPath
 
 Manifest = Mapping[str, Any]
 
@@ -20,11 +20,11 @@ Manifest = Mapping[str, Any]
 @dataclass(frozen=True)
 class Check:
     name: str
-    reads: tuple[Path, ...]
+    reads: tuple[JsonPath, ...]
     run: Callable[[Manifest], Iterable[Finding]]
 
 
-def get_path(value: Any, path: Path) -> Any:
+def get_path(value: Any, path: JsonPath) -> Any:
     """The value at `path`, or None when any step is missing."""
     for step in path:
         if isinstance(step, int):

@@ -16,7 +16,7 @@ from typing import Any
 
 from backfill_codegen import ecma, ecma_syntax
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.settings_schema import (
     SETTINGS_PATH,
     Property,
@@ -28,7 +28,7 @@ from backfill_codegen.settings_schema import (
     walk,
 )
 
-OAUTH: Path = ("connection", "oauth")
+OAUTH: JsonPath = ("connection", "oauth")
 GRANT_TYPE = "authorization_code"
 _CREDENTIAL_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -47,11 +47,11 @@ PORT_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.DIGITS
 _NAMED_FIRST = "/\\#?@:% \t\r\n[]"
 
 
-def _at(path: Path, part: str = "value", message: str = "") -> Pointer:
+def _at(path: JsonPath, part: str = "value", message: str = "") -> Pointer:
     return Pointer(path, part, message)  # type: ignore[arg-type]
 
 
-def _setting_at(path: Path, part: str = "key", message: str = "") -> Pointer:
+def _setting_at(path: JsonPath, part: str = "key", message: str = "") -> Pointer:
     return Pointer((*SETTINGS_PATH, *path), part, message)  # type: ignore[arg-type]
 
 
@@ -102,7 +102,7 @@ def _suggest(name: str, candidates: list[str]) -> str | None:
 class _Verdict:
     code: str | None  # None: the host is constrained
     reason: str
-    at: Path | None  # the constraint the verdict is about (a pattern), if any
+    at: JsonPath | None  # the constraint the verdict is about (a pattern), if any
 
 
 def _shown(code: int) -> str:
@@ -125,7 +125,9 @@ def _outside(ranges: ecma_syntax.Ranges, allowed: ecma_syntax.Ranges) -> str:
     return ", ".join(_shown(code) for code in named[:3])
 
 
-def _alphabet_verdict(patterns: list[tuple[Path, str]], place: str) -> tuple[str | None, Path]:
+def _alphabet_verdict(
+    patterns: list[tuple[JsonPath, str]], place: str
+) -> tuple[str | None, JsonPath]:
     """Why the patterns (which a value must all match) let a value out of its place in the URL,
     or None when every character they can match belongs there. Decided on the patterns' parse
     (backfill_codegen/ecma_syntax.py): nothing is run, so no pattern can take time."""
@@ -306,7 +308,7 @@ def _check_token(
 def _url_checks(field: str) -> tuple[Check, Check]:
     """Two checks per URL template, so a broken settings schema (a structural error there)
     does not hide the URL's own syntax problems."""
-    url: Path = (*OAUTH, field)
+    url: JsonPath = (*OAUTH, field)
     name = "oauth-" + re.sub(r"([A-Z])", r"-\1", field.removesuffix("Template")).lower()
     return (
         Check(name, (url,), lambda manifest: _check_url_syntax(manifest, field)),

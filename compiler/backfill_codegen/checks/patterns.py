@@ -31,6 +31,7 @@ def check_translatable(manifest: Manifest) -> Iterator[Finding]:
     schema = get_path(manifest, SETTINGS_PATH)
     if not isinstance(schema, Mapping):
         return
+    # start-up: the regex translator loads only for a pattern
     from backfill_codegen.ecma_translate import untranslatable
 
     def why_not(pattern: object) -> str | None:

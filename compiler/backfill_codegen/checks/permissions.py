@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from backfill_codegen import urls
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.diagnostics.text import quoted
 
 _HTTP = ("permissions", "http")
@@ -64,14 +64,14 @@ def _help(problem: urls.Problem, text: str, parsed: urls.ParsedEntry) -> str | N
     return None
 
 
-def _pointer(path: Path, problem: urls.Problem, text: str, message: str = "") -> Pointer:
+def _pointer(path: JsonPath, problem: urls.Problem, text: str, message: str = "") -> Pointer:
     whole = problem.start <= 0 and problem.end >= len(text)
     within = None if whole or problem.end <= problem.start else (problem.start, problem.end)
     return Pointer(path, message=message, within=within)
 
 
 def _entry_findings(index: int, text: str, parsed: urls.ParsedEntry) -> Iterator[Finding]:
-    path: Path = (*_HTTP, index)
+    path: JsonPath = (*_HTTP, index)
     for problem in parsed.problems:
         yield Finding(
             CODES[problem.kind],
@@ -154,7 +154,7 @@ def run(manifest: Manifest) -> Iterator[Finding]:
     yield from findings
 
 
-def _order(finding: Finding) -> tuple[Path, int, str, str]:
+def _order(finding: Finding) -> tuple[JsonPath, int, str, str]:
     start = finding.at.within[0] if finding.at.within else -1
     return (finding.at.path, start, finding.code, finding.message)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.limits import MAX_ROUTE_CHARS, MAX_SEGMENT_CHARS
 
@@ -58,7 +58,7 @@ def route_problem(route: str) -> tuple[str, tuple[int, int] | None] | None:
     return None
 
 
-def _check_route_ref(manifest: Manifest, path: Path) -> Iterator[Finding]:
+def _check_route_ref(manifest: Manifest, path: JsonPath) -> Iterator[Finding]:
     ref = get_path(manifest, path)
     if not isinstance(ref, dict):
         return

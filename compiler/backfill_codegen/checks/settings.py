@@ -22,9 +22,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from backfill_codegen import ecma, offline
+from backfill_codegen import settings_vocabulary as vocabulary
 from backfill_codegen.checks import settings_fast
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.limits import MAX_ENUM_VALUES
 from backfill_codegen.settings_schema import (
     SETTINGS_PATH,
@@ -40,6 +41,7 @@ from backfill_codegen.settings_schema import (
 )
 
 if TYPE_CHECKING:
+    # start-up: jsonschema only for an invalid schema or default
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
@@ -90,7 +92,7 @@ def _deeply(work: Callable[[], T]) -> T:
     return result[0]
 
 
-def _at(path: Path, part: str = "value", message: str = "") -> Pointer:
+def _at(path: JsonPath, part: str = "value", message: str = "") -> Pointer:
     return Pointer((*SETTINGS_PATH, *path), part, message)  # type: ignore[arg-type]
 
 
@@ -141,6 +143,7 @@ def check_dialect(manifest: Manifest) -> Iterator[Finding]:
 
 @cache
 def _meta_validator(validator: type[Validator]) -> Validator:
+    # start-up: jsonschema only for a schema jsonschema-rs finds invalid
     from jsonschema import validators
 
     meta = validator.META_SCHEMA
@@ -156,6 +159,7 @@ def _error_sort_key(error: ValidationError) -> tuple[str, str]:
 def _most_telling(error: ValidationError) -> ValidationError:
     """The error to show: jsonschema's best match, or, for an `anyOf`/`oneOf` whose branches
     all failed, the branch error that says most ("not one of [...]" over "not of type")."""
+    # start-up: jsonschema only for an invalid schema or default
     from jsonschema.exceptions import best_match
 
     best = best_match([error]) or error
@@ -185,7 +189,7 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
         )
         return
     name = dialect.uri.rsplit("/", 2)[-2] if "/draft" in dialect.uri else dialect.uri
-    seen: set[tuple[Path, str]] = set()
+    seen: set[tuple[JsonPath, str]] = set()
     emitted = 0
     for top in sorted(errors, key=_error_sort_key):
         try:
@@ -264,10 +268,10 @@ def check_required(manifest: Manifest) -> Iterator[Finding]:
     if schema is None:
         return
     subschemas = list(walk(schema))
-    scopes: dict[Path, list[Subschema]] = {}
+    scopes: dict[JsonPath, list[Subschema]] = {}
     for sub in subschemas:
         scopes.setdefault(sub.scope, []).append(sub)
-    known: dict[Path, set[str]] = {}
+    known: dict[JsonPath, set[str]] = {}
     for sub in subschemas:
         required = sub.schema.get("required")
         if not isinstance(required, list):
@@ -294,6 +298,7 @@ def check_required(manifest: Manifest) -> Iterator[Finding]:
 
 
 def _undecidable(instance: Any, pattern: str) -> ValidationError:
+    # start-up: jsonschema only for an invalid schema or default
     from jsonschema.exceptions import ValidationError
 
     return ValidationError(
@@ -323,6 +328,7 @@ def _ecma_pattern(
     if found is None:
         yield _undecidable(instance, pattern)
     elif not found:
+        # start-up: jsonschema only for an invalid schema or default
         from jsonschema.exceptions import ValidationError
 
         yield ValidationError(f"{_shorten(repr(instance))} does not match {pattern!r}")
@@ -373,6 +379,7 @@ def _ecma_additional_properties(
         for extra in extras:
             yield from validator.descend(instance[extra], additional, path=extra)
     elif additional is False and extras:
+        # start-up: jsonschema only for an invalid schema or default
         from jsonschema.exceptions import ValidationError
 
         shown = ", ".join(_shorten(repr(extra)) for extra in sorted(extras))
@@ -398,6 +405,7 @@ def _guarded_unevaluated(
 
 @cache
 def _default_validator(validator: type[Validator], risky: bool = False) -> type[Validator]:
+    # start-up: jsonschema only for a schema jsonschema-rs finds invalid
     from jsonschema import validators
 
     keywords: dict[str, Callable[..., Iterator[ValidationError]]] = {
@@ -449,6 +457,7 @@ def _check_defaults(schema: Mapping[str, Any]) -> Iterator[Finding]:
 def _default_findings(
     schema: Mapping[str, Any], subschemas: list[Subschema], with_default: list[Subschema]
 ) -> Iterator[Finding]:
+    # start-up: jsonschema only for an invalid schema or default
     from jsonschema.exceptions import best_match
 
     risky = _risky_pattern_properties(subschemas)
@@ -600,8 +609,6 @@ def _dialect_name(uri: str) -> str:
 
 
 def check_keywords(manifest: Manifest) -> Iterator[Finding]:
-    from backfill_codegen import settings_vocabulary as vocabulary
-
     schema = _settings(manifest)
     if schema is None:
         return
@@ -672,7 +679,7 @@ def check_limits(manifest: Manifest) -> Iterator[Finding]:
             )
 
 
-_READS: tuple[Path, ...] = (SETTINGS_PATH,)
+_READS: tuple[JsonPath, ...] = (SETTINGS_PATH,)
 
 CHECKS = (
     Check("settings-dialect", _READS, check_dialect),

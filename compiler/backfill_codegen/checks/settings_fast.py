@@ -157,7 +157,7 @@ def _meta_validator(uri: str) -> Any | None:
         return None
     meta, vocabularies = documents
     try:
-        import jsonschema_rs
+        import jsonschema_rs  # start-up: jsonschema-rs only for a manifest with a settings schema
 
         options: dict[str, Any] = {}
         moved = [_private(document) for document in vocabularies]
@@ -227,7 +227,7 @@ def _pattern_keyword(search: Callable[[str, str], bool | None]) -> type:
 @cache
 def _default_validator_cls(uri: str) -> Any | None:
     try:
-        import jsonschema_rs
+        import jsonschema_rs  # start-up: jsonschema-rs only for a manifest with a settings schema
 
         return getattr(jsonschema_rs, _DRAFTS[uri][1])
     except Exception:

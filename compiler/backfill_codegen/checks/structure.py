@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from backfill_codegen.checks.base import get_path
-from backfill_codegen.diagnostics.model import Finding, Path, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.resources import data_dir
 
@@ -38,9 +38,9 @@ def manifest_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Any:
-    import jsonschema_rs
+    import jsonschema_rs  # start-up: loaded on the first shape check, not at import
 
-    from backfill_codegen import offline
+    from backfill_codegen import offline  # start-up: with jsonschema-rs, on the first shape check
 
     return offline.rs_validator(jsonschema_rs.Draft202012Validator, manifest_schema())
 
@@ -62,7 +62,7 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def known_keys(path: Path) -> list[str]:
+def known_keys(path: JsonPath) -> list[str]:
     """The keys the manifest schema defines for the object at `path`."""
     schema = manifest_schema()
     node: Any = schema
@@ -76,7 +76,7 @@ def known_keys(path: Path) -> list[str]:
     return sorted(properties) if isinstance(properties, dict) else []
 
 
-def check_shape(value: Any) -> tuple[list[Finding], list[Path]]:
+def check_shape(value: Any) -> tuple[list[Finding], list[JsonPath]]:
     if not isinstance(value, dict):
         finding = Finding(
             "BF103",
@@ -86,9 +86,9 @@ def check_shape(value: Any) -> tuple[list[Finding], list[Path]]:
         )
         return [finding], [()]
     findings: list[Finding] = []
-    broken: list[Path] = []
+    broken: list[JsonPath] = []
     for error in _validator().iter_errors(value):
-        path: Path = tuple(error.instance_path)
+        path: JsonPath = tuple(error.instance_path)
         detail = error.kind.as_dict()
         if "property" in detail:  # required
             findings.append(_missing(path, str(detail["property"])))
@@ -107,7 +107,7 @@ def check_shape(value: Any) -> tuple[list[Finding], list[Path]]:
     return findings, broken
 
 
-def _missing(parent: Path, key: str) -> Finding:
+def _missing(parent: JsonPath, key: str) -> Finding:
     where = "the manifest" if not parent else f"`{'.'.join(map(str, parent))}`"
     return Finding(
         "BF101",
@@ -117,7 +117,7 @@ def _missing(parent: Path, key: str) -> Finding:
     )
 
 
-def _unknown(path: Path) -> Finding:
+def _unknown(path: JsonPath) -> Finding:
     key = str(path[-1])
     known = known_keys(path[:-1])
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from backfill_codegen.diagnostics.registry import Rule, all_rules
+from backfill_codegen.diagnostics.model import Rule
+from backfill_codegen.diagnostics.registry import all_rules
 
 
 def explain_rule(rule: Rule) -> str:

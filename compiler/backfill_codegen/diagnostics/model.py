@@ -9,12 +9,25 @@ from typing import Literal
 from backfill_codegen.source import SourceFile, Span
 
 #: A path into the manifest's value tree: object keys and array indices, like a JSON pointer.
-Path = tuple[str | int, ...]
+JsonPath = tuple[str | int, ...]
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the rule catalogue (rules/<area>.py; diagnostics/registry.py joins them)."""
+
+    code: str  # stable, e.g. "BF102"
+    name: str  # kebab-case, e.g. "unknown-key"
+    severity: Severity
+    summary: str  # one line
+    explanation: str  # why the rule exists and how to fix it (Markdown)
+    bad: str  # a manifest fragment that triggers it
+    good: str  # the same fragment, fixed
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,7 @@ class Label:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem, located. The severity is the rule's; `make` looks it up in the registry."""
+    """One problem, located. The severity is the rule's: registry.make_diagnostic looks it up."""
 
     code: str
     severity: Severity
@@ -36,19 +49,6 @@ class Diagnostic:
     primary: Label | None
     secondary: tuple[Label, ...] = ()
     help: str | None = None
-
-    @staticmethod
-    def make(
-        code: str,
-        message: str,
-        primary: Label | None,
-        *,
-        secondary: tuple[Label, ...] = (),
-        help: str | None = None,
-    ) -> Diagnostic:
-        from backfill_codegen.diagnostics.registry import rule
-
-        return Diagnostic(code, rule(code).severity, message, primary, secondary, help)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         if self.primary is None:
@@ -66,7 +66,7 @@ class Diagnostic:
 class Pointer:
     """A place in the manifest named by path: the key itself, or the value under it."""
 
-    path: Path
+    path: JsonPath
     #: "start" is the value's first character: an object that lacks a key, without its body.
     part: Literal["key", "value", "start"] = "value"
     message: str = ""

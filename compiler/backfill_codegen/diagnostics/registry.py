@@ -7,25 +7,16 @@ test suite makes it fail loudly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
-from backfill_codegen.diagnostics.model import Severity
+from backfill_codegen.diagnostics.model import Diagnostic, Label, Rule
 
-
-@dataclass(frozen=True)
-class Rule:
-    code: str  # stable, e.g. "BF102"
-    name: str  # kebab-case, e.g. "unknown-key"
-    severity: Severity
-    summary: str  # one line
-    explanation: str  # why the rule exists and how to fix it (Markdown)
-    bad: str  # a manifest fragment that triggers it
-    good: str  # the same fragment, fixed
+__all__ = ["Rule", "all_rules", "find_rule", "make_diagnostic", "rule"]
 
 
 @cache
 def all_rules() -> dict[str, Rule]:
+    # start-up: the catalogue loads when a diagnostic is made, never for a clean manifest
     from backfill_codegen.rules import AREAS
 
     table: dict[str, Rule] = {}
@@ -47,3 +38,15 @@ def find_rule(code_or_name: str) -> Rule | None:
         if wanted.upper() == item.code or wanted.lower() == item.name:
             return item
     return None
+
+
+def make_diagnostic(
+    code: str,
+    message: str,
+    primary: Label | None,
+    *,
+    secondary: tuple[Label, ...] = (),
+    help: str | None = None,
+) -> Diagnostic:
+    """A Diagnostic with its rule's severity."""
+    return Diagnostic(code, rule(code).severity, message, primary, secondary, help)

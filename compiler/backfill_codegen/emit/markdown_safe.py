@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from backfill_codegen.emit.escape import md_inline
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it import MarkdownIt  # start-up: markdown-it only for setup instructions
+    from markdown_it.tree import SyntaxTreeNode  # start-up: markdown-it only for setup instructions
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Setup copy is a few kilobytes; markdown-it-py parses about 50 KB a second. Longer text is
@@ -46,7 +46,7 @@ _ALIGN = {"text-align:left": ":---", "text-align:center": ":---:", "text-align:r
 
 @cache
 def parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # start-up: markdown-it only for setup instructions
 
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
@@ -229,7 +229,7 @@ def _is_tight(node: SyntaxTreeNode) -> bool:
 def render(text: str) -> str:
     """`text` (the author's Markdown) as safe Markdown with the same layout; past
     MAX_MARKDOWN_CHARS, the text verbatim in a fenced block."""
-    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it.tree import SyntaxTreeNode  # start-up: markdown-it only for setup instructions
 
     if len(text) > MAX_MARKDOWN_CHARS:
         return "\n".join(_fence(re.sub(r"\r\n?", "\n", text), "text"))

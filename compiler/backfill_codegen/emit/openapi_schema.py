@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen import settings_schema
-from backfill_codegen.diagnostics.model import Path
+from backfill_codegen.diagnostics.model import JsonPath
 
 SETTINGS = "Settings"
 COMPONENTS = "#/components/schemas/"
@@ -73,7 +73,7 @@ _FRAGMENT_SAFE = "/?:@!$&'()*+,;=-._~"
 class _Ref:
     """A local `$ref` awaiting its new pointer: the path it resolved to in the input schema."""
 
-    path: Path
+    path: JsonPath
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,13 @@ class _Location:
 class _Converter:
     root: Any
     rank: int  # index of the input dialect in _DIALECT_ORDER
-    locations: dict[Path, _Location] = field(default_factory=dict)
+    locations: dict[JsonPath, _Location] = field(default_factory=dict)
 
     @property
     def legacy(self) -> bool:  # draft-07 or older
         return self.rank <= 3
 
-    def schema(self, node: Any, path: Path, at: _Location) -> Any:
+    def schema(self, node: Any, path: JsonPath, at: _Location) -> Any:
         self.locations[path] = at
         if isinstance(node, bool):
             return boolean_schema(node)
@@ -151,7 +151,7 @@ class _Converter:
         key: str,
         name: str,
         value: Any,
-        here: Path,
+        here: JsonPath,
         at: _Location,
     ) -> Any:
         steps = (*at.steps, name)
@@ -178,7 +178,7 @@ class _Converter:
         return value  # data: enum, const, default, examples, required, ...
 
     def _dependencies(
-        self, out: dict[str, Any], value: Mapping[str, Any], here: Path, at: _Location
+        self, out: dict[str, Any], value: Mapping[str, Any], here: JsonPath, at: _Location
     ) -> None:
         """draft-07 `dependencies`: name lists -> `dependentRequired`, schemas ->
         `dependentSchemas`."""
@@ -227,10 +227,10 @@ def _rank(schema: Any) -> int:
     return _DIALECT_ORDER.index(uri) if uri in _DIALECT_ORDER else len(_DIALECT_ORDER) - 1
 
 
-def _component_names(schema: Mapping[str, Any]) -> dict[Path, str]:
+def _component_names(schema: Mapping[str, Any]) -> dict[JsonPath, str]:
     """`Settings<Name>` for each hoisted definition, by its path in the input."""
     taken = {SETTINGS}
-    names: dict[Path, str] = {}
+    names: dict[JsonPath, str] = {}
     for keyword in _DEFINITION_MAPS:
         definitions = schema.get(keyword)
         if not isinstance(definitions, Mapping):
@@ -255,7 +255,7 @@ def _pointer(location: _Location, extra: tuple[str, ...] = ()) -> str:
     return COMPONENTS + location.component + quote(steps, safe=_FRAGMENT_SAFE)
 
 
-def _resolve(value: Any, locations: dict[Path, _Location]) -> Any:
+def _resolve(value: Any, locations: dict[JsonPath, _Location]) -> Any:
     """Replace each `_Ref` by the pointer to where its target now lives."""
     if isinstance(value, _Ref):
         path = value.path

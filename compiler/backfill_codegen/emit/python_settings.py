@@ -57,7 +57,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from backfill_codegen import ir, settings_generable
-from backfill_codegen.diagnostics.model import Path
+from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.ecma_translate import to_python, untranslatable
 from backfill_codegen.emit.escape import comment_text
 from backfill_codegen.emit.header import NOTICE
 from backfill_codegen.settings_schema import is_secret, types_of, views, walk
@@ -156,22 +157,22 @@ def emit(connector: ir.Connector) -> dict[str, str]:
 class Prepared:
     schema: dict[str, Any]
     #: Secret patterns moved to the marker key, by marker value ("0", "1", ... in walk order).
-    secret_patterns: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    secret_patterns: dict[str, tuple[JsonPath, str]] = field(default_factory=dict)
     #: `model_name_map` for the generator: definitions that would take the root's name.
     model_names: dict[str, str] = field(default_factory=dict)
     #: Patterns left out of the model: (path, pattern, why).
-    dropped: list[tuple[Path, str, str]] = field(default_factory=list)
+    dropped: list[tuple[JsonPath, str, str]] = field(default_factory=list)
     #: Whether any subschema is a secret (of any type): then errors carry no input.
     has_secrets: bool = False
 
 
-def _string_type(root: Any, schema: Mapping[str, Any], path: Path) -> Any:
+def _string_type(root: Any, schema: Mapping[str, Any], path: JsonPath) -> Any:
     """The string `type` that applies to `schema` (its own, or one its `$ref` chain or `allOf`
     reaches), or None."""
     return next((t for t in types_of(root, schema, path) if _is_string_schema({"type": t})), None)
 
 
-def _secret_out_of_walk(root: Any, schema: Any, path: Path, walked: set[Path]) -> bool:
+def _secret_out_of_walk(root: Any, schema: Any, path: JsonPath, walked: set[JsonPath]) -> bool:
     """Whether `schema` is a secret through a `$ref` to a schema the walk does not visit (one
     under an `x-...` key): that target never gets `format: password` itself."""
     return any(is_secret(view) and at not in walked for at, view in views(root, schema, path))
@@ -191,7 +192,12 @@ def _python_error(pattern: str) -> str | None:
 
 
 def _rust_error(pattern: str) -> str | None:
-    from pydantic_core import SchemaError, SchemaValidator, core_schema
+    # start-up: pydantic-core only in the settings emitter's run
+    from pydantic_core import (
+        SchemaError,
+        SchemaValidator,
+        core_schema,
+    )
 
     try:
         SchemaValidator(core_schema.str_schema(pattern=pattern))
@@ -203,6 +209,7 @@ def _rust_error(pattern: str) -> str | None:
 def _needs_python_engine(pattern: str) -> bool:
     """Whether the generator switches the model holding `pattern` to `regex_engine="python-re"`
     (a look-around, or syntax Rust rejects): its own static scan, pinned with the generator."""
+    # start-up: datamodel-code-generator (~0.3 s) loads only when settings.py is generated
     from datamodel_code_generator._regex_syntax import needs_python_engine
 
     return needs_python_engine(pattern, row="model")
@@ -211,8 +218,6 @@ def _needs_python_engine(pattern: str) -> bool:
 def python_pattern(pattern: str) -> str:
     """What the model carries for an ECMA-262 `pattern`: its translation (call only for a
     pattern `pattern_problems` has no problem with)."""
-    from backfill_codegen.ecma_translate import to_python
-
     return to_python(pattern)
 
 
@@ -225,8 +230,6 @@ def pattern_problems(patterns: list[str], secrets: list[str]) -> dict[str, str]:
     switches to `python-re`, otherwise with Rust's regex. Which model a pattern lands in is the
     generator's business, so: when some pattern of the schema needs `re`, every pattern must
     compile with both engines; when none does, Rust's is the only one that runs."""
-    from backfill_codegen.ecma_translate import untranslatable
-
     problems: dict[str, str] = {}
     for pattern in [*patterns, *secrets]:
         if (why := untranslatable(pattern)) is not None:
@@ -254,7 +257,7 @@ def pattern_problems(patterns: list[str], secrets: list[str]) -> dict[str, str]:
     return problems
 
 
-def _keep_local(node: dict[str, Any], path: Path) -> None:
+def _keep_local(node: dict[str, Any], path: JsonPath) -> None:
     """Nothing outside the schema may be read: the checks reject such a `$ref` (BF405), and a
     generator that followed one would read the network or the working directory. A resource
     `$id` is dropped so that `#/...` always means the settings schema's root, as the checks
@@ -300,7 +303,7 @@ class _Found:
     key: str
     pattern: str
     secret: bool
-    path: Path  # of the `pattern` keyword, or of the `patternProperties` object
+    path: JsonPath  # of the `pattern` keyword, or of the `patternProperties` object
 
 
 def prepare(schema: Mapping[str, Any]) -> Prepared:
@@ -373,7 +376,7 @@ def prepare(schema: Mapping[str, Any]) -> Prepared:
 
 
 def _rename_keys(
-    keyed: dict[str, Any], renamed: Mapping[str, str], path: Path, prepared: Prepared
+    keyed: dict[str, Any], renamed: Mapping[str, str], path: JsonPath, prepared: Prepared
 ) -> None:
     """Rewrite a `patternProperties` object in place, in order: each key becomes its Python
     translation ("" drops it). Two keys with one translation mean the same pattern in Python
@@ -394,8 +397,13 @@ def _rename_keys(
 
 
 def _options(*, type_aliases: bool, model_names: Mapping[str, str]) -> dict[str, Any]:
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion
-    from datamodel_code_generator.enums import DefaultValueType
+    # start-up: datamodel-code-generator (~0.3 s) loads only when settings.py is generated
+    from datamodel_code_generator import (
+        DataModelType,
+        InputFileType,
+        PythonVersion,
+    )
+    from datamodel_code_generator.enums import DefaultValueType  # start-up: as above
 
     return {
         "input_file_type": InputFileType.JsonSchema,
@@ -437,7 +445,7 @@ def _options(*, type_aliases: bool, model_names: Mapping[str, str]) -> dict[str,
 
 
 def _generate(prepared: Prepared, *, type_aliases: bool) -> str:
-    from datamodel_code_generator import generate
+    from datamodel_code_generator import generate  # start-up: settings.py only
 
     # The generator reads a JSON text as it would a file; warnings (constraints it cannot place,
     # deprecations) are ours to handle, not the user's to read.
@@ -566,7 +574,7 @@ def _char_offset(code: str, starts: list[int], line: int, byte_column: int) -> i
     return start + len(text.encode("utf-8")[:byte_column].decode("utf-8"))
 
 
-def _with_secret_patterns(node: ast.AST, patterns: Mapping[str, tuple[Path, str]]) -> set[str]:
+def _with_secret_patterns(node: ast.AST, patterns: Mapping[str, tuple[JsonPath, str]]) -> set[str]:
     """Rewrite, in place, a marked `Annotated[SecretStr, Field(..marker..)]` into
     `Annotated[SecretStr, Field(..), _secret_pattern(PATTERN)]`; the markers it attached."""
     if not (
@@ -678,7 +686,7 @@ def _hide_input_in_errors(root: ast.ClassDef, edits: _Edits) -> bool:
 
 
 def _post_process(
-    code: str, patterns: Mapping[str, tuple[Path, str]], secrets: bool = False
+    code: str, patterns: Mapping[str, tuple[JsonPath, str]], secrets: bool = False
 ) -> tuple[str, set[str]]:
     """What the generator cannot write: secret patterns, secret defaults, and inputs hidden from
     error messages when there are secrets. Returns the code and the secret-pattern markers
@@ -770,7 +778,7 @@ def _escape_invisible(code: str) -> str:
     return code
 
 
-def _notes(prepared: Prepared, unattached: list[tuple[Path, str]]) -> str:
+def _notes(prepared: Prepared, unattached: list[tuple[JsonPath, str]]) -> str:
     """Comment lines naming what the model does not check, for its reader."""
     lines = []
     for path, pattern, why in prepared.dropped:
@@ -784,7 +792,7 @@ def _notes(prepared: Prepared, unattached: list[tuple[Path, str]]) -> str:
     return "\n".join([intro, *(comment_text(_visible(line)) for line in lines)]) + "\n"
 
 
-def _pointer(path: Path) -> str:
+def _pointer(path: JsonPath) -> str:
     return "#" + "".join("/" + str(step).replace("~", "~0").replace("/", "~1") for step in path)
 
 

@@ -12,7 +12,7 @@ from backfill_codegen.resources import data_dir
 
 @cache
 def environment():  # -> jinja2.Environment; jinja2 is imported only when generating
-    import jinja2
+    import jinja2  # start-up: jinja2 loads when the first template renders
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("templates"))),

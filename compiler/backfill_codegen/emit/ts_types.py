@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Path
+from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.emit.ts_names import Names, comment, pascal, property_key, ts_literal
 from backfill_codegen.limits import MAX_DEPTH
 from backfill_codegen.settings_schema import (
@@ -212,17 +212,17 @@ class _Builder:
     def __init__(self, root: Any) -> None:
         self.root = root
         self.names = Names(reserved=(ROOT_NAME,))
-        self.by_path: dict[Path, str] = {(): ROOT_NAME}
+        self.by_path: dict[JsonPath, str] = {(): ROOT_NAME}
         self.order: list[str] = []
         self.declared: dict[str, Declaration] = {}
         #: Aliases being built, with no property or item between them and here: a reference
         #: back to one of them would be an alias cycle.
-        self.direct: set[Path] = set()
+        self.direct: set[JsonPath] = set()
         self.depth = 0
 
     # --- Names and declarations. ---------------------------------------------------------
 
-    def _path_name(self, path: Path) -> str:
+    def _path_name(self, path: JsonPath) -> str:
         steps = list(path)
         if len(steps) >= 2 and steps[0] in ("$defs", "definitions"):
             head = pascal(str(steps[1])) or "Def"
@@ -274,10 +274,10 @@ class _Builder:
 
     # --- Kinds. ----------------------------------------------------------------------------
 
-    def _views(self, schema: Mapping[str, Any], path: Path) -> list[Mapping[str, Any]]:
+    def _views(self, schema: Mapping[str, Any], path: JsonPath) -> list[Mapping[str, Any]]:
         return [view for _, view in views(self.root, schema, path)]
 
-    def _is_interface(self, schema: Any, path: Path, *, root: bool = False) -> bool:
+    def _is_interface(self, schema: Any, path: JsonPath, *, root: bool = False) -> bool:
         """Whether `schema` (with its `allOf` parts) is a plain object: one interface."""
         if not isinstance(schema, Mapping):
             return False
@@ -306,12 +306,12 @@ class _Builder:
 
     # --- Types. ----------------------------------------------------------------------------
 
-    def type_of(self, schema: Any, path: Path) -> TsType:
+    def type_of(self, schema: Any, path: JsonPath) -> TsType:
         """The type of a value at a use site (a property, an item, an option)."""
         with self._deeper() as allowed:
             return self._type_of(schema, path) if allowed else UNKNOWN
 
-    def _type_of(self, schema: Any, path: Path) -> TsType:
+    def _type_of(self, schema: Any, path: JsonPath) -> TsType:
         if isinstance(schema, bool):
             return UNKNOWN if schema else NEVER
         if not isinstance(schema, Mapping):
@@ -325,7 +325,7 @@ class _Builder:
             return TsType(name)
         return self.expression(schema, path)
 
-    def define(self, name: str, schema: Any, path: Path, *, root: bool = False) -> None:
+    def define(self, name: str, schema: Any, path: JsonPath, *, root: bool = False) -> None:
         """Declare `name` as the type of `schema` (already in `by_path`)."""
         declaration = self._reserve(name)
         with self._deeper() as allowed:
@@ -335,7 +335,7 @@ class _Builder:
                 declaration.alias = UNKNOWN.text
 
     def _define(
-        self, declaration: Declaration, schema: Any, path: Path, *, root: bool = False
+        self, declaration: Declaration, schema: Any, path: JsonPath, *, root: bool = False
     ) -> None:
         if isinstance(schema, Mapping):
             declaration.doc = tuple(doc_lines(schema.get("title"), schema.get("description")))
@@ -365,7 +365,7 @@ class _Builder:
         finally:
             self.depth -= 1
 
-    def expression(self, schema: Mapping[str, Any], path: Path) -> TsType:
+    def expression(self, schema: Mapping[str, Any], path: JsonPath) -> TsType:
         """The type of `schema` written out (its parts may be named; it is not)."""
         parts: list[TsType] = []
         ref = schema.get("$ref")
@@ -412,7 +412,7 @@ class _Builder:
         self.define(name, target.value, target.path)
         return TsType(name)
 
-    def _base(self, schema: Mapping[str, Any], path: Path) -> TsType | None:
+    def _base(self, schema: Mapping[str, Any], path: JsonPath) -> TsType | None:
         """The type the `type` keyword (or, without it, the object/array keywords) gives."""
         kind = schema.get("type")
         if isinstance(kind, str):
@@ -435,7 +435,7 @@ class _Builder:
                 members.append(TsType(_PRIMITIVES[item]) if item in _PRIMITIVES else UNKNOWN)
         return union(members)
 
-    def _array(self, schema: Mapping[str, Any], path: Path) -> TsType:
+    def _array(self, schema: Mapping[str, Any], path: JsonPath) -> TsType:
         prefix_key = "prefixItems" if isinstance(schema.get("prefixItems"), list) else "items"
         prefix = schema.get(prefix_key)
         with self._boundary():
@@ -457,7 +457,7 @@ class _Builder:
                 elements.append(f"...{item.wrapped(_PRIMARY)}[]")
         return TsType("[" + ", ".join(elements) + "]")
 
-    def _object(self, schema: Mapping[str, Any], path: Path) -> TsType:
+    def _object(self, schema: Mapping[str, Any], path: JsonPath) -> TsType:
         properties = schema.get("properties")
         if isinstance(properties, Mapping) and properties:
             # The object part of a schema that is more than an object (a union beside it).
@@ -472,7 +472,9 @@ class _Builder:
             return TsType("{ [key: string]: unknown }")
         return TsType(f"{{ [key: string]: {union(index).text} }}")
 
-    def _index_types(self, found: Sequence[tuple[Path, Mapping[str, Any]]]) -> list[TsType] | None:
+    def _index_types(
+        self, found: Sequence[tuple[JsonPath, Mapping[str, Any]]]
+    ) -> list[TsType] | None:
         """The value types of an object's index signature; None when it has none."""
         types: list[TsType] = []
         extra_found = False
@@ -492,10 +494,10 @@ class _Builder:
         return types or None
 
     def _interface(
-        self, declaration: Declaration, found: Sequence[tuple[Path, Mapping[str, Any]]]
+        self, declaration: Declaration, found: Sequence[tuple[JsonPath, Mapping[str, Any]]]
     ) -> None:
         required: set[str] = set()
-        properties: dict[str, tuple[Path, Any]] = {}
+        properties: dict[str, tuple[JsonPath, Any]] = {}
         for path, view in found:
             names = view.get("required")
             if isinstance(names, list):
@@ -527,7 +529,7 @@ class _Builder:
                 types.append(UNDEFINED)
             declaration.index = union([*index, *types]).text
 
-    def _doc(self, schema: Any, path: Path) -> tuple[str, ...]:
+    def _doc(self, schema: Any, path: JsonPath) -> tuple[str, ...]:
         """A property's documentation: its own title and description, else its `$ref`'s."""
         chain = [view for _, view in views(self.root, schema, path)] if schema else []
         title = next((v["title"] for v in chain if isinstance(v.get("title"), str)), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Diagnostic, Path, Pointer
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Pointer
 from backfill_codegen.source import SourceFile, Span
 
 
@@ -18,8 +18,8 @@ from backfill_codegen.source import SourceFile, Span
 class LocatedDocument:
     source: SourceFile
     value: Any
-    value_spans: dict[Path, Span] = field(default_factory=dict)
-    key_spans: dict[Path, Span] = field(default_factory=dict)
+    value_spans: dict[JsonPath, Span] = field(default_factory=dict)
+    key_spans: dict[JsonPath, Span] = field(default_factory=dict)
 
     def span(self, pointer: Pointer) -> Span:
         """The span for a pointer; a path that does not exist falls back to its nearest parent.
@@ -45,7 +45,7 @@ class LocatedDocument:
                 return self.value_spans[path]
         return self.value_spans.get((), Span(0, 0))
 
-    def _span_within(self, span: Span, path: Path, within: tuple[int, int]) -> Span:
+    def _span_within(self, span: Span, path: JsonPath, within: tuple[int, int]) -> Span:
         """A sub-range of a string value, when its source text spells it out character for
         character (plain or simply quoted, no escapes); otherwise the whole value."""
         value = _value_at(self.value, path)
@@ -70,7 +70,7 @@ class FrontendResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _value_at(value: Any, path: Path) -> Any:
+def _value_at(value: Any, path: JsonPath) -> Any:
     for step in path:
         try:
             value = value[step]

@@ -34,7 +34,8 @@ from json import JSONDecodeError
 from json.decoder import scanstring
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Diagnostic, Label, Path
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.frontends.tree import duplicate_key, prune_spans, too_deep, too_many
 from backfill_codegen.limits import MAX_DEPTH, MAX_PARSED_VALUES
@@ -67,14 +68,14 @@ class _Frame:
 
     __slots__ = ("container", "index", "is_object", "key", "member", "path", "start")
 
-    def __init__(self, is_object: bool, container: Any, path: Path, start: int) -> None:
+    def __init__(self, is_object: bool, container: Any, path: JsonPath, start: int) -> None:
         self.is_object = is_object
         self.container = container
         self.path = path
         self.start = start
         self.index = 0  # next array index
         self.key: str = ""  # the member whose value comes next
-        self.member: Path = path  # and its path
+        self.member: JsonPath = path  # and its path
 
 
 def parse(source: SourceFile) -> FrontendResult:
@@ -86,7 +87,7 @@ def parse(source: SourceFile) -> FrontendResult:
         diagnostics = [*parser.diagnostics, failure.diagnostic]
         return FrontendResult(None, sorted(diagnostics, key=Diagnostic.sort_key))
     except RecursionError:  # pragma: no cover - the parser never recurses; a last resort
-        diagnostic = Diagnostic.make(
+        diagnostic = make_diagnostic(
             "BF006", "the JSON is nested too deeply", Label(source, Span(0, 0))
         )
         return FrontendResult(None, [diagnostic])
@@ -97,8 +98,8 @@ class _Parser:
         self.source = source
         self.text = source.text
         self.diagnostics: list[Diagnostic] = []
-        self.value_spans: dict[Path, Span] = {}
-        self.key_spans: dict[Path, Span] = {}
+        self.value_spans: dict[JsonPath, Span] = {}
+        self.key_spans: dict[JsonPath, Span] = {}
         self.replaced_container = False  # a duplicate key replaced an object/array
 
     # -- the main loop ---------------------------------------------------------------------
@@ -117,7 +118,7 @@ class _Parser:
             return FrontendResult(
                 None,
                 [
-                    Diagnostic.make(
+                    make_diagnostic(
                         "BF007",
                         "the manifest is empty",
                         Label(self.source, Span(0, 0), "no JSON value in this file"),
@@ -136,7 +137,7 @@ class _Parser:
                 if stack:
                     top = stack[-1]
                     if top.is_object:
-                        path: Path = top.member
+                        path: JsonPath = top.member
                     else:
                         path = (*top.path, top.index)
                 else:
@@ -258,7 +259,7 @@ class _Parser:
             self.string_error(i, error)
         if end - i - 2 != len(value) and _SURROGATE.search(value):
             self.diagnostics.append(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF008",
                     "this string holds a lone UTF-16 surrogate escape, which is no character",
                     Label(self.source, Span(i, end)),
@@ -349,7 +350,7 @@ class _Parser:
 
     def unsupported(self, span: Span, message: str, help: str | None = None) -> None:
         self.diagnostics.append(
-            Diagnostic.make("BF008", message, Label(self.source, span), help=help)
+            make_diagnostic("BF008", message, Label(self.source, span), help=help)
         )
 
     def bad_value(self, i: int, stack: list[_Frame]) -> None:
@@ -435,7 +436,7 @@ class _Parser:
                 )
             message = f"unexpected end of file: {message}"
             raise _Fail(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF001",
                     message,
                     Label(self.source, Span(len(text), len(text))),
@@ -447,7 +448,7 @@ class _Parser:
             frame = stack[-1]
             what = "object" if frame.is_object else "array"
             raise _Fail(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF001",
                     f"{message}, found '{text[i]}'",
                     Label(self.source, Span(i, i + 1)),
@@ -466,7 +467,7 @@ class _Parser:
     def fail_at(
         self, span: Span, message: str, help: str | None = None, code: str = "BF001"
     ) -> None:
-        raise _Fail(Diagnostic.make(code, message, Label(self.source, span), help=help))
+        raise _Fail(make_diagnostic(code, message, Label(self.source, span), help=help))
 
 
 def _clip(text: str) -> str:

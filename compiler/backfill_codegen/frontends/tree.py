@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Diagnostic, Label, Path
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.source import SourceFile, Span
 
 
 def duplicate_key(source: SourceFile, key: str, second: Span, first: Span) -> Diagnostic:
     """BF003 at the repeated key, with a note at the first one; the same text in every format."""
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF003",
         f"duplicate key {_quoted(key)}",
         Label(source, second, "defined again here"),
@@ -31,10 +32,10 @@ def _quoted(key: str) -> str:
     return f'"{shown}"'
 
 
-def iter_paths(value: Any) -> list[tuple[Path, bool]]:
+def iter_paths(value: Any) -> list[tuple[JsonPath, bool]]:
     """Every path in a plain value, iteratively, with whether it names an object member."""
-    paths: list[tuple[Path, bool]] = [((), False)]
-    stack: list[tuple[Path, Any]] = [((), value)]
+    paths: list[tuple[JsonPath, bool]] = [((), False)]
+    stack: list[tuple[JsonPath, Any]] = [((), value)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
@@ -53,15 +54,15 @@ def iter_paths(value: Any) -> list[tuple[Path, bool]]:
 
 
 def prune_spans(
-    value: Any, value_spans: dict[Path, Span], key_spans: dict[Path, Span]
-) -> tuple[dict[Path, Span], dict[Path, Span]]:
+    value: Any, value_spans: dict[JsonPath, Span], key_spans: dict[JsonPath, Span]
+) -> tuple[dict[JsonPath, Span], dict[JsonPath, Span]]:
     """Keep only the spans of paths that exist in `value`.
 
     A duplicate key's later value replaces the earlier one; the earlier value's inner paths
     must not keep pointing at text that is no longer part of the document.
     """
-    kept_values: dict[Path, Span] = {}
-    kept_keys: dict[Path, Span] = {}
+    kept_values: dict[JsonPath, Span] = {}
+    kept_keys: dict[JsonPath, Span] = {}
     for path, is_member in iter_paths(value):
         span = value_spans.get(path)
         if span is not None:
@@ -74,7 +75,7 @@ def prune_spans(
 
 
 def too_deep(source: SourceFile, span: Span, limit: int) -> Diagnostic:
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF006",
         f"nesting is deeper than {limit} levels",
         Label(source, span, f"level {limit + 1} starts here"),
@@ -83,7 +84,7 @@ def too_deep(source: SourceFile, span: Span, limit: int) -> Diagnostic:
 
 
 def too_many(source: SourceFile, span: Span, limit: int) -> Diagnostic:
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF006",
         f"the manifest has more than {limit:,} values",
         Label(source, span, "the limit is reached here"),

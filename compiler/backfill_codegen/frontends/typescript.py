@@ -27,7 +27,8 @@ from typing import Any
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser
 
-from backfill_codegen.diagnostics.model import Diagnostic, Label, Path
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends import ts_literals
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.frontends.offsets import ByteToChar
@@ -162,7 +163,7 @@ class _Evaluator:
 
     def not_static(self, node: Node, message: str, help: str | None = None) -> None:
         self.report(
-            Diagnostic.make(
+            make_diagnostic(
                 "BF004",
                 message,
                 Label(self.source, self.span(node), "not static"),
@@ -171,7 +172,7 @@ class _Evaluator:
         )
 
     def syntax(self, node: Node, message: str) -> None:
-        self.report(Diagnostic.make("BF001", message, Label(self.source, self.span(node))))
+        self.report(make_diagnostic("BF001", message, Label(self.source, self.span(node))))
 
     # -- expressions -----------------------------------------------------------------------
 
@@ -180,7 +181,7 @@ class _Evaluator:
         self._steps += 1
         if self._steps > MAX_VALUES:
             self.report(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF006",
                     f"the manifest expands to more than {MAX_VALUES:,} values",
                     Label(self.source, self.span(_first_leaf(node)), "the limit is reached here"),
@@ -285,7 +286,7 @@ class _Evaluator:
         text = ts_literals.join_surrogates(raw)
         if ts_literals.has_lone_surrogate(text):
             self.report(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF008",
                     "this string holds a lone UTF-16 surrogate (`\\uD800`-`\\uDFFF`)",
                     Label(self.source, self.span(node)),
@@ -430,7 +431,7 @@ class _Evaluator:
         if declarator is not None and declarator.end_byte > node.start_byte:
             line = self.source.position(self.offsets(binding.name.start_byte)).line
             self.report(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF004",
                     f"`{name}` is used before its `const` declaration (line {line}) has run",
                     Label(self.source, self.span(node), "used here"),
@@ -695,7 +696,7 @@ class _Module:
             if not {earlier.kind, kind} & {"const", "let", "import", "pattern"}:
                 return
             self.evaluator.report(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF001",
                     f"`{text}` is declared twice",
                     Label(self.evaluator.source, self.evaluator.span(name), "declared again here"),
@@ -856,7 +857,7 @@ def parse(source: SourceFile) -> FrontendResult:
         return FrontendResult(
             None,
             [
-                Diagnostic.make(
+                make_diagnostic(
                     "BF007",
                     "the manifest is empty",
                     Label(source, span),
@@ -871,8 +872,8 @@ def parse(source: SourceFile) -> FrontendResult:
     fatal = any(d.code in ("BF001", "BF005", "BF006") for d in diagnostics)
     if value is None or fatal:
         return FrontendResult(None, diagnostics)
-    value_spans: dict[Path, Span] = {}
-    key_spans: dict[Path, Span] = {}
+    value_spans: dict[JsonPath, Span] = {}
+    key_spans: dict[JsonPath, Span] = {}
     data_value = _flatten(value, (), value_spans, key_spans)
     return FrontendResult(LocatedDocument(source, data_value, value_spans, key_spans), diagnostics)
 
@@ -885,7 +886,7 @@ def _evaluate_default(evaluator: _Evaluator, module: _Module) -> _Value | None:
     first = module.defaults[0]
     for extra in module.defaults[1:]:
         evaluator.report(
-            Diagnostic.make(
+            make_diagnostic(
                 "BF001",
                 "a module can have only one default export",
                 Label(source, evaluator.span(extra.statement), "exported again here"),
@@ -929,7 +930,7 @@ def _no_default_export(evaluator: _Evaluator, module: _Module) -> Diagnostic:
     source = evaluator.source
     if module.export_assignments:
         statement = module.export_assignments[0]
-        return Diagnostic.make(
+        return make_diagnostic(
             "BF005",
             "`export =` is not a default export",
             Label(source, evaluator.span(statement)),
@@ -943,13 +944,13 @@ def _no_default_export(evaluator: _Evaluator, module: _Module) -> Diagnostic:
             name = declarators[0].child_by_field_name("name") if declarators else None
         label_node = name if name is not None else exported
         shown = evaluator.text(label_node) if name is not None else "config"
-        return Diagnostic.make(
+        return make_diagnostic(
             "BF005",
             "`backfill.config.ts` has no `export default`",
             Label(source, evaluator.span(label_node), "a named export, not the default"),
             help=f"make the manifest the default export: `export default {shown};`",
         )
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF005",
         "`backfill.config.ts` has no `export default`",
         Label(source, Span(0, 0)),
@@ -967,12 +968,12 @@ def _syntax_error(evaluator: _Evaluator, error: Node) -> Diagnostic:
             if error.type == "`"
             else "this string is never closed (a string cannot span lines)"
         )
-        return Diagnostic.make("BF001", message, Label(source, evaluator.span(parent.children[0])))
+        return make_diagnostic("BF001", message, Label(source, evaluator.span(parent.children[0])))
     if error.is_missing:
         wanted = f"`{error.type}`" if not error.is_named else _describe(error.type)
-        return Diagnostic.make("BF001", f"expected {wanted}", Label(source, evaluator.span(error)))
+        return make_diagnostic("BF001", f"expected {wanted}", Label(source, evaluator.span(error)))
     node, message = _explain_error(evaluator, error)
-    return Diagnostic.make("BF001", message, Label(source, evaluator.span(node)))
+    return make_diagnostic("BF001", message, Label(source, evaluator.span(node)))
 
 
 _OPENERS = {"{": "}", "[": "]", "(": ")", "${": "}"}
@@ -1027,7 +1028,10 @@ def _describe(node_type: str) -> str:
 
 
 def _flatten(
-    value: _Value, path: Path, value_spans: dict[Path, Span], key_spans: dict[Path, Span]
+    value: _Value,
+    path: JsonPath,
+    value_spans: dict[JsonPath, Span],
+    key_spans: dict[JsonPath, Span],
 ) -> Any:
     """Plain JSON data and a span per path; nesting is bounded by MAX_DEPTH already."""
     value_spans[path] = value.span
@@ -1089,7 +1093,7 @@ class StaticModule:
         diagnostics = sorted(evaluator.diagnostics, key=Diagnostic.sort_key)
         if value is None:
             return None, diagnostics
-        value_spans: dict[Path, Span] = {}
-        key_spans: dict[Path, Span] = {}
+        value_spans: dict[JsonPath, Span] = {}
+        key_spans: dict[JsonPath, Span] = {}
         data_value = _flatten(value, (), value_spans, key_spans)
         return LocatedDocument(self.source, data_value, value_spans, key_spans), diagnostics

@@ -64,7 +64,8 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from backfill_codegen.diagnostics.model import Diagnostic, Label, Path
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.frontends.tree import (
     duplicate_key,
@@ -140,7 +141,13 @@ class _Frame:
     )
 
     def __init__(
-        self, is_map: bool, path: Path | None, start: int, end: int, flow: bool, anchor: str | None
+        self,
+        is_map: bool,
+        path: JsonPath | None,
+        start: int,
+        end: int,
+        flow: bool,
+        anchor: str | None,
     ) -> None:
         self.is_map = is_map
         self.container: Any = {} if is_map else []
@@ -159,7 +166,7 @@ class _Frame:
 class _Anchor:
     __slots__ = ("count", "kend", "kstart", "path", "value", "vend", "vstart")
 
-    def __init__(self, value: Any, path: Path | None, count: int) -> None:
+    def __init__(self, value: Any, path: JsonPath | None, count: int) -> None:
         self.value = value
         self.path = path
         self.count = count
@@ -176,7 +183,7 @@ def parse(source: SourceFile) -> FrontendResult:
         diagnostics = [*builder.diagnostics, failure.diagnostic]
         return FrontendResult(None, sorted(diagnostics, key=Diagnostic.sort_key))
     except RecursionError:  # pragma: no cover - nothing here recurses; a last resort
-        diagnostic = Diagnostic.make(
+        diagnostic = make_diagnostic(
             "BF006", "the YAML is nested too deeply", Label(source, Span(0, 0))
         )
         return FrontendResult(None, [diagnostic])
@@ -188,8 +195,8 @@ class _Builder:
         self.text = source.text
         self.diagnostics: list[Diagnostic] = []
         # Span records in document order; later ones win when the dicts are built.
-        self.vrecords: list[tuple[Path, Span]] = []
-        self.krecords: list[tuple[Path, Span]] = []
+        self.vrecords: list[tuple[JsonPath, Span]] = []
+        self.krecords: list[tuple[JsonPath, Span]] = []
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchor] = {}
         self.open_anchors: dict[str, int] = {}
@@ -254,7 +261,7 @@ class _Builder:
             return FrontendResult(
                 None,
                 [
-                    Diagnostic.make(
+                    make_diagnostic(
                         "BF007",
                         "the manifest is empty",
                         Label(self.source, Span(0, 0), "no YAML value in this file"),
@@ -297,7 +304,7 @@ class _Builder:
 
     # -- nodes -------------------------------------------------------------------------------
 
-    def child_path(self) -> Path | None:
+    def child_path(self) -> JsonPath | None:
         """The path of the node that starts now; None when it will not be kept."""
         if not self.stack:
             return ()
@@ -363,7 +370,7 @@ class _Builder:
             )
 
     def remember(
-        self, name: str, value: Any, path: Path | None, count: int, vstart: int, kstart: int
+        self, name: str, value: Any, path: JsonPath | None, count: int, vstart: int, kstart: int
     ) -> None:
         """Keep an anchored node, and where its span records are, for aliases to copy."""
         anchor = _Anchor(value, path, count)
@@ -408,7 +415,7 @@ class _Builder:
                         self.krecords.append(((*path, *inner), span))
         self.complete(value, span, path, event)
 
-    def complete(self, value: Any, span: Span, path: Path | None, event: Event | None) -> None:
+    def complete(self, value: Any, span: Span, path: JsonPath | None, event: Event | None) -> None:
         """A node is built: record its span and put it into its parent."""
         if not self.stack:
             self.root = value
@@ -580,7 +587,7 @@ class _Builder:
 
     def unsupported(self, span: Span, message: str, help: str | None = None) -> None:
         self.diagnostics.append(
-            Diagnostic.make("BF008", message, Label(self.source, span), help=help)
+            make_diagnostic("BF008", message, Label(self.source, span), help=help)
         )
 
     def syntax_error(self, error: MarkedYAMLError) -> Diagnostic:
@@ -600,7 +607,7 @@ class _Builder:
                     _context(error.context),
                 ),
             )
-        return Diagnostic.make(
+        return make_diagnostic(
             "BF001",
             problem,
             Label(self.source, self.span(offset, offset + 1)),
@@ -611,7 +618,7 @@ class _Builder:
     def fail(
         self, span: Span, message: str, *, code: str = "BF001", help: str | None = None
     ) -> Any:
-        raise _Fail(Diagnostic.make(code, message, Label(self.source, span), help=help))
+        raise _Fail(make_diagnostic(code, message, Label(self.source, span), help=help))
 
     def span(self, start: int, end: int) -> Span:
         """A span clamped to the text (ruamel's marks may point at its end-of-input sentinel)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from backfill_codegen.checks.routes import METHODS
-from backfill_codegen.diagnostics.model import Diagnostic, Label, Path
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.frontends.typescript import StaticModule
@@ -24,6 +25,7 @@ from backfill_codegen.route_files.declared import DeclaredRoute, paths_around, r
 from backfill_codegen.route_files.discovery import Found, RouteFile, api_dir, discover
 from backfill_codegen.route_files.parse import Export, read_facts
 from backfill_codegen.source import Span
+from backfill_codegen.workspace import display_path
 
 #: The manifest evaluator's codes, renamed for a route file: the rule text then fits.
 _RENAMED = {"BF001": "BF708", "BF004": "BF703"}
@@ -36,9 +38,9 @@ class Analysis:
 
 
 def analyze(
-    manifest_path: FsPath,
+    manifest_path: Path,
     document: LocatedDocument,
-    bad: Sequence[Path],
+    bad: Sequence[JsonPath],
     read_errors: Sequence[Diagnostic] = (),
 ) -> Analysis:
     """Diagnostics in the route files (and at the manifest values they contradict), and the
@@ -46,8 +48,6 @@ def analyze(
 
     `bad` are the manifest paths with an error; `read_errors` the front end's diagnostics (a
     value left out as not static): the paths around them count as bad too."""
-    from backfill_codegen.pipeline import display_path
-
     connector_dir = manifest_path.parent
     manifest = document.value
     if api_dir(connector_dir) is None or not isinstance(manifest, Mapping):
@@ -85,7 +85,7 @@ def _renamed(diagnostic: Diagnostic) -> Diagnostic:
     code = _RENAMED.get(diagnostic.code)
     if code is None:
         return diagnostic
-    return Diagnostic.make(
+    return make_diagnostic(
         code,
         diagnostic.message,
         diagnostic.primary,
@@ -95,7 +95,7 @@ def _renamed(diagnostic: Diagnostic) -> Diagnostic:
 
 
 def _not_a_route(item: Found) -> Diagnostic:
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF711",
         f"{quoted(item.relative)} is not at a route path, so no route can name it",
         Label(item.source, Span(0, 0)),
@@ -148,7 +148,7 @@ def _missing_file(
     help = f"create `{file}` exporting `{ref.method}` (`backfill-codegen generate` scaffolds it)"
     if close:
         help = f"did you mean `{close[0]}` (`src/api{close[0]}.ts`)? else {help}"
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF701",
         f"{ref.what} {quoted(ref.route)} has no route file: `{file}` does not exist",
         Label(document.source, document.span(ref.at), "no file for this route"),
@@ -168,7 +168,7 @@ def _missing_method(
     close = _misspelt(method, exports)
     template = f"export const {method} = api(async (request) => {{ ... }});"
     if close is not None:
-        return Diagnostic.make(
+        return make_diagnostic(
             "BF702",
             f"{quoted(module.source.path)} does not export `{method}`",
             Label(module.source, module.span(close.node), f"did you mean `{method}`?"),
@@ -179,14 +179,14 @@ def _missing_method(
     others = [export for export in exports if export.name in METHODS]
     if others:
         names = ", ".join(f"`{export.name}`" for export in others)
-        return Diagnostic.make(
+        return make_diagnostic(
             "BF702",
             f"{quoted(module.source.path)} exports {names} but not `{method}`",
             Label(module.source, module.span(others[0].node), f"not `{method}`"),
             secondary=secondary,
             help=f"add `{template}`, or change the method in the manifest",
         )
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF702",
         f"{quoted(module.source.path)} does not export `{method}`",
         Label(module.source, Span(0, 0), f"no `{method}` export in this file"),
@@ -215,7 +215,7 @@ def _config(route: ParsedRoute) -> Iterator[Diagnostic]:
             continue
         label = Label(module.source, module.span(export.node), "not static")
         if export.kind in ("let", "var"):
-            yield Diagnostic.make(
+            yield make_diagnostic(
                 "BF703",
                 f"`config` is declared with `{export.kind}`; the platform reads it without "
                 "running the file",
@@ -223,14 +223,14 @@ def _config(route: ParsedRoute) -> Iterator[Diagnostic]:
                 help="declare it with `export const config = { ... }`",
             )
         elif export.kind == "reexport":
-            yield Diagnostic.make(
+            yield make_diagnostic(
                 "BF703",
                 "`config` is re-exported from another file; it must be written in the route file",
                 label,
                 help="write `export const config = { ... }` here",
             )
         elif export.value is None:
-            yield Diagnostic.make(
+            yield make_diagnostic(
                 "BF703",
                 f"`config` is a {export.kind}, not a value",
                 label,
@@ -248,7 +248,7 @@ def _config_value(module: StaticModule, node: Any) -> Iterator[Diagnostic]:
         return
     whole = Label(module.source, module.span(node))
     if not isinstance(value.value, dict):
-        yield Diagnostic.make(
+        yield make_diagnostic(
             "BF704",
             "`config` must be an object with an `auth` string",
             whole,
@@ -258,7 +258,7 @@ def _config_value(module: StaticModule, node: Any) -> Iterator[Diagnostic]:
     if "auth" not in value.value:
         if not any(problem.code == "BF703" for problem in renamed):  # maybe it was not static
             start = module.span(node).start
-            yield Diagnostic.make(
+            yield make_diagnostic(
                 "BF704",
                 "`config` has no `auth`",
                 Label(module.source, Span(start, start + 1), "`auth` is missing"),
@@ -268,7 +268,7 @@ def _config_value(module: StaticModule, node: Any) -> Iterator[Diagnostic]:
     auth = value.value["auth"]
     if not isinstance(auth, str):
         span = value.value_spans.get(("auth",), module.span(node))
-        yield Diagnostic.make(
+        yield make_diagnostic(
             "BF704",
             f"`config.auth` must be a string, not {_kind(auth)}",
             Label(module.source, span),

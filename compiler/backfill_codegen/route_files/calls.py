@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from backfill_codegen import urls
 from backfill_codegen.diagnostics.model import Diagnostic, Label, Pointer
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.frontends.typescript import StaticModule
@@ -57,7 +58,7 @@ def survey_calls(parsed: Sequence[ParsedRoute], allowlist: Allowlist | None) -> 
                 else "the platform's `Http` calls only `https://` URLs with a host"
             )
             survey.diagnostics.append(
-                Diagnostic.make(
+                make_diagnostic(
                     "BF705",
                     f"blocked at run time: no entry in `permissions.http` allows {shown}",
                     Label(module.source, module.span(call.call), "this call is blocked"),
@@ -71,7 +72,7 @@ def oauth_uses(parsed: Sequence[ParsedRoute]) -> Iterator[Diagnostic]:
     """BF706 at each OAuth use, for a connector whose manifest has no `connection.oauth`."""
     for route in parsed:
         for node, what in route.facts.oauth_uses:
-            yield Diagnostic.make(
+            yield make_diagnostic(
                 "BF706",
                 f"`{what}` needs `connection.oauth` in the manifest, and this connector has none",
                 Label(route.module.source, route.module.span(node), "no OAuth token to use"),
@@ -87,7 +88,7 @@ def unused_entries(
         if any(urls.matches(entry, text) for text in seen):
             continue
         pointer = Pointer(("permissions", "http", index))
-        yield Diagnostic.make(
+        yield make_diagnostic(
             "BF707",
             f"no call in `src/api/` reaches {quoted(entry.original, 100)}",
             Label(document.source, document.span(pointer), "unused"),

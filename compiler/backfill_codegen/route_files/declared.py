@@ -13,7 +13,7 @@ from typing import Any
 
 from backfill_codegen import urls, webhook
 from backfill_codegen.checks.base import get_path
-from backfill_codegen.diagnostics.model import Diagnostic, Path, Pointer, Severity
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Pointer, Severity
 from backfill_codegen.frontends.base import LocatedDocument
 
 _TEST = ("connection", "testConnection")
@@ -48,15 +48,17 @@ class Declared:
     has_oauth: bool | None  # None: unknown (`connection` is broken); the OAuth rule is off
 
 
-def _sound(paths: Sequence[Path], bad: Sequence[Path]) -> bool:
-    def overlaps(read: Path, broken: Path) -> bool:
+def _sound(paths: Sequence[JsonPath], bad: Sequence[JsonPath]) -> bool:
+    def overlaps(read: JsonPath, broken: JsonPath) -> bool:
         length = min(len(read), len(broken))
         return read[:length] == broken[:length]
 
     return not any(overlaps(read, broken) for read in paths for broken in bad)
 
 
-def _reference(manifest: Mapping[str, Any], path: Path, bad: Sequence[Path]) -> list[DeclaredRoute]:
+def _reference(
+    manifest: Mapping[str, Any], path: JsonPath, bad: Sequence[JsonPath]
+) -> list[DeclaredRoute]:
     ref = get_path(manifest, path)
     if not isinstance(ref, Mapping) or not _sound([path], bad):
         return []
@@ -72,7 +74,7 @@ def _reference(manifest: Mapping[str, Any], path: Path, bad: Sequence[Path]) -> 
     ]
 
 
-def _webhook(manifest: Mapping[str, Any], bad: Sequence[Path]) -> list[DeclaredRoute]:
+def _webhook(manifest: Mapping[str, Any], bad: Sequence[JsonPath]) -> list[DeclaredRoute]:
     template = get_path(manifest, _TEMPLATE)
     name = manifest.get("name")
     if not isinstance(template, str) or not isinstance(name, str):
@@ -87,7 +89,7 @@ def _webhook(manifest: Mapping[str, Any], bad: Sequence[Path]) -> list[DeclaredR
     return [DeclaredRoute(parts.route, "POST", "the webhook route", at, None)]
 
 
-def _allowlist(manifest: Mapping[str, Any], bad: Sequence[Path]) -> Allowlist | None:
+def _allowlist(manifest: Mapping[str, Any], bad: Sequence[JsonPath]) -> Allowlist | None:
     if not _sound([("permissions",)], bad):
         return None
     value = get_path(manifest, _HTTP)
@@ -102,11 +104,11 @@ def _allowlist(manifest: Mapping[str, Any], bad: Sequence[Path]) -> Allowlist | 
     return Allowlist(tuple(found))
 
 
-def paths_around(document: LocatedDocument, errors: Sequence[Diagnostic]) -> list[Path]:
+def paths_around(document: LocatedDocument, errors: Sequence[Diagnostic]) -> list[JsonPath]:
     """For each front-end error in the manifest, the deepest path whose value holds it: a value
     dropped as not static leaves its container incomplete. `()` when none holds it (it sits in
     a `const` written elsewhere): then nothing in the manifest is trusted."""
-    found: list[Path] = []
+    found: list[JsonPath] = []
     for error in errors:
         label = error.primary
         if error.severity != Severity.ERROR or label is None:
@@ -122,7 +124,7 @@ def paths_around(document: LocatedDocument, errors: Sequence[Diagnostic]) -> lis
     return found
 
 
-def read_declared(manifest: Mapping[str, Any], bad: Sequence[Path]) -> Declared:
+def read_declared(manifest: Mapping[str, Any], bad: Sequence[JsonPath]) -> Declared:
     routes = [
         *_reference(manifest, _TEST, bad),
         *_reference(manifest, _POST_CONNECT, bad),

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from backfill_codegen import limits, safe_read
 from backfill_codegen.checks.routes import route_problem
 from backfill_codegen.diagnostics.model import Diagnostic, Label
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.source import SourceFile, Span
+from backfill_codegen.workspace import API_DIR
 
-API_DIR = ("src", "api")
 # Module-level names, so a test can lower them.
 MAX_ROUTE_FILE_BYTES = limits.MAX_ROUTE_FILE_BYTES
 MAX_ROUTE_FILES = limits.MAX_ROUTE_FILES
@@ -57,7 +58,7 @@ class Discovery:
     incomplete: bool = False
 
 
-def api_dir(connector_dir: FsPath) -> FsPath | None:
+def api_dir(connector_dir: Path) -> Path | None:
     """`<connector>/src/api` when it is a folder, else None (the manifest is checked alone)."""
     folder = connector_dir.joinpath(*API_DIR)
     return folder if folder.is_dir() else None
@@ -73,7 +74,7 @@ def display_prefix(connector_display: str) -> str:
     return "" if connector_display in ("", ".") else connector_display.rstrip("/") + "/"
 
 
-def discover(connector_dir: FsPath, connector_display: str) -> Discovery:
+def discover(connector_dir: Path, connector_display: str) -> Discovery:
     """Every route file under `src/api/`, read, in path order; problems as diagnostics."""
     found = Discovery([], [])
     root = connector_dir.resolve()
@@ -84,8 +85,8 @@ def discover(connector_dir: FsPath, connector_display: str) -> Discovery:
         found.incomplete = True
         return found
     visited: set[str] = set()
-    pending: list[tuple[FsPath, str]] = [(start, "/".join(API_DIR))]
-    files: list[tuple[FsPath, str]] = []
+    pending: list[tuple[Path, str]] = [(start, "/".join(API_DIR))]
+    files: list[tuple[Path, str]] = []
     while pending:
         folder, relative = pending.pop()
         real = os.path.realpath(folder)
@@ -100,7 +101,7 @@ def discover(connector_dir: FsPath, connector_display: str) -> Discovery:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = FsPath(entry.path)
+            path = Path(entry.path)
             child = f"{relative}/{entry.name}"
             if entry.is_symlink() and not _inside(path, root):
                 found.diagnostics.append(_outside(prefix + child))
@@ -114,7 +115,7 @@ def discover(connector_dir: FsPath, connector_display: str) -> Discovery:
     if len(files) > MAX_ROUTE_FILES:
         first_skipped = files[MAX_ROUTE_FILES][1]
         found.diagnostics.append(
-            Diagnostic.make(
+            make_diagnostic(
                 "BF709",
                 f"more than {MAX_ROUTE_FILES:,} route files; the rest, from this one on, "
                 "are not checked",
@@ -136,16 +137,16 @@ def _is_route_file(name: str) -> bool:
     return name.endswith(".ts") and "." not in name[: -len(".ts")]
 
 
-def _inside(path: FsPath, root: FsPath) -> bool:
+def _inside(path: Path, root: Path) -> bool:
     try:
-        FsPath(os.path.realpath(path)).relative_to(root)
+        Path(os.path.realpath(path)).relative_to(root)
     except ValueError:
         return False
     return True
 
 
 def _outside(display: str) -> Diagnostic:
-    return Diagnostic.make(
+    return make_diagnostic(
         "BF710",
         "this symlink points outside the connector directory; it is not followed, so the code "
         "behind it is not checked",
@@ -155,7 +156,7 @@ def _outside(display: str) -> Diagnostic:
 
 
 def read(
-    path: FsPath, display: str, root: FsPath | None = None
+    path: Path, display: str, root: Path | None = None
 ) -> tuple[SourceFile, Diagnostic | None]:
     """The decoded text of a route file, or an empty SourceFile and why it could not be read.
     With `root`, the file actually opened must lie inside it (a symlink swapped for one leading
@@ -194,4 +195,4 @@ def read(
 def _unreadable(
     source: SourceFile, message: str, span: Span, help: str | None = None
 ) -> Diagnostic:
-    return Diagnostic.make("BF709", message, Label(source, span), help=help)
+    return make_diagnostic("BF709", message, Label(source, span), help=help)

@@ -1,7 +1,6 @@
 """Rules about what `generate` can serve from the settings schema (BF413)."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 

@@ -1,7 +1,6 @@
 """Rules about the manifest's shape: required keys, unknown keys, value types, the slug."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 

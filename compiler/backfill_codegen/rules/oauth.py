@@ -1,7 +1,6 @@
 """Rules about `connection.oauth`: the OAuth 2.0 authorization-code flow the host runs."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING

@@ -1,7 +1,6 @@
 """Rules about regular expressions in the settings schema beyond their syntax (BF407)."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 W = Severity.WARNING
 

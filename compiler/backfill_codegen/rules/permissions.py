@@ -1,8 +1,7 @@
 """Rules about `permissions.http`, the allowlist of outbound HTTP calls
 (backfill_codegen/urls.py)."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING

@@ -5,8 +5,7 @@ They run when a `src/api/` folder sits beside the manifest, and are located in t
 (or at the manifest value a file contradicts).
 """
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING

@@ -1,7 +1,6 @@
 """Rules about `connection.settingsSchema`: the JSON Schema of the settings form."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING

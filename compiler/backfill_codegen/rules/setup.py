@@ -1,7 +1,6 @@
 """Rules about `connection.setup`: the webhook URL template and the setup instructions."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 W = Severity.WARNING

@@ -1,7 +1,6 @@
 """Rules about reading the manifest file itself: encoding, syntax, static values, limits."""
 
-from backfill_codegen.diagnostics.model import Severity
-from backfill_codegen.diagnostics.registry import Rule
+from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen import __version__
-from backfill_codegen.diagnostics.model import Diagnostic, Label
-from backfill_codegen.diagnostics.registry import Rule, all_rules
+from backfill_codegen.diagnostics.model import Diagnostic, Label, Rule
+from backfill_codegen.diagnostics.registry import all_rules
 from backfill_codegen.diagnostics.render.display import path_bytes
 from backfill_codegen.diagnostics.render.locate import locate
 
