@@ -28,6 +28,7 @@ from backfill_codegen.workspace import UsageError, display_path, find_manifests
 if TYPE_CHECKING:
     from backfill_codegen.cache import Hit, Inputs
     from backfill_codegen.generate import Job, SettingsFailed
+    from backfill_codegen.parallel import Standby
 
 #: Called with diagnostics as soon as they are final (the cli renders them on stderr).
 OnDiagnostics = Callable[[list[Diagnostic]], None]
@@ -289,6 +290,19 @@ def _cache_hits(
 
 
 def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
+    from backfill_codegen.generate import head_start  # start-up: generate's only
+
+    # A lone connector: the worker that will run the slow emitter starts importing
+    # datamodel-code-generator now, while this process checks (render stops it when unused).
+    standby = head_start(len(misses), run.jobs)
+    try:
+        return _check_and_render(run, misses, standby)
+    finally:
+        if standby is not None:
+            standby.close()  # on an error before render; a no-op once render has used it
+
+
+def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) -> Generated:
     # start-up: rendering and writing are generate's only (tests/test_lazy_imports.py)
     from backfill_codegen import writer
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
@@ -309,7 +323,7 @@ def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
     if len(set(every_target)) != len(every_target):
         raise UsageError("two connectors would generate into the same directory; use unique names")
     try:
-        generated, scaffolds = render(jobs, run.jobs)
+        generated, scaffolds = render(jobs, run.jobs, standby)
     except SettingsFailed as failed:
         run.report(_settings_failures(failed, results))
         return Generated(ok=False, check=run.check)

@@ -92,6 +92,3 @@ class Connector:
     oauth: OAuth | None
     routes: tuple[Route, ...]  # sorted by (route, method)
     permissions: tuple[Permission, ...]  # sorted by (host, port, path_pattern)
-
-    def route_with_role(self, role: str) -> Route | None:
-        return next((route for route in self.routes if role in route.roles), None)

@@ -1,9 +1,15 @@
-"""The manifest's shape as strict pydantic models; `manifest_json_schema()` is what editors use.
+"""The manifest's shape as strict pydantic models: the SOURCE of schemas/manifest.schema.json.
+
+`manifest_json_schema()` exports the JSON Schema; the checked-in schemas/manifest.schema.json is
+its output (tests/test_schema.py compares the two; `pytest --update-golden` rewrites the file).
+Nothing imports this module at run time: `check` validates against that JSON copy with
+jsonschema-rs (pydantic never loads for `check`), and `backfill-codegen schema` prints it. The
+module stays here rather than in schemas/, which is package data (linked from the top-level
+schemas/ folder and read through resources.data_dir), not a Python package.
 
 Only the *shape* lives here (which keys exist, their types, which are required). What a value
 means — a route path's syntax, a URL's host, a schema's validity — is checked by
-backfill_codegen/checks/,
-where a rule can explain itself with a code and a location.
+backfill_codegen/checks/, where a rule can explain itself with a code and a location.
 """
 
 from __future__ import annotations

@@ -69,7 +69,3 @@ class SourceFile:
         start = starts[line - 1]
         end = starts[line] if line < len(starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
-
-    @property
-    def line_count(self) -> int:
-        return len(self.line_starts)

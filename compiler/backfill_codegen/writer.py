@@ -91,10 +91,6 @@ class Plan:
     #: Files left alone that a user may want to look at (printed as notes).
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def stale(self) -> bool:
-        return bool(self.changes)
-
 
 def _read(path: Path, display: str) -> bytes | None:
     """The bytes of a regular file in an output directory; never through a symlink (O_NOFOLLOW),

@@ -198,10 +198,6 @@ class Model:
     declarations: list[Declaration] = field(default_factory=list)
 
 
-def _annotations(schema: Any, key: str) -> Any:
-    return schema.get(key) if isinstance(schema, Mapping) else None
-
-
 def _default_of(schema: Any) -> tuple[Any] | None:
     if isinstance(schema, Mapping) and "default" in schema:
         return (schema["default"],)
