@@ -456,6 +456,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     for sub in list(walk(copied)):
         if isinstance(sub.schema, dict):
             _narrowed_enum(copied, sub.schema)
+            _enum_within_bounds(sub.schema)  # before the parents look for what accepts nothing
     for sub in list(walk(copied)):
         node = sub.schema
         assert isinstance(node, dict)
@@ -594,6 +595,38 @@ def _collapse_alias_definitions(root: dict[str, Any]) -> None:
                 sub.schema["$ref"] = _pointer(aliases[target])  # type: ignore[index]
     for container, name in aliases:
         del root[container][name]  # an end of a chain is never an alias itself
+
+
+def _enum_within_bounds(node: dict[str, Any]) -> None:
+    """An `enum` value its own schema's bounds exclude (`enum: [-3, 1], minimum: -2`) is no
+    valid value; the generator writes an Enum with every listed value and drops the bounds,
+    so the value is dropped here (an enum left empty accepts nothing: see accepts_nothing)."""
+    values = node.get("enum")
+    if not isinstance(values, list):
+        return
+    kept = [value for value in values if _within(node, value)]
+    if kept and len(kept) < len(values):
+        node["enum"] = kept
+    elif not kept:
+        node.clear()
+        node["not"] = {}
+
+
+def _within(node: Mapping[str, Any], value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    checks = {
+        "minimum": lambda bound: not number or value >= bound,
+        "maximum": lambda bound: not number or value <= bound,
+        "exclusiveMinimum": lambda bound: not number or isinstance(bound, bool) or value > bound,
+        "exclusiveMaximum": lambda bound: not number or isinstance(bound, bool) or value < bound,
+        "minLength": lambda bound: not isinstance(value, str) or len(value) >= bound,
+        "maxLength": lambda bound: not isinstance(value, str) or len(value) <= bound,
+    }
+    for key, holds in checks.items():
+        bound = node.get(key)
+        if isinstance(bound, int | float) and not isinstance(bound, bool) and not holds(bound):
+            return False
+    return True
 
 
 def _closed_empty_choices(node: dict[str, Any]) -> None:
