@@ -20,6 +20,7 @@ from compiler.diagnostics.model import Finding, Path, Pointer
 from compiler.settings_schema import (
     SETTINGS_PATH,
     Property,
+    as_read,
     is_string_type,
     root_properties,
     root_required,
@@ -79,9 +80,20 @@ class _Settings:
     required: set[str]
 
 
-def _read_settings(manifest: Manifest) -> _Settings:
+def _settings_as_read(manifest: Manifest) -> Mapping[str, Any] | None:
+    """The settings schema as its dialect reads it (`as_read`: no `$ref` siblings up to
+    draft-07, no keyword of a later dialect), the one way every check here sees what a setting
+    accepts: a `pattern` or `const` the validator ignores pins nothing. Paths are unchanged."""
     schema = get_path(manifest, SETTINGS_PATH)
     if not isinstance(schema, Mapping):
+        return None
+    read = as_read(schema)
+    return read if isinstance(read, Mapping) else None
+
+
+def _read_settings(manifest: Manifest) -> _Settings:
+    schema = _settings_as_read(manifest)
+    if schema is None:
         return _Settings(None, {}, set())
     return _Settings(schema, root_properties(schema), root_required(schema))
 
@@ -410,8 +422,8 @@ def looks_like_oauth_token(name: str) -> bool:
 def check_pasted_tokens(manifest: Manifest) -> Iterator[Finding]:
     if not isinstance(get_path(manifest, OAUTH), Mapping):
         return
-    schema = get_path(manifest, SETTINGS_PATH)
-    if not isinstance(schema, Mapping):
+    schema = _settings_as_read(manifest)
+    if schema is None:
         return
     for sub in walk(schema):
         properties = sub.schema.get("properties")
