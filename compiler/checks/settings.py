@@ -487,10 +487,50 @@ def _definition_pointers(schema: Mapping[str, Any]) -> list[str]:
     return pointers
 
 
+#: Keywords whose value is an instance (data), not a schema: a `$ref` key in it is data.
+_INSTANCE_KEYWORDS = frozenset({"default", "examples", "const", "enum", "example"})
+
+
+def _remote_finding(key: str, ref: str, at: Pointer) -> Finding:
+    return Finding(
+        "BF405",
+        f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
+        at,
+        help="copy the referenced schema into `$defs` and refer to it as `#/$defs/<name>`",
+    )
+
+
+def _hidden_remote_refs(schema: Mapping[str, Any], walked: set[Path]) -> Iterator[Finding]:
+    """Remote references in objects `walk` does not list as subschemas: under `contentSchema`,
+    an unknown or `x-` keyword, or any other place. The emitters copy such keywords into
+    openapi.json and the settings files, and a consumer (openapi-typescript) fetches every
+    `$ref` it finds, so any object counts, except an instance value (`default`, `enum`, ...)
+    of a subschema. Iterative: a deep document cannot exhaust the stack."""
+    stack: list[tuple[Path, Any]] = [((), schema)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            is_schema = path in walked
+            if not is_schema:
+                for key in _REF_KEYWORDS:
+                    ref = value.get(key)
+                    if isinstance(ref, str) and not ref.startswith("#"):
+                        yield _remote_finding(key, ref, _at((*path, key)))
+            children = [
+                ((*path, key), child)
+                for key, child in value.items()
+                if not (is_schema and key in _INSTANCE_KEYWORDS)
+            ]
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*path, i), child) for i, child in enumerate(value)]))
+
+
 def check_refs(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
+    yield from _hidden_remote_refs(schema, {sub.path for sub in walk(schema)})
     pointers: list[str] | None = None
     for sub in walk(schema):
         for key in _REF_KEYWORDS:
@@ -499,13 +539,7 @@ def check_refs(manifest: Manifest) -> Iterator[Finding]:
                 continue
             at = _at((*sub.path, key))
             if not ref.startswith("#"):
-                yield Finding(
-                    "BF405",
-                    f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
-                    at,
-                    help="copy the referenced schema into `$defs` and refer to it as "
-                    "`#/$defs/<name>`",
-                )
+                yield _remote_finding(key, ref, at)
                 continue
             if key != "$ref":
                 continue  # local `$dynamicRef`/`$recursiveRef` name dynamic anchors
