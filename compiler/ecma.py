@@ -55,6 +55,8 @@ def compile_error(pattern: str) -> str | None:
         regress.Regex(pattern, FLAGS)
     except Exception as error:  # regress raises RegressError; stay safe on anything else
         return str(error) or "invalid regular expression"
+    if (why := _newer_than_node20(pattern)) is not None:
+        return why
     from compiler import ecma_syntax
 
     try:
@@ -63,6 +65,55 @@ def compile_error(pattern: str) -> str | None:
         return str(error)
     except ecma_syntax.Unsupported:
         pass  # valid, only not modelled
+    return None
+
+
+def _group_name(raw: str) -> str:
+    """A group name as V8 compares it: `\\uXXXX` and `\\u{...}` escapes decoded."""
+    import re
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return re.sub(r"\\u\{([0-9A-Fa-f]+)\}|\\u([0-9A-Fa-f]{4})", decode, raw)
+
+
+def _newer_than_node20(pattern: str) -> str | None:
+    """ES2025 syntax `regress` accepts and Node 20 (V8 11.3), which runs the generated code and
+    the dashboard, refuses: pattern modifiers `(?i:...)` / `(?-m:...)` ("Invalid group") and a
+    group name used twice, even in different alternatives ("Duplicate capture group name").
+    Only called on patterns `regress` accepts, so groups and classes are well formed; escapes
+    and character classes are skipped."""
+    names: set[str] = set()
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(" and pattern.startswith("?", i + 1):
+            after = pattern[i + 2 : i + 3]
+            if after and after in "ims-":
+                return (
+                    "pattern modifiers `(?i:...)` are ES2025: Node 20 refuses them "
+                    "(Invalid group); use a character class such as `[Aa]`"
+                )
+            if after == "<" and pattern[i + 3 : i + 4] not in ("=", "!"):
+                end = pattern.find(">", i + 3)
+                name = _group_name(pattern[i + 3 : end])
+                if name in names:
+                    return (
+                        f"the group name `{name}` is used twice: duplicate named groups are "
+                        "ES2025, Node 20 refuses them (Duplicate capture group name)"
+                    )
+                names.add(name)
+        i += 1
     return None
 
 
