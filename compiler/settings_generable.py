@@ -26,8 +26,11 @@ from compiler.diagnostics.model import Path
 from compiler.settings_schema import (
     Subschema,
     as_read,
+    is_secret,
+    is_string_type,
     ref_chain,
     resolve_local,
+    types_of,
     views,
     walk,
 )
@@ -331,6 +334,37 @@ def _too_deep(subschemas: list[Subschema]) -> list[Problem]:
     return problems
 
 
+def _secret_string_type(kind: Any) -> bool:
+    """`string`, or `string` that may be `null` (an optional `SecretStr`)."""
+    if is_string_type(kind):
+        return True
+    return isinstance(kind, list) and "string" in kind and set(kind) <= {"string", "null"}
+
+
+def _non_string_secrets(root: Any, subschemas: list[Subschema]) -> list[Problem]:
+    """Secrets that are not strings: settings.py makes a secret a `SecretStr`, which hides it
+    from `repr`, `str` and `model_dump`; an integer, an array or a union would be a plain value
+    there. A secret's type (its own, or through its `$ref` chain or `allOf`) must be `string`."""
+    found: list[Problem] = []
+    for sub in subschemas:
+        if not is_secret(sub.schema):
+            continue
+        kinds = types_of(root, sub.schema, sub.path)
+        if kinds and all(_secret_string_type(kind) for kind in kinds):
+            continue
+        wrong = next((k for k in kinds if not _secret_string_type(k)), None)
+        what = "has no `type`" if wrong is None else f"is of type {json.dumps(wrong)}"
+        found.append(
+            Problem(
+                sub.path,
+                f"this secret {what}: a secret must be a string (settings.py holds it as a "
+                "`SecretStr`, which never shows it; any other type would be a plain value)",
+                'give the secret `"type": "string"`, or drop `writeOnly` / `format: password`',
+            )
+        )
+    return found
+
+
 def problems(schema: Any) -> list[Problem]:
     """What no generated settings model can serve: the single predicate of check and generate."""
     if not isinstance(schema, Mapping):
@@ -340,6 +374,7 @@ def problems(schema: Any) -> list[Problem]:
         _cycles(schema, subschemas)
         + _required_but_impossible(schema, subschemas)
         + _too_deep(subschemas)
+        + _non_string_secrets(schema, subschemas)
     )
     return sorted(found, key=lambda problem: [str(step) for step in problem.path])
 

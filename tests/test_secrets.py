@@ -55,7 +55,6 @@ SECRET_STRINGS = st.sampled_from(
         {"type": "string", "writeOnly": True, "minLength": 40},
         {"type": "string", "format": "password", "maxLength": 4},
         {"type": "string", "writeOnly": True, "minLength": 2, "pattern": "^[0-9]+$"},
-        {"type": "integer", "writeOnly": True, "minimum": 1},
         {"type": ["string", "null"], "writeOnly": True},
         # BF409 keeps an enum on a secret from `generate`; its errors are masked all the same.
         {"type": "string", "writeOnly": True, "enum": ["alpha", "beta"]},
@@ -504,3 +503,66 @@ def test_the_red_team_examples(schema: dict[str, Any], tmp_path: Path) -> None:
     assert result.manifest is not None
     for name, output in outputs(lower(result.manifest)).items():
         assert MARKER not in output, name
+
+
+# --- a secret is always a SecretStr: a secret of another type is BF413 (red team E3) ---------
+
+_NON_STRING = st.sampled_from(
+    [
+        {"type": "integer"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object"},
+        {"type": ["string", "integer"]},
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        {},
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shape=_NON_STRING, mark=st.sampled_from(["writeOnly", "password"]), via=st.booleans())
+def test_a_secret_that_is_not_a_string_is_bf413(
+    shape: dict[str, Any], mark: str, via: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from compiler.emit.python_settings import SettingsModelError
+
+    secret = {**shape, **({"writeOnly": True} if mark == "writeOnly" else {"format": "password"})}
+    schema: dict[str, Any] = {"type": "object", "properties": {"s": secret}}
+    where = ("properties", "s")
+    if via:  # the secret is a definition, reached through $ref
+        schema = {
+            "type": "object",
+            "properties": {"s": {"$ref": "#/$defs/d"}},
+            "$defs": {"d": secret},
+        }
+        where = ("$defs", "d")
+    result = check_manifest(_write(tmp_path_factory.mktemp("nonstring"), schema))
+    found = [d for d in result.diagnostics if d.code == "BF413"]
+    assert found and "a secret must be a string" in found[0].message, result.diagnostics
+    from compiler import settings_generable
+
+    located = [p.path for p in settings_generable.problems(schema) if "secret" in p.message]
+    assert located == [where]
+    assert found[0].primary is not None
+    with pytest.raises(SettingsModelError):
+        generate_settings_module(schema)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        {"type": "string", "writeOnly": True},
+        {"type": ["string", "null"], "writeOnly": True},
+        {"type": "string", "format": "password"},
+        {"allOf": [{"$ref": "#/$defs/k"}], "writeOnly": True},
+    ],
+)
+def test_a_string_secret_never_shows(secret: dict[str, Any]) -> None:
+    schema = {"type": "object", "properties": {"s": secret}, "$defs": {"k": {"type": "string"}}}
+    model = _load(generate_settings_module(schema)).Settings
+    settings_ = model.model_validate({"s": MARKER})
+    shown = [repr(settings_), str(settings_), str(settings_.model_dump())]
+    shown.append(settings_.model_dump_json())
+    assert all(MARKER not in text for text in shown), shown
