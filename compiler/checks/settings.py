@@ -28,7 +28,9 @@ from compiler.limits import MAX_ENUM_VALUES
 from compiler.settings_schema import (
     SETTINGS_PATH,
     Subschema,
+    as_read,
     dialect_of,
+    is_secret_schema,
     ref_chain,
     resolve_local,
     root_types,
@@ -706,12 +708,121 @@ def check_limits(manifest: Manifest) -> Iterator[Finding]:
 
 _READS: tuple[Path, ...] = (SETTINGS_PATH,)
 
+# --- BF404: a default the generated model's format type refuses. ------------------------------
+
+#: The hostname pattern datamodel-code-generator puts on `format: hostname` (settings.py).
+_HOSTNAME = (
+    r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])\.)*"
+    r"([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]{0,61}[A-Za-z0-9])$"
+)
+
+
+@cache
+def _format_types() -> dict[str, Any]:
+    """The pydantic type settings.py gives a string of each format that it enforces (what
+    datamodel-code-generator maps it to; `email`, `uri-reference`, `ipv4network`, ... stay
+    `str`). Imports pydantic: called only when a string default has one of `_TYPED_FORMATS`."""
+    import datetime
+    import decimal
+    import ipaddress
+    import uuid
+    from typing import Annotated
+
+    import pydantic
+
+    return {
+        "date-time": pydantic.AwareDatetime,
+        "date-time-local": pydantic.NaiveDatetime,
+        "date": datetime.date,
+        "time": datetime.time,
+        "time-local": datetime.time,
+        "duration": datetime.timedelta,
+        "uuid": uuid.UUID,
+        "uuid1": pydantic.UUID1,
+        "uuid3": pydantic.UUID3,
+        "uuid4": pydantic.UUID4,
+        "uuid5": pydantic.UUID5,
+        "ipv4": ipaddress.IPv4Address,
+        "ipv6": ipaddress.IPv6Address,
+        "uri": pydantic.AnyUrl,
+        "byte": pydantic.Base64Str,
+        "decimal": decimal.Decimal,
+        "hostname": Annotated[str, pydantic.Field(pattern=_HOSTNAME)],
+    }
+
+
+_TYPED_FORMATS = frozenset(
+    {
+        "date-time",
+        "date-time-local",
+        "date",
+        "time",
+        "time-local",
+        "duration",
+        "uuid",
+        "uuid1",
+        "uuid3",
+        "uuid4",
+        "uuid5",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "byte",
+        "decimal",
+        "hostname",
+    }
+)
+
+
+def _format_refusal(format_name: str, value: str) -> str | None:
+    """Why the generated model's type for `format_name` refuses `value`, or None."""
+    import pydantic
+
+    try:
+        pydantic.TypeAdapter(_format_types()[format_name]).validate_python(value)
+    except pydantic.ValidationError as error:
+        return error.errors()[0]["msg"]
+    return None
+
+
+def check_format_defaults(manifest: Manifest) -> Iterator[Finding]:
+    """A string default whose `format` settings.py types (`date-time` is `AwareDatetime`,
+    `uuid` is `UUID`, ...) must be a value of that type, or the generated model refuses its own
+    default and openapi.json fails validation. JSON Schema validators only annotate `format`,
+    so `check_defaults` does not see this. Read as the dialect reads the schema (`as_read`)."""
+    raw = _settings(manifest)
+    if raw is None:
+        return
+    schema = as_read(raw)
+    for sub in walk(schema):
+        default = sub.schema.get("default")
+        if not isinstance(default, str) or is_secret_schema(schema, sub.schema, sub.path):
+            continue
+        formats = {
+            s["format"]
+            for _, s in views(schema, sub.schema, sub.path)
+            if isinstance(s.get("format"), str) and s["format"] in _TYPED_FORMATS
+        }
+        for format_name in sorted(formats):
+            why = _format_refusal(format_name, default)
+            if why is not None:
+                yield Finding(
+                    "BF404",
+                    f"default `{_shorten(default)}` is not a valid `{format_name}` "
+                    f"(settings.py types it and refuses it: {_shorten(why)})",
+                    _at((*sub.path, "default")),
+                    help=f"give a valid `{format_name}` value, or drop the default",
+                )
+                break
+
+
 CHECKS = (
     Check("settings-dialect", _READS, check_dialect),
     Check("settings-metaschema", _READS, check_metaschema),
     Check("settings-root-object", _READS, check_root_object),
     Check("settings-required", _READS, check_required),
     Check("settings-defaults", _READS, check_defaults),
+    Check("settings-format-defaults", _READS, check_format_defaults),
     Check("settings-refs", _READS, check_refs),
     Check("settings-patterns", _READS, check_patterns),
     Check("settings-limits", _READS, check_limits),
