@@ -7,8 +7,9 @@ for `new RegExp(pattern, "u")`. Matching follows `RegExp.prototype.test`: an una
 
 `regress` is a backtracking engine without a step limit, and its Python binding holds the GIL, so
 a catastrophic pattern (`^(?:(?:[^#]*)*)*$`) cannot be interrupted in-process. Two bounds keep
-`search` finite: short texts (at most `MAX_PROBE_CHARS`) with patterns the static screen
-`backtracking_risk` passes run in-process; everything else runs in a child process, with a
+`search` finite: short texts (at most `MAX_PROBE_CHARS`) with patterns whose cost is bounded by
+construction (`bounded_in_process`; a screen of known-bad shapes such as `backtracking_risk` can
+never be complete) run in-process; everything else runs in a child process, with a
 timeout per pattern and one `Budget` of seconds per manifest (`limits.MAX_REGEX_SECONDS`), so
 that a manifest of many catastrophic patterns costs the budget, not the timeout times their
 number. An answer that runs out of time is "unknown" (None), never a hang.
@@ -251,6 +252,37 @@ def backtracking_risk(pattern: str) -> bool:
     return False
 
 
+#: Most quantifiers with a choice (`*`, `+`, `?`, `{n,m}`) a pattern run in-process may hold.
+MAX_INPROCESS_CHOICES = 2
+
+
+@lru_cache(maxsize=1024)
+def bounded_in_process(pattern: str) -> bool:
+    """True only for patterns whose matching is cheap on any text of at most `MAX_PROBE_CHARS`
+    by construction, not by a screen of known-bad shapes: no alternation, no backreference,
+    every quantifier on a single character (never on a group), and at most
+    `MAX_INPROCESS_CHOICES` quantifiers with a choice. A backtracking match then tries at most
+    (L+1) start positions times (L+1)**2 ways to share the text between the quantifiers, each
+    path consuming at most L characters (L = `MAX_PROBE_CHARS`): under 40 million steps. Every
+    other pattern (`^(?:a?){30}a{30}$`, `(a|a)(a|a)...` alike) runs in the budgeted child."""
+    from compiler import ecma_syntax
+
+    try:
+        tree = ecma_syntax.parse(pattern)
+    except ecma_syntax.Unsupported:
+        return False
+    choices = 0
+    for node in ecma_syntax.walk(tree):
+        if isinstance(node, ecma_syntax.Alt | ecma_syntax.Backref):
+            return False
+        if isinstance(node, ecma_syntax.Repeat):
+            if not isinstance(node.body, ecma_syntax.Chars):
+                return False
+            if node.max != node.min:
+                choices += 1
+    return choices <= MAX_INPROCESS_CHOICES
+
+
 def is_anchored(pattern: str) -> bool:
     """True when every match must span the whole string: each top-level alternative starts
     with `^` and ends with `$` (a group wrapping a whole alternative is looked into)."""
@@ -432,7 +464,7 @@ def search_many(pattern: str, texts: Sequence[str]) -> list[bool] | None:
     regex = _compiled(pattern)
     if regex is None:
         return None
-    if not backtracking_risk(pattern) and all(len(text) <= MAX_PROBE_CHARS for text in texts):
+    if all(len(text) <= MAX_PROBE_CHARS for text in texts) and bounded_in_process(pattern):
         return [regex.find(text) is not None for text in texts]
     if _current is not None:
         return _current.run(pattern, texts)

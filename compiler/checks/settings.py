@@ -16,6 +16,7 @@ import difflib
 import json
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,7 +25,12 @@ from compiler import ecma, offline
 from compiler.checks import settings_fast
 from compiler.checks.base import Check, Manifest, get_path
 from compiler.diagnostics.model import Finding, Path, Pointer
-from compiler.limits import MAX_ENUM_VALUES
+from compiler.limits import (
+    MAX_DEFAULT_SECONDS,
+    MAX_DEFAULT_STEPS,
+    MAX_ENUM_VALUES,
+    MAX_REGEX_SECONDS,
+)
 from compiler.settings_schema import (
     SETTINGS_PATH,
     Subschema,
@@ -396,19 +402,66 @@ def _guarded_unevaluated(
     return run
 
 
+class _OutOfSteps(Exception):
+    """The manifest's default checking used its `limits.MAX_DEFAULT_STEPS` or seconds."""
+
+
+class _Work:
+    """What checking one manifest's defaults may still cost: keyword applications and time.
+    A chain of `anyOf`s over `$ref`s (`d_i: {anyOf: [{$ref: d_i+1}, {$ref: d_i+1}]}`) makes
+    jsonschema's work, and the errors it keeps, exponential in the chain's length; counting
+    every keyword application bounds both, whatever the schema's shape."""
+
+    def __init__(self, steps: int, seconds: float) -> None:
+        self.steps_left = steps
+        self.steps_taken = 0
+        self.deadline = time.monotonic() + seconds
+        self.exhausted = False
+
+    def spend(self) -> None:
+        if self.exhausted:
+            raise _OutOfSteps
+        self.steps_left -= 1
+        self.steps_taken += 1
+        if self.steps_left < 0 or (
+            self.steps_taken % 256 == 0 and time.monotonic() > self.deadline
+        ):
+            self.exhausted = True
+            raise _OutOfSteps
+
+
+#: The work of the manifest whose defaults are being checked (one at a time, as in compiler.ecma).
+_work: _Work | None = None
+
+
+def _counted(
+    keyword: Callable[..., Iterator[ValidationError] | None],
+) -> Callable[..., Iterator[ValidationError]]:
+    def run(
+        validator: Validator, value: Any, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        if _work is not None:
+            _work.spend()
+        yield from keyword(validator, value, instance, schema) or ()
+
+    return run
+
+
 @cache
 def _default_validator(validator: type[Validator], risky: bool = False) -> type[Validator]:
     from jsonschema import validators
 
-    keywords: dict[str, Callable[..., Iterator[ValidationError]]] = {
-        "pattern": _ecma_pattern,
-        "patternProperties": _ecma_pattern_properties,
-        "additionalProperties": _ecma_additional_properties,
-    }
+    keywords: dict[str, Callable[..., Iterator[ValidationError]]] = dict(validator.VALIDATORS)
+    keywords.update(
+        pattern=_ecma_pattern,
+        patternProperties=_ecma_pattern_properties,
+        additionalProperties=_ecma_additional_properties,
+    )
     original = validator.VALIDATORS.get("unevaluatedProperties")
     if risky and original is not None:
         keywords["unevaluatedProperties"] = _guarded_unevaluated(original)
-    return validators.extend(validator, keywords)
+    # Every keyword application is counted against the manifest's `_Work`.
+    return validators.extend(validator, {k: _counted(f) for k, f in keywords.items()})
 
 
 def _risky_pattern_properties(subschemas: Iterable[Subschema]) -> bool:
@@ -425,10 +478,16 @@ def check_defaults(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
-    # One budget of regex time for the whole manifest (limits.MAX_REGEX_SECONDS), spent before
-    # the findings are handed on.
-    with ecma.budget():
-        findings = list(_check_defaults(schema))
+    # One budget of regex time for the whole manifest (limits.MAX_REGEX_SECONDS), and one of
+    # validation work (limits.MAX_DEFAULT_STEPS and MAX_DEFAULT_SECONDS), spent before the
+    # findings are handed on.
+    global _work
+    previous, _work = _work, _Work(MAX_DEFAULT_STEPS, MAX_DEFAULT_SECONDS + MAX_REGEX_SECONDS)
+    try:
+        with ecma.budget():
+            findings = list(_check_defaults(schema))
+    finally:
+        _work = previous
     yield from findings
 
 
@@ -465,6 +524,17 @@ def _default_findings(
         try:
             validator = root_validator.evolve(schema=sub.schema)
             error = best_match(validator.iter_errors(sub.schema["default"]))
+        except _OutOfSteps:
+            yield Finding(
+                "BF404",
+                "the default cannot be checked against its schema in bounded time: checking "
+                f"the manifest's defaults took more than {MAX_DEFAULT_STEPS:,} steps or "
+                f"{MAX_DEFAULT_SECONDS:g} s (a chain of `anyOf`/`oneOf` over `$ref`s grows "
+                "exponentially)",
+                _at((*sub.path, "default")),
+                help="flatten the chain of alternatives, or drop the default",
+            )
+            continue
         except Exception:  # an unresolvable or looping `$ref` (BF405/BF406), a Python-only
             # regex in `patternProperties`, ...: another rule reports it
             continue
