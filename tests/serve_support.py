@@ -206,7 +206,7 @@ def as_any_of(schema: Any) -> Any:
             for m in members
         ]
     if schema.get("format") in ("email", "idn-email"):
-        loose.pop("format")  # a plain `str` (EmailStr would need email-validator)
+        loose.pop("format", None)  # a plain `str` (EmailStr would need email-validator)
     kinds = schema.get("type")
     if schema.get("format") in _FROM_NUMBERS and kinds == "string":
         loose["type"] = ["string", "number"]

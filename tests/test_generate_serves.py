@@ -247,6 +247,13 @@ SERVED: dict[str, dict[str, Any]] = {
         },
         "properties": {"a": {"oneOf": [{"$ref": "#/definitions/constr"}], "title": ""}},
     },
+    "enum values outside their own bounds": {
+        "type": "object",
+        "properties": {
+            "n": {"type": "number", "minimum": -2, "enum": [-1, -2, -3], "default": -1},
+            "s": {"type": "string", "maxLength": 2, "enum": ["ab", "abc"]},
+        },
+    },
     "a property named Config": {
         "type": "object",
         "properties": {

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from backfill_codegen import cache
 from backfill_codegen.emit.header import NOTICE, has_header
-from backfill_codegen.record import LEGACY_CACHE_NAME, RECORD_NAME
+from backfill_codegen.record import LEGACY_CACHE_NAME, OUTPUT_NAMES, RECORD_NAME
+from backfill_codegen.record import sha256 as record_sha256
 
 MINIMAL = GOLDEN / "gen-minimal-json"
 
@@ -299,3 +300,84 @@ def test_only_the_exact_first_line_is_a_header(name: str, before: str, after: st
 def test_every_golden_output_carries_its_header() -> None:
     for path in sorted(GOLDEN.glob("gen-*/expected/generated/*")):
         assert has_header(path.name, path.read_text(encoding="utf-8")), path
+
+
+# --- a forged record: only names generate can produce are ever removed (issue 10, red team I) --
+
+_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-.", min_size=1, max_size=12).filter(
+    lambda n: n not in (".", "..") and n != RECORD_NAME and n != LEGACY_CACHE_NAME
+)
+_SUFFIX = st.sampled_from([".py", ".ts", ".md", ".json"])
+#: A name generate cannot produce: a plain file, or one in a subfolder (generate writes none),
+#: possibly an output's name one level down.
+_FOREIGN = st.one_of(
+    st.builds(lambda n, s: n + s, _NAME, _SUFFIX),
+    st.builds(lambda d, n, s: f"{d}/{n}{s}", _NAME, _NAME, _SUFFIX),
+    st.builds(lambda d, n: f"{d}/{n}", _NAME, st.sampled_from(sorted(OUTPUT_NAMES))),
+).filter(lambda n: n not in OUTPUT_NAMES)
+
+
+def _header_text(name: str) -> str:
+    suffix = Path(name).suffix
+    if suffix == ".json":
+        return json.dumps({"$comment": NOTICE, "mine": True}, indent=2) + "\n"
+    comment = {".py": "# ", ".ts": "// ", ".md": "<!-- "}[suffix]
+    end = " -->" if suffix == ".md" else ""
+    return f"{comment}{NOTICE}{end}\nmine = 1\n"
+
+
+def _forge(out: Path, names: list[str], wrong: list[str]) -> dict[Path, bytes]:
+    """User files at `names` (each starting with the exact header line) listed in the record
+    with their real digests, and real outputs in `wrong` listed with a wrong digest."""
+    document = json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))
+    users: dict[Path, bytes] = {}
+    for name in names:
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = _header_text(name).encode("utf-8")
+        assert has_header(path.name, data.decode("utf-8")), name
+        path.write_bytes(data)
+        users[path] = data
+        document["files"][name] = record_sha256(data)
+    for name in wrong:
+        document["files"][name] = "0" * 64
+    (out / RECORD_NAME).write_text(json.dumps(document), encoding="utf-8")
+    return users
+
+
+def test_a_forged_record_removes_no_user_file(generated: Path, tmp_path: Path) -> None:
+    """The red team's example: `tool.py` and `sub/x.py`, header in place, listed with their
+    real digests."""
+    connector = _copy(generated, tmp_path)
+    out = connector / "generated"
+    users = _forge(out, ["tool.py", "sub/x.py"], [])
+    status, _, stderr = run_cli(["generate", "--no-cache"], connector)
+    assert status == 0, stderr
+    assert {p: p.read_bytes() for p in users} == users
+    assert "not a file backfill-codegen generates" in stderr
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    names=st.lists(_FOREIGN, min_size=1, max_size=4, unique=True),
+    wrong=st.lists(st.sampled_from(sorted(OUTPUT_NAMES)), max_size=3, unique=True),
+)
+def test_generated_forged_records_never_touch_what_generate_cannot_produce(
+    generated: Path, tmp_path_factory: pytest.TempPathFactory, names: list[str], wrong: list[str]
+) -> None:
+    connector = _copy(generated, tmp_path_factory.mktemp("forged"))
+    out = connector / "generated"
+    names = [n for n in names if not any(n.startswith(f"{o}/") for o in names)]
+    names = [n for n in names if not any(o.startswith(f"{n}/") for o in names)]
+    users = _forge(out, names, wrong)
+    status, _, stderr = run_cli(["generate", "--no-cache"], connector)
+    assert status == 0, stderr
+    assert {p: p.read_bytes() if p.exists() else None for p in users} == users
+
+
+def test_every_emitted_name_is_one_generate_may_write() -> None:
+    """OUTPUT_NAMES holds every name the emitters produce (the golden outputs use them all)."""
+    emitted = {p.name for p in GOLDEN.glob("*/expected/generated/*") if p.name != RECORD_NAME}
+    assert emitted == OUTPUT_NAMES

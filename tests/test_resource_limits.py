@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import ROOT
@@ -462,3 +462,163 @@ def test_the_subschema_budget_counts_the_whole_schema(depth: int, width: int) ->
     count = 1 + width * (2**depth - 1)
     findings = list(budgets.check_budgets({"connection": {"settingsSchema": schema}}))
     assert [f.code for f in findings] == (["BF006"] if count > MAX_SETTINGS_SUBSCHEMAS else [])
+
+
+# --- No regex and no default check runs unbounded in-process (issue 10, class 13). -------------
+
+
+def _within(seconds: float, work: Any) -> Any:
+    """`work()`, failed (not hung) when it outlives a generous `seconds`."""
+    import threading
+
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(work()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s"
+    assert result, "the work raised"
+    return result[0]
+
+
+#: Shapes that backtrack exponentially on short texts, and that no static screen of known-bad
+#: shapes is complete for: counted groups of optional atoms, chains of equal alternatives,
+#: nested and counted quantifiers.
+_EXPONENTIAL_SHAPES = [
+    lambda n: (f"^(?:a?){{{n}}}a{{{n}}}$", "a" * n),
+    lambda n: ("^" + "(a|a)" * n + "$", "a" * (n - 1) + "!"),
+    lambda n: ("^" + "(?:a|aa)" * n + "b$", "a" * n),
+    lambda n: (f"^(?:(?:a{{0,2}}){{{n}}})$", "a" * n + "!"),
+    lambda n: (f"^(?:a{{0,1}}){{{n}}}a{{{n}}}$", "a" * n),
+    lambda n: ("^" + "a?" * n + "a" * n + "$", "a" * n),
+]
+
+
+@pytest.mark.parametrize("n", [3, 16, 30])
+@pytest.mark.parametrize("shape", range(len(_EXPONENTIAL_SHAPES)))
+def test_patterns_with_choices_never_run_in_process(
+    shape: int, n: int, counting: type[_CountingChild]
+) -> None:
+    pattern, default = _EXPONENTIAL_SHAPES[shape](n)
+    assert not ecma.bounded_in_process(pattern)
+    manifest = _defaults_manifest([pattern], default)
+    findings = _within(60, lambda: list(settings_checks.check_defaults(manifest)))
+    # Decided or not, the match ran in the budgeted child: one child, asked once.
+    assert counting.started == 1 and counting.asked == 1
+    assert all(f.code == "BF404" for f in findings)
+
+
+def test_the_red_team_pattern_is_bounded(counting: type[_CountingChild]) -> None:
+    # `^(?:a?){30}a{30}$` against 30 a's took 30 s in-process; now it is the child's 2 s.
+    pattern, default = _EXPONENTIAL_SHAPES[0](30)
+    manifest = _defaults_manifest([pattern], default)
+    started = time.monotonic()
+    findings = _within(60, lambda: list(settings_checks.check_defaults(manifest)))
+    assert time.monotonic() - started < MAX_REGEX_SECONDS + 2
+    assert [(f.code, f.at.path[-2]) for f in findings] == [("BF404", "p0")]
+    assert "bounded time" in findings[0].message
+    assert counting.started == 1
+
+
+_ATOMS = st.sampled_from(["a", "[a-z]", "\\d", ".", "(?:ab)", "(a|b)", "(?=a)", "\\1"])
+_QUANTIFIERS = st.sampled_from(["", "", "*", "+", "?", "{2}", "{0,3}", "{2,}"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_ATOMS, _QUANTIFIERS), min_size=1, max_size=8),
+    st.text("ab1!", max_size=ecma.MAX_PROBE_CHARS),
+)
+def test_only_cheap_patterns_run_in_process(parts: list[tuple[str, str]], text: str) -> None:
+    pattern = "^" + "".join(atom + quantifier for atom, quantifier in parts) + "$"
+    if ecma.compile_error(pattern) is not None:
+        return
+    cheap = ecma.bounded_in_process(pattern)
+    # The promise: in-process only without alternation, backreference, quantified group, and
+    # with at most MAX_INPROCESS_CHOICES quantifiers that have a choice.
+    choices = sum(1 for _, q in parts if q not in ("", "{2}"))
+    grouped = any(q and atom.startswith("(") for atom, q in parts)
+    if cheap:
+        assert not grouped and choices <= ecma.MAX_INPROCESS_CHOICES
+        assert not any(a in ("(a|b)", "\\1") for a, _ in parts)
+        started = time.monotonic()
+        ecma.search(pattern, text)
+        assert time.monotonic() - started < 1.0
+    if grouped or choices > ecma.MAX_INPROCESS_CHOICES:
+        assert not cheap
+
+
+def _chain_manifest(keyword: str, depth: int, default: Any = "x") -> dict[str, Any]:
+    """`d_i = {keyword: [{$ref: d_i+1}, {$ref: d_i+1}]}`: 2**depth paths to `d_depth`."""
+    defs: dict[str, Any] = {
+        f"d{i}": {keyword: [{"$ref": f"#/$defs/d{i + 1}"}] * 2} for i in range(depth)
+    }
+    defs[f"d{depth}"] = {"type": "integer"}
+    schema = {
+        "type": "object",
+        "properties": {"root": {"$ref": "#/$defs/d0", "default": default}},
+        "$defs": defs,
+    }
+    return {"name": "acme", "connection": {"settingsSchema": schema}}
+
+
+class _CountingWork(settings_checks._Work):
+    made: ClassVar[list[settings_checks._Work]] = []
+
+    def __init__(self, steps: int, seconds: float) -> None:
+        super().__init__(steps, seconds)
+        type(self).made.append(self)
+
+
+@pytest.mark.parametrize("depth", [2, 8, 16, 20, 40])
+@pytest.mark.parametrize("keyword", ["anyOf", "oneOf", "allOf"])
+@pytest.mark.parametrize("default", ["x", 1])
+def test_default_checking_is_bounded_in_steps(
+    keyword: str, depth: int, default: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backfill_codegen.limits import MAX_DEFAULT_STEPS
+
+    monkeypatch.setattr(_CountingWork, "made", [])
+    monkeypatch.setattr(settings_checks, "_Work", _CountingWork)
+    manifest = _chain_manifest(keyword, depth, default)
+    findings = _within(60, lambda: list(settings_checks.check_defaults(manifest)))
+    (work,) = _CountingWork.made
+    # Bounded by counting: one step past the budget at most, whatever the depth.
+    assert work.steps_taken <= MAX_DEFAULT_STEPS + 1
+    assert all(f.code == "BF404" and f.at.path[-2:] == ("root", "default") for f in findings)
+    if work.exhausted:
+        assert len(findings) == 1 and "bounded time" in findings[0].message
+    elif default == "x":
+        assert len(findings) == 1 and "does not validate" in findings[0].message
+    if depth >= 20 and default == "x":
+        assert work.exhausted  # 2**20 paths: never checked to the end
+
+
+def test_the_red_team_chain_is_bounded(tmp_path: Path) -> None:
+    # 20 links ran past 120 s (18: 35 s and 1.6 GB); now a located BF404 in well under SECONDS.
+    (tmp_path / "backfill.config.json").write_text(json.dumps(_chain_manifest("anyOf", 20)))
+    run = measure(["check", "."], tmp_path)
+    assert run.seconds < SECONDS and run.megabytes < MEGABYTES
+    assert "BF404" in run.stdout and "bounded time" in run.stdout
+
+
+@pytest.mark.parametrize("shape", range(len(_EXPONENTIAL_SHAPES)))
+def test_jsonschema_rs_matches_through_the_budgeted_search(shape: int) -> None:
+    # The fast path's `pattern` (also under `propertyNames`) is our callback, never
+    # jsonschema-rs's own engine; `patternProperties` never reaches it.
+    from backfill_codegen.checks import settings_fast
+
+    pattern, default = _EXPONENTIAL_SHAPES[shape](30)
+    asked: list[tuple[str, str]] = []
+
+    def search(p: str, text: str) -> bool | None:
+        asked.append((p, text))
+        return None
+
+    uri = "https://json-schema.org/draft/2020-12/schema"
+    schema = {"type": "string", "pattern": pattern, "default": default}
+    assert not settings_fast.default_is_valid(uri, schema, search)
+    names = {"type": "object", "propertyNames": {"pattern": pattern}, "default": {default: 1}}
+    assert not settings_fast.default_is_valid(uri, names, search)
+    assert asked == [(pattern, default), (pattern, default)]
+    keyed = {"type": "object", "patternProperties": {pattern: {}}, "default": {default: 1}}
+    assert not settings_fast.default_is_valid(uri, keyed, search)

@@ -26,7 +26,12 @@ from backfill_codegen.emit.python_settings import generate_settings_module
 from backfill_codegen.generate import outputs
 from backfill_codegen.lower import lower
 from backfill_codegen.pipeline import check_manifest
-from backfill_codegen.settings_schema import is_secret_schema, secret_values
+from backfill_codegen.settings_schema import (
+    CHILD_KEYWORDS,
+    VALUE_CHILD_KEYWORDS,
+    is_secret_schema,
+    secret_values,
+)
 
 MARKER = "zQ7SECRETx9"
 _modules = itertools.count()
@@ -50,7 +55,6 @@ SECRET_STRINGS = st.sampled_from(
         {"type": "string", "writeOnly": True, "minLength": 40},
         {"type": "string", "format": "password", "maxLength": 4},
         {"type": "string", "writeOnly": True, "minLength": 2, "pattern": "^[0-9]+$"},
-        {"type": "integer", "writeOnly": True, "minimum": 1},
         {"type": ["string", "null"], "writeOnly": True},
         # BF409 keeps an enum on a secret from `generate`; its errors are masked all the same.
         {"type": "string", "writeOnly": True, "enum": ["alpha", "beta"]},
@@ -344,3 +348,221 @@ def test_a_union_root_model_is_guarded_too() -> None:
         with pytest.raises(ValidationError) as raised:
             model.model_validate(value)
         assert all(MARKER not in text for text in _representations(raised.value))
+
+
+# --- every applicator: a value on any schema of a secret's instance, or inside a value through
+# --- any child applicator, is BF409 and in no output (issue 10, red team E1/E2) -------------
+
+_VALUE_KEYWORDS = ["default", "const", "example", "examples", "enum"]
+_ALL_VALUE_KEYWORDS = [*_VALUE_KEYWORDS, *(f"x-{k}" for k in _VALUE_KEYWORDS)]
+_MARKS = ["self", "password", "ref", "allOf-ref"]
+_IN_PLACE = ["self", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"]
+_IN_PLACE += ["ref-target", "ref-target-allOf"]
+
+
+def _value(keyword: str, value: Any) -> Any:
+    return [value] if keyword.removeprefix("x-") in ("examples", "enum") else value
+
+
+def _in_place_case(mark: str, place: str, keyword: str) -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    prop: dict[str, Any] = {"type": "string"}
+    if mark == "self":
+        prop["writeOnly"] = True
+    elif mark == "password":
+        prop["format"] = "password"
+    elif mark == "ref":
+        defs["sec"] = {"type": "string", "writeOnly": True}
+        prop = {"$ref": "#/$defs/sec"}
+    else:
+        defs["sec"] = {"type": "string", "writeOnly": True}
+        prop = {"allOf": [{"$ref": "#/$defs/sec"}]}
+    holder = {keyword: _value(keyword, MARKER)}
+    if place == "self":
+        prop.update(holder)
+    elif place in ("allOf", "anyOf", "oneOf"):
+        prop.setdefault(place, []).append(holder)
+        if place != "allOf":
+            prop[place].append({"type": "string"})
+    elif place == "dependentSchemas":
+        prop[place] = {"k": holder}
+    elif place.startswith("ref-target"):
+        defs["v"] = holder if place == "ref-target" else {"allOf": [holder]}
+        prop.setdefault("allOf", []).append({"$ref": "#/$defs/v"})
+    else:
+        prop[place] = holder
+    schema: dict[str, Any] = {"type": "object", "properties": {"s": prop}}
+    if defs:
+        schema["$defs"] = defs
+    return schema
+
+
+def _assert_reported_and_hidden(tmp_path: Path, schema: dict[str, Any], direct: bool) -> None:
+    path = _write(tmp_path, schema)
+    result = check_manifest(path)
+    found = [d for d in result.diagnostics if d.code == "BF409"]
+    assert found, (schema, [d.message for d in result.diagnostics])
+    assert any(v.direct is direct for v in secret_values(schema)), secret_values(schema)
+    assert result.manifest is not None
+    lowered = lower(result.manifest)
+    for name, output in outputs(lowered).items():
+        assert MARKER not in output, (name, schema)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    mark=st.sampled_from(_MARKS),
+    place=st.sampled_from(_IN_PLACE),
+    keyword=st.sampled_from(_ALL_VALUE_KEYWORDS),
+)
+def test_a_value_on_any_schema_of_a_secrets_instance_is_a_secret_value(
+    mark: str, place: str, keyword: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    schema = _in_place_case(mark, place, keyword)
+    _assert_reported_and_hidden(tmp_path_factory.mktemp("inplace"), schema, True)
+
+
+_SECRET = {"type": "string", "writeOnly": True}
+#: A container holding the secret through each child applicator, and a value putting MARKER
+#: where that applicator's secret is.
+_CHILDREN: dict[str, tuple[dict[str, Any], Any]] = {
+    "properties": ({"type": "object", "properties": {"k": _SECRET}}, {"k": MARKER}),
+    "patternProperties": ({"type": "object", "patternProperties": {"^k": _SECRET}}, {"k": MARKER}),
+    "additionalProperties": ({"type": "object", "additionalProperties": _SECRET}, {"u": MARKER}),
+    "unevaluatedProperties": (
+        {"type": "object", "unevaluatedProperties": _SECRET},
+        {"u": MARKER},
+    ),
+    "items": ({"type": "array", "items": _SECRET}, [MARKER]),
+    "prefixItems": ({"type": "array", "prefixItems": [_SECRET]}, [MARKER]),
+    "additionalItems": ({"type": "array", "items": [{}], "additionalItems": _SECRET}, [1, MARKER]),
+    "unevaluatedItems": ({"type": "array", "unevaluatedItems": _SECRET}, [MARKER]),
+    "contains": ({"type": "array", "contains": _SECRET}, [MARKER]),
+}
+
+
+def test_every_child_applicator_walk_knows_is_followed_into_values() -> None:
+    assert CHILD_KEYWORDS - {"propertyNames"} <= VALUE_CHILD_KEYWORDS
+    assert set(_CHILDREN) == VALUE_CHILD_KEYWORDS
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    child=st.sampled_from(sorted(_CHILDREN)),
+    keyword=st.sampled_from(_VALUE_KEYWORDS),
+    in_member=st.booleans(),
+)
+def test_a_secrets_value_inside_any_child_applicator_is_found(
+    child: str, keyword: str, in_member: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    container, value = _CHILDREN[child]
+    holder = {keyword: _value(keyword, value)}
+    prop = {**container, "allOf": [holder]} if in_member else {**container, **holder}
+    schema = {"type": "object", "properties": {"c": prop}}
+    _assert_reported_and_hidden(tmp_path_factory.mktemp("child"), schema, False)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {  # E1: unevaluatedProperties, default and examples
+            "type": "object",
+            "properties": {
+                "upp": {
+                    "type": "object",
+                    "unevaluatedProperties": {"type": "string", "writeOnly": True},
+                    "default": {"u": MARKER},
+                    "examples": [{"u": MARKER}],
+                }
+            },
+        },
+        {  # E2: draft-07, the secret through a $ref in allOf, the value in a sibling member
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "definitions": {"sec": {"type": "string", "writeOnly": True}},
+            "type": "object",
+            "properties": {"b": {"allOf": [{"$ref": "#/definitions/sec"}, {"enum": [MARKER]}]}},
+        },
+        {  # E2: if/const, not/enum, x-default on the secret itself
+            "type": "object",
+            "properties": {
+                "c": {
+                    "type": "string",
+                    "writeOnly": True,
+                    "if": {"const": MARKER},
+                    "not": {"enum": [MARKER]},
+                    "x-default": MARKER,
+                }
+            },
+        },
+    ],
+)
+def test_the_red_team_examples(schema: dict[str, Any], tmp_path: Path) -> None:
+    path = _write(tmp_path, schema)
+    result = check_manifest(path)
+    assert any(d.code == "BF409" for d in result.diagnostics)
+    assert result.manifest is not None
+    for name, output in outputs(lower(result.manifest)).items():
+        assert MARKER not in output, name
+
+
+# --- a secret is always a SecretStr: a secret of another type is BF413 (red team E3) ---------
+
+_NON_STRING = st.sampled_from(
+    [
+        {"type": "integer"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object"},
+        {"type": ["string", "integer"]},
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        {},
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shape=_NON_STRING, mark=st.sampled_from(["writeOnly", "password"]), via=st.booleans())
+def test_a_secret_that_is_not_a_string_is_bf413(
+    shape: dict[str, Any], mark: str, via: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from backfill_codegen.emit.python_settings import SettingsModelError
+
+    secret = {**shape, **({"writeOnly": True} if mark == "writeOnly" else {"format": "password"})}
+    schema: dict[str, Any] = {"type": "object", "properties": {"s": secret}}
+    where = ("properties", "s")
+    if via:  # the secret is a definition, reached through $ref
+        schema = {
+            "type": "object",
+            "properties": {"s": {"$ref": "#/$defs/d"}},
+            "$defs": {"d": secret},
+        }
+        where = ("$defs", "d")
+    result = check_manifest(_write(tmp_path_factory.mktemp("nonstring"), schema))
+    found = [d for d in result.diagnostics if d.code == "BF413"]
+    assert found and "a secret must be a string" in found[0].message, result.diagnostics
+    from backfill_codegen import settings_generable
+
+    located = [p.path for p in settings_generable.problems(schema) if "secret" in p.message]
+    assert located == [where]
+    assert found[0].primary is not None
+    with pytest.raises(SettingsModelError):
+        generate_settings_module(schema)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        {"type": "string", "writeOnly": True},
+        {"type": ["string", "null"], "writeOnly": True},
+        {"type": "string", "format": "password"},
+        {"allOf": [{"$ref": "#/$defs/k"}], "writeOnly": True},
+    ],
+)
+def test_a_string_secret_never_shows(secret: dict[str, Any]) -> None:
+    schema = {"type": "object", "properties": {"s": secret}, "$defs": {"k": {"type": "string"}}}
+    model = _load(generate_settings_module(schema)).Settings
+    settings_ = model.model_validate({"s": MARKER})
+    shown = [repr(settings_), str(settings_), str(settings_.model_dump())]
+    shown.append(settings_.model_dump_json())
+    assert all(MARKER not in text for text in shown), shown

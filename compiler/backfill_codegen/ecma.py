@@ -7,8 +7,9 @@ for `new RegExp(pattern, "u")`. Matching follows `RegExp.prototype.test`: an una
 
 `regress` is a backtracking engine without a step limit, and its Python binding holds the GIL, so
 a catastrophic pattern (`^(?:(?:[^#]*)*)*$`) cannot be interrupted in-process. Two bounds keep
-`search` finite: short texts (at most `MAX_PROBE_CHARS`) with patterns the static screen
-`backtracking_risk` passes run in-process; everything else runs in a child process, with a
+`search` finite: short texts (at most `MAX_PROBE_CHARS`) with patterns whose cost is bounded by
+construction (`bounded_in_process`; a screen of known-bad shapes such as `backtracking_risk` can
+never be complete) run in-process; everything else runs in a child process, with a
 timeout per pattern and one `Budget` of seconds per manifest (`limits.MAX_REGEX_SECONDS`), so
 that a manifest of many catastrophic patterns costs the budget, not the timeout times their
 number. An answer that runs out of time is "unknown" (None), never a hang.
@@ -57,13 +58,63 @@ def compile_error(pattern: str) -> str | None:
         regress.Regex(pattern, FLAGS)
     except Exception as error:  # regress raises RegressError; stay safe on anything else
         return str(error) or "invalid regular expression"
-
+    if (why := _newer_than_node20(pattern)) is not None:
+        return why
     try:
         ecma_syntax.parse(pattern)
     except ecma_syntax.Invalid as error:  # what regress lets through and V8 refuses
         return str(error)
     except ecma_syntax.Unsupported:
         pass  # valid, only not modelled
+    return None
+
+
+def _group_name(raw: str) -> str:
+    """A group name as V8 compares it: `\\uXXXX` and `\\u{...}` escapes decoded."""
+    import re
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return re.sub(r"\\u\{([0-9A-Fa-f]+)\}|\\u([0-9A-Fa-f]{4})", decode, raw)
+
+
+def _newer_than_node20(pattern: str) -> str | None:
+    """ES2025 syntax `regress` accepts and Node 20 (V8 11.3), which runs the generated code and
+    the dashboard, refuses: pattern modifiers `(?i:...)` / `(?-m:...)` ("Invalid group") and a
+    group name used twice, even in different alternatives ("Duplicate capture group name").
+    Only called on patterns `regress` accepts, so groups and classes are well formed; escapes
+    and character classes are skipped."""
+    names: set[str] = set()
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(" and pattern.startswith("?", i + 1):
+            after = pattern[i + 2 : i + 3]
+            if after and after in "ims-":
+                return (
+                    "pattern modifiers `(?i:...)` are ES2025: Node 20 refuses them "
+                    "(Invalid group); use a character class such as `[Aa]`"
+                )
+            if after == "<" and pattern[i + 3 : i + 4] not in ("=", "!"):
+                end = pattern.find(">", i + 3)
+                name = _group_name(pattern[i + 3 : end])
+                if name in names:
+                    return (
+                        f"the group name `{name}` is used twice: duplicate named groups are "
+                        "ES2025, Node 20 refuses them (Duplicate capture group name)"
+                    )
+                names.add(name)
+        i += 1
     return None
 
 
@@ -199,6 +250,35 @@ def backtracking_risk(pattern: str) -> bool:
             stack[-1] = True
         previous = token.kind
     return False
+
+
+#: Most quantifiers with a choice (`*`, `+`, `?`, `{n,m}`) a pattern run in-process may hold.
+MAX_INPROCESS_CHOICES = 2
+
+
+@lru_cache(maxsize=1024)
+def bounded_in_process(pattern: str) -> bool:
+    """True only for patterns whose matching is cheap on any text of at most `MAX_PROBE_CHARS`
+    by construction, not by a screen of known-bad shapes: no alternation, no backreference,
+    every quantifier on a single character (never on a group), and at most
+    `MAX_INPROCESS_CHOICES` quantifiers with a choice. A backtracking match then tries at most
+    (L+1) start positions times (L+1)**2 ways to share the text between the quantifiers, each
+    path consuming at most L characters (L = `MAX_PROBE_CHARS`): under 40 million steps. Every
+    other pattern (`^(?:a?){30}a{30}$`, `(a|a)(a|a)...` alike) runs in the budgeted child."""
+    try:
+        tree = ecma_syntax.parse(pattern)
+    except ecma_syntax.Unsupported:
+        return False
+    choices = 0
+    for node in ecma_syntax.walk(tree):
+        if isinstance(node, ecma_syntax.Alt | ecma_syntax.Backref):
+            return False
+        if isinstance(node, ecma_syntax.Repeat):
+            if not isinstance(node.body, ecma_syntax.Chars):
+                return False
+            if node.max != node.min:
+                choices += 1
+    return choices <= MAX_INPROCESS_CHOICES
 
 
 def is_anchored(pattern: str) -> bool:
@@ -375,7 +455,7 @@ def search_many(pattern: str, texts: Sequence[str]) -> list[bool] | None:
     regex = _compiled(pattern)
     if regex is None:
         return None
-    if not backtracking_risk(pattern) and all(len(text) <= MAX_PROBE_CHARS for text in texts):
+    if all(len(text) <= MAX_PROBE_CHARS for text in texts) and bounded_in_process(pattern):
         return [regex.find(text) is not None for text in texts]
     if _current is not None:
         return _current.run(pattern, texts)

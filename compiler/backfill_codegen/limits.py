@@ -42,3 +42,10 @@ MAX_SETTINGS_SUBSCHEMAS = 10_000
 #: Most entries (files, folders, links) under `src/api/` the cache key walks; past it the
 #: connector is simply not cached. Route files themselves stop at MAX_ROUTE_FILES (BF709).
 MAX_CACHE_INPUT_ENTRIES = 4 * MAX_ROUTE_FILES
+#: Keyword applications (each `type`, `anyOf`, `$ref`, ... applied to a value) that checking the
+#: settings schema's defaults may cost in one manifest, and its seconds beyond the regex budget.
+#: A chain of `anyOf`s over `$ref`s makes the count exponential in the chain's length (18 links:
+#: 35 s, 1.6 GB); the goldens need at most a dozen, and 20,000 take about half a second. Past
+#: either, the defaults left are "not checkable in bounded time" (BF404).
+MAX_DEFAULT_STEPS = 20_000
+MAX_DEFAULT_SECONDS = 2.0

@@ -28,6 +28,26 @@ LEGACY_CACHE_NAME = ".backfill-cache.json"
 FORMAT = 1
 _MAX_BYTES = 1 << 20
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+#: Every name an emitter can write in an output directory (compiler/generate.py's EMITTERS; a
+#: test holds the two together). Only these are ever overwritten or removed there: a record
+#: entry naming anything else (another name, a subfolder) is ignored, whatever its digest.
+OUTPUT_NAMES = frozenset(
+    {
+        "CONNECTOR.md",
+        "openapi.json",
+        "permissions.json",
+        "permissions.py",
+        "permissions.ts",
+        "routes.ts",
+        "settings.py",
+        "settings.ts",
+    }
+)
+
+
+def producible(path: str) -> bool:
+    """Whether `generate` can write `path` (relative to an output directory) at all."""
+    return path in OUTPUT_NAMES
 
 
 def sha256(data: bytes) -> str:

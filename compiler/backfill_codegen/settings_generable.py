@@ -27,8 +27,11 @@ from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.settings_schema import (
     Subschema,
     as_read,
+    is_secret,
+    is_string_type,
     ref_chain,
     resolve_local,
+    types_of,
     views,
     walk,
 )
@@ -336,6 +339,37 @@ def _too_deep(subschemas: list[Subschema]) -> list[Problem]:
     return problems
 
 
+def _secret_string_type(kind: Any) -> bool:
+    """`string`, or `string` that may be `null` (an optional `SecretStr`)."""
+    if is_string_type(kind):
+        return True
+    return isinstance(kind, list) and "string" in kind and set(kind) <= {"string", "null"}
+
+
+def _non_string_secrets(root: Any, subschemas: list[Subschema]) -> list[Problem]:
+    """Secrets that are not strings: settings.py makes a secret a `SecretStr`, which hides it
+    from `repr`, `str` and `model_dump`; an integer, an array or a union would be a plain value
+    there. A secret's type (its own, or through its `$ref` chain or `allOf`) must be `string`."""
+    found: list[Problem] = []
+    for sub in subschemas:
+        if not is_secret(sub.schema):
+            continue
+        kinds = types_of(root, sub.schema, sub.path)
+        if kinds and all(_secret_string_type(kind) for kind in kinds):
+            continue
+        wrong = next((k for k in kinds if not _secret_string_type(k)), None)
+        what = "has no `type`" if wrong is None else f"is of type {json.dumps(wrong)}"
+        found.append(
+            Problem(
+                sub.path,
+                f"this secret {what}: a secret must be a string (settings.py holds it as a "
+                "`SecretStr`, which never shows it; any other type would be a plain value)",
+                'give the secret `"type": "string"`, or drop `writeOnly` / `format: password`',
+            )
+        )
+    return found
+
+
 def problems(schema: Any) -> list[Problem]:
     """What no generated settings model can serve: the single predicate of check and generate."""
     if not isinstance(schema, Mapping):
@@ -345,6 +379,7 @@ def problems(schema: Any) -> list[Problem]:
         _cycles(schema, subschemas)
         + _required_but_impossible(schema, subschemas)
         + _too_deep(subschemas)
+        + _non_string_secrets(schema, subschemas)
     )
     return sorted(found, key=lambda problem: [str(step) for step in problem.path])
 
@@ -461,6 +496,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     for sub in list(walk(copied)):
         if isinstance(sub.schema, dict):
             _narrowed_enum(copied, sub.schema)
+            _enum_within_bounds(sub.schema)  # before the parents look for what accepts nothing
     for sub in list(walk(copied)):
         node = sub.schema
         assert isinstance(node, dict)
@@ -599,6 +635,38 @@ def _collapse_alias_definitions(root: dict[str, Any]) -> None:
                 sub.schema["$ref"] = _pointer(aliases[target])  # type: ignore[index]
     for container, name in aliases:
         del root[container][name]  # an end of a chain is never an alias itself
+
+
+def _enum_within_bounds(node: dict[str, Any]) -> None:
+    """An `enum` value its own schema's bounds exclude (`enum: [-3, 1], minimum: -2`) is no
+    valid value; the generator writes an Enum with every listed value and drops the bounds,
+    so the value is dropped here (an enum left empty accepts nothing: see accepts_nothing)."""
+    values = node.get("enum")
+    if not isinstance(values, list):
+        return
+    kept = [value for value in values if _within(node, value)]
+    if kept and len(kept) < len(values):
+        node["enum"] = kept
+    elif not kept:
+        node.clear()
+        node["not"] = {}
+
+
+def _within(node: Mapping[str, Any], value: Any) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    checks = {
+        "minimum": lambda bound: not number or value >= bound,
+        "maximum": lambda bound: not number or value <= bound,
+        "exclusiveMinimum": lambda bound: not number or isinstance(bound, bool) or value > bound,
+        "exclusiveMaximum": lambda bound: not number or isinstance(bound, bool) or value < bound,
+        "minLength": lambda bound: not isinstance(value, str) or len(value) >= bound,
+        "maxLength": lambda bound: not isinstance(value, str) or len(value) <= bound,
+    }
+    for key, holds in checks.items():
+        bound = node.get(key)
+        if isinstance(bound, int | float) and not isinstance(bound, bool) and not holds(bound):
+            return False
+    return True
 
 
 def _closed_empty_choices(node: dict[str, Any]) -> None:

@@ -440,10 +440,11 @@ def is_secret_schema(root: Any, schema: Any, path: JsonPath = ()) -> bool:
     return any(is_secret(view) for _, view in views(root, schema, path))
 
 
-#: Keywords whose value is one instance of the schema they sit in.
-_VALUE_ONE = ("default", "const", "example")
+#: Keywords whose value is one instance of the schema they sit in, and their `x-` forms
+#: (extension keywords some tools read as the same thing, and every emitter passes through).
+_VALUE_ONE = ("default", "const", "example", "x-default", "x-const", "x-example")
 #: Keywords whose value is a list of instances.
-_VALUE_LIST = ("examples", "enum")
+_VALUE_LIST = ("examples", "enum", "x-examples", "x-enum")
 _IN_PLACE_LIMIT = 256
 
 
@@ -453,37 +454,40 @@ class SecretValue:
 
     path: JsonPath  # of the keyword (`.../default`), or of the part of its value that is the secret
     secret: JsonPath  # of the secret's schema
-    keyword: str  # default, const, example, examples or enum
-    direct: bool  # the keyword sits on the secret itself (not on an object or array holding it)
+    keyword: str  # default, const, example, examples or enum (or an `x-` form of one)
+    direct: bool  # the keyword sits on a schema of the secret's instance (not on an object or
+    # array holding it): the secret itself, or any schema applying in place to it
     inside: JsonPath = ()  # the steps from the keyword into its value, to the secret's value
 
 
 def _in_place(root: Any, schema: Any, path: JsonPath) -> list[tuple[JsonPath, Mapping[str, Any]]]:
-    """Every schema that may apply to an instance of `schema`: its `$ref` chain and its
-    `allOf`/`anyOf`/`oneOf`/`then`/`else`/`dependentSchemas` members, followed (a secret in any
-    branch may receive the value). Bounded and cycle-safe."""
+    """Every schema that applies to the same instance as `schema`: the subschemas `walk` puts
+    in its scope (every in-place applicator: `allOf`/`anyOf`/`oneOf`, `not`, `if`/`then`/`else`,
+    `dependentSchemas`, `dependencies`), and, through every local `$ref` among them, the
+    target's own. One taxonomy (walk's) decides, so no applicator is missed. Bounded and
+    cycle-safe."""
     out: list[tuple[JsonPath, Mapping[str, Any]]] = []
-    seen: set[JsonPath] = set()
+    nodes: set[JsonPath] = set()
+    expanded: set[JsonPath] = set()
     pending: list[tuple[JsonPath, Any]] = [(path, schema)]
     while pending and len(out) < _IN_PLACE_LIMIT:
         here, current = pending.pop(0)
-        for chain_path, chain_schema in deref(root, current, here):
-            if chain_path in seen:
+        if here in expanded or not isinstance(current, Mapping):
+            continue
+        expanded.add(here)
+        for sub in walk(current):
+            if sub.scope != ():
+                continue  # another instance: a property, an item, a definition
+            at = (*here, *sub.path)
+            if at in nodes:
                 continue
-            seen.add(chain_path)
-            out.append((chain_path, chain_schema))
-            for key in ("allOf", "anyOf", "oneOf"):
-                members = chain_schema.get(key)
-                if isinstance(members, list):
-                    pending.extend(((*chain_path, key, i), m) for i, m in enumerate(members))
-            for key in ("then", "else"):
-                if key in chain_schema:
-                    pending.append(((*chain_path, key), chain_schema[key]))
-            dependent = chain_schema.get("dependentSchemas")
-            if isinstance(dependent, Mapping):
-                pending.extend(
-                    ((*chain_path, "dependentSchemas", k), v) for k, v in dependent.items()
-                )
+            nodes.add(at)
+            out.append((at, sub.schema))
+            ref = _local_ref(sub.schema)
+            if ref is not None:
+                target = resolve_local(root, ref)
+                if target.path is not None and isinstance(target.value, Mapping):
+                    pending.append((target.path, target.value))
     return out
 
 
@@ -510,6 +514,8 @@ def _key_schemas(
                     yield (*path, "patternProperties", pattern), sub
         if not named and not matched and "additionalProperties" in schema:
             yield (*path, "additionalProperties"), schema["additionalProperties"]
+        if "unevaluatedProperties" in schema:  # may apply whatever a sibling evaluates
+            yield (*path, "unevaluatedProperties"), schema["unevaluatedProperties"]
 
 
 def _item_schemas(
@@ -529,6 +535,28 @@ def _item_schemas(
             yield (*path, "items"), items
         if "contains" in schema:
             yield (*path, "contains"), schema["contains"]
+        if "unevaluatedItems" in schema:
+            yield (*path, "unevaluatedItems"), schema["unevaluatedItems"]
+
+
+#: The child applicators `_key_schemas` / `_item_schemas` follow into an object's or an
+#: array's value (`propertyNames` aside: a key is not a value). A test holds this to
+#: `walk`'s taxonomy, so a child applicator walk knows is never skipped here.
+VALUE_CHILD_KEYWORDS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "items",
+        "prefixItems",
+        "additionalItems",
+        "unevaluatedItems",
+        "contains",
+    }
+)
+#: walk's keywords for another instance than the schema's own.
+CHILD_KEYWORDS = frozenset({*_CHILD_ONE, *_CHILD_MAP, "items", "prefixItems"})
 
 
 class _SecretSearch:
@@ -596,23 +624,40 @@ def walk_referenced(root: Any) -> list[Subschema]:
 
 
 def secret_values(root: Any) -> list[SecretValue]:
-    """Every literal `default`, `const`, `example`, `examples` or `enum` that is a secret's value
-    or holds one (an object's default with a value for its secret property, an array's example
-    with a secret item), in document order. A secret's own keyword is reported whole."""
+    """Every literal value keyword (`default`, `const`, `example`, `examples`, `enum`, and
+    their `x-` forms) that is a secret's value or holds one, in document order.
+
+    A keyword is a secret's value (reported whole, `direct`) when it sits on any schema that
+    applies to a secret's instance: the secret itself, and everything applying in place to it
+    (`_in_place`: `allOf`/`anyOf`/`oneOf` members, `not`, `if`/`then`/`else`, `$ref` targets,
+    ...). Elsewhere, a value is searched for secrets' values inside it (an object's default with
+    a value for its secret property, an array's example with a secret item)."""
     found: list[SecretValue] = []
     subschemas = walk_referenced(root)
-    if not any(is_secret_schema(root, sub.schema, sub.path) for sub in subschemas):
+    if not any(is_secret(sub.schema) for sub in subschemas):
         return found  # no secret anywhere: no value to look into
+    by_path = {sub.path: sub.schema for sub in subschemas}
     search = _SecretSearch(root)
+    direct: dict[JsonPath, JsonPath] = {}  # keyword path -> the secret's schema path
     for sub in subschemas:
-        own_secret = is_secret_schema(root, sub.schema, sub.path)
+        if sub.path != sub.scope:
+            continue  # one instance each: its own schema heads it
+        applying, secret = search.at(sub.path, sub.schema)
+        if secret is None:
+            continue
+        for path, schema in applying:
+            for keyword in (*_VALUE_ONE, *_VALUE_LIST):
+                if keyword in schema:
+                    direct.setdefault((*path, keyword), secret)
+    reported: set[JsonPath] = set()
+    for sub in subschemas:
         for keyword in (*_VALUE_ONE, *_VALUE_LIST):
             if keyword not in sub.schema:
                 continue
             here = (*sub.path, keyword)
-            if own_secret:
-                secret = next(p for p, v in views(root, sub.schema, sub.path) if is_secret(v))
-                found.append(SecretValue(here, secret, keyword, True))
+            if here in direct:
+                reported.add(here)
+                found.append(SecretValue(here, direct[here], keyword, True))
                 continue
             value = sub.schema[keyword]
             if keyword in _VALUE_LIST:
@@ -621,9 +666,13 @@ def secret_values(root: Any) -> list[SecretValue]:
                 items = [((*here, i), item) for i, item in enumerate(value)]
             else:
                 items = [(here, value)]
+            scope = by_path.get(sub.scope, sub.schema)
             for at, item in items:
-                for path, secret in search.find(sub.path, sub.schema, item, at, 0):
+                for path, secret in search.find(sub.scope, scope, item, at, 0):
                     found.append(SecretValue(path, secret, keyword, False, path[len(here) :]))
+    for here, secret in sorted(direct.items(), key=lambda item: _order(item[0])):
+        if here not in reported:  # on a schema walk does not reach (past MAX_DEPTH)
+            found.append(SecretValue(here, secret, str(here[-1]), True))
     return found
 
 

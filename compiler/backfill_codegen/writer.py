@@ -267,6 +267,13 @@ def _plan_removals(
         if relative in produced:
             continue
         path = directory / relative
+        if not record.producible(relative):  # a forged or foreign entry: never ours to remove
+            if path.is_file() or path.is_symlink():
+                result.notes.append(
+                    f"{display(path)}: listed in {record.RECORD_NAME} but not a file "
+                    "backfill-codegen generates; left alone"
+                )
+            continue
         try:
             _guard(path, root, display(path))
         except WriteConflict:

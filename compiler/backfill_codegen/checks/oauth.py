@@ -20,6 +20,7 @@ from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.settings_schema import (
     SETTINGS_PATH,
     Property,
+    as_read,
     is_string_type,
     root_properties,
     root_required,
@@ -77,13 +78,26 @@ class _Settings:
     schema: Mapping[str, Any] | None
     properties: dict[str, Property]
     required: set[str]
+    raw: Mapping[str, Any] | None = None  # as written, before `as_read`
+
+
+def _settings_as_read(manifest: Manifest) -> Mapping[str, Any] | None:
+    """The settings schema as its dialect reads it (`as_read`: no `$ref` siblings up to
+    draft-07, no keyword of a later dialect), the one way every check here sees what a setting
+    accepts: a `pattern` or `const` the validator ignores pins nothing. Paths are unchanged."""
+    schema = get_path(manifest, SETTINGS_PATH)
+    if not isinstance(schema, Mapping):
+        return None
+    read = as_read(schema)
+    return read if isinstance(read, Mapping) else None
 
 
 def _read_settings(manifest: Manifest) -> _Settings:
-    schema = get_path(manifest, SETTINGS_PATH)
-    if not isinstance(schema, Mapping):
+    schema = _settings_as_read(manifest)
+    if schema is None:
         return _Settings(None, {}, set())
-    return _Settings(schema, root_properties(schema), root_required(schema))
+    raw = get_path(manifest, SETTINGS_PATH)
+    return _Settings(schema, root_properties(schema), root_required(schema), raw)
 
 
 def _normalised(name: str) -> str:
@@ -186,7 +200,27 @@ def _host_verdict(settings: _Settings, prop: Property, place: str) -> _Verdict:
     formats = {schema.get("format") for schema in schemas if isinstance(schema.get("format"), str)}
     if place != _PORT and formats & {"hostname", "idn-hostname"}:
         return _Verdict("BF506", "only `format: hostname` constrains it", None)
-    return _Verdict("BF505", "it has no `enum` or `pattern`", None)
+    return _Verdict("BF505", "it has no `enum` or `pattern`" + _ignored(settings, prop), None)
+
+
+def _ignored(settings: _Settings, prop: Property) -> str:
+    """Say so when the schema as written pins the setting with keywords its dialect ignores."""
+    if settings.raw is None or settings.raw is settings.schema:
+        return ""
+    written = get_path(settings.raw, prop.path)
+    keys = {
+        key
+        for _, schema in views(settings.raw, written, prop.path)
+        for key in ("enum", "const", "pattern")
+        if key in schema
+    }
+    if not keys:
+        return ""
+    names = ", ".join(f"`{key}`" for key in sorted(keys))
+    return (
+        f" its dialect reads ({names} as written is ignored: beside `$ref` up to draft-07, or "
+        "not a keyword of the declared draft)"
+    )
 
 
 def _template(manifest: Manifest, field: str) -> Any:
@@ -412,8 +446,8 @@ def looks_like_oauth_token(name: str) -> bool:
 def check_pasted_tokens(manifest: Manifest) -> Iterator[Finding]:
     if not isinstance(get_path(manifest, OAUTH), Mapping):
         return
-    schema = get_path(manifest, SETTINGS_PATH)
-    if not isinstance(schema, Mapping):
+    schema = _settings_as_read(manifest)
+    if schema is None:
         return
     for sub in walk(schema):
         properties = sub.schema.get("properties")

@@ -17,6 +17,7 @@ import difflib
 import json
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,11 +27,18 @@ from backfill_codegen import settings_vocabulary as vocabulary
 from backfill_codegen.checks import settings_fast
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
-from backfill_codegen.limits import MAX_ENUM_VALUES
+from backfill_codegen.limits import (
+    MAX_DEFAULT_SECONDS,
+    MAX_DEFAULT_STEPS,
+    MAX_ENUM_VALUES,
+    MAX_REGEX_SECONDS,
+)
 from backfill_codegen.settings_schema import (
     SETTINGS_PATH,
     Subschema,
+    as_read,
     dialect_of,
+    is_secret_schema,
     ref_chain,
     resolve_local,
     root_types,
@@ -403,20 +411,67 @@ def _guarded_unevaluated(
     return run
 
 
+class _OutOfSteps(Exception):
+    """The manifest's default checking used its `limits.MAX_DEFAULT_STEPS` or seconds."""
+
+
+class _Work:
+    """What checking one manifest's defaults may still cost: keyword applications and time.
+    A chain of `anyOf`s over `$ref`s (`d_i: {anyOf: [{$ref: d_i+1}, {$ref: d_i+1}]}`) makes
+    jsonschema's work, and the errors it keeps, exponential in the chain's length; counting
+    every keyword application bounds both, whatever the schema's shape."""
+
+    def __init__(self, steps: int, seconds: float) -> None:
+        self.steps_left = steps
+        self.steps_taken = 0
+        self.deadline = time.monotonic() + seconds
+        self.exhausted = False
+
+    def spend(self) -> None:
+        if self.exhausted:
+            raise _OutOfSteps
+        self.steps_left -= 1
+        self.steps_taken += 1
+        if self.steps_left < 0 or (
+            self.steps_taken % 256 == 0 and time.monotonic() > self.deadline
+        ):
+            self.exhausted = True
+            raise _OutOfSteps
+
+
+#: The work of the manifest whose defaults are being checked (one at a time, as in compiler.ecma).
+_work: _Work | None = None
+
+
+def _counted(
+    keyword: Callable[..., Iterator[ValidationError] | None],
+) -> Callable[..., Iterator[ValidationError]]:
+    def run(
+        validator: Validator, value: Any, instance: Any, schema: Any
+    ) -> Iterator[ValidationError]:
+        if _work is not None:
+            _work.spend()
+        yield from keyword(validator, value, instance, schema) or ()
+
+    return run
+
+
 @cache
 def _default_validator(validator: type[Validator], risky: bool = False) -> type[Validator]:
     # start-up: jsonschema only for a schema jsonschema-rs finds invalid
     from jsonschema import validators
 
-    keywords: dict[str, Callable[..., Iterator[ValidationError]]] = {
-        "pattern": _ecma_pattern,
-        "patternProperties": _ecma_pattern_properties,
-        "additionalProperties": _ecma_additional_properties,
-    }
+    keywords: dict[str, Callable[..., Iterator[ValidationError]]] = dict(validator.VALIDATORS)
+    keywords.update(
+        pattern=_ecma_pattern,
+        patternProperties=_ecma_pattern_properties,
+        additionalProperties=_ecma_additional_properties,
+    )
     original = validator.VALIDATORS.get("unevaluatedProperties")
     if risky and original is not None:
         keywords["unevaluatedProperties"] = _guarded_unevaluated(original)
-    return validators.extend(validator, keywords)
+    # Every keyword application is counted against the manifest's `_Work`.
+    return validators.extend(validator, {k: _counted(f) for k, f in keywords.items()})
 
 
 def _risky_pattern_properties(subschemas: Iterable[Subschema]) -> bool:
@@ -433,10 +488,16 @@ def check_defaults(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
-    # One budget of regex time for the whole manifest (limits.MAX_REGEX_SECONDS), spent before
-    # the findings are handed on.
-    with ecma.budget():
-        findings = list(_check_defaults(schema))
+    # One budget of regex time for the whole manifest (limits.MAX_REGEX_SECONDS), and one of
+    # validation work (limits.MAX_DEFAULT_STEPS and MAX_DEFAULT_SECONDS), spent before the
+    # findings are handed on.
+    global _work
+    previous, _work = _work, _Work(MAX_DEFAULT_STEPS, MAX_DEFAULT_SECONDS + MAX_REGEX_SECONDS)
+    try:
+        with ecma.budget():
+            findings = list(_check_defaults(schema))
+    finally:
+        _work = previous
     yield from findings
 
 
@@ -474,6 +535,17 @@ def _default_findings(
         try:
             validator = root_validator.evolve(schema=sub.schema)
             error = best_match(validator.iter_errors(sub.schema["default"]))
+        except _OutOfSteps:
+            yield Finding(
+                "BF404",
+                "the default cannot be checked against its schema in bounded time: checking "
+                f"the manifest's defaults took more than {MAX_DEFAULT_STEPS:,} steps or "
+                f"{MAX_DEFAULT_SECONDS:g} s (a chain of `anyOf`/`oneOf` over `$ref`s grows "
+                "exponentially)",
+                _at((*sub.path, "default")),
+                help="flatten the chain of alternatives, or drop the default",
+            )
+            continue
         except Exception:  # an unresolvable or looping `$ref` (BF405/BF406), a Python-only
             # regex in `patternProperties`, ...: another rule reports it
             continue
@@ -498,10 +570,50 @@ def _definition_pointers(schema: Mapping[str, Any]) -> list[str]:
     return pointers
 
 
+#: Keywords whose value is an instance (data), not a schema: a `$ref` key in it is data.
+_INSTANCE_KEYWORDS = frozenset({"default", "examples", "const", "enum", "example"})
+
+
+def _remote_finding(key: str, ref: str, at: Pointer) -> Finding:
+    return Finding(
+        "BF405",
+        f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
+        at,
+        help="copy the referenced schema into `$defs` and refer to it as `#/$defs/<name>`",
+    )
+
+
+def _hidden_remote_refs(schema: Mapping[str, Any], walked: set[JsonPath]) -> Iterator[Finding]:
+    """Remote references in objects `walk` does not list as subschemas: under `contentSchema`,
+    an unknown or `x-` keyword, or any other place. The emitters copy such keywords into
+    openapi.json and the settings files, and a consumer (openapi-typescript) fetches every
+    `$ref` it finds, so any object counts, except an instance value (`default`, `enum`, ...)
+    of a subschema. Iterative: a deep document cannot exhaust the stack."""
+    stack: list[tuple[JsonPath, Any]] = [((), schema)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            is_schema = path in walked
+            if not is_schema:
+                for key in _REF_KEYWORDS:
+                    ref = value.get(key)
+                    if isinstance(ref, str) and not ref.startswith("#"):
+                        yield _remote_finding(key, ref, _at((*path, key)))
+            children = [
+                ((*path, key), child)
+                for key, child in value.items()
+                if not (is_schema and key in _INSTANCE_KEYWORDS)
+            ]
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*path, i), child) for i, child in enumerate(value)]))
+
+
 def check_refs(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
+    yield from _hidden_remote_refs(schema, {sub.path for sub in walk(schema)})
     pointers: list[str] | None = None
     for sub in walk(schema):
         for key in _REF_KEYWORDS:
@@ -510,13 +622,7 @@ def check_refs(manifest: Manifest) -> Iterator[Finding]:
                 continue
             at = _at((*sub.path, key))
             if not ref.startswith("#"):
-                yield Finding(
-                    "BF405",
-                    f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
-                    at,
-                    help="copy the referenced schema into `$defs` and refer to it as "
-                    "`#/$defs/<name>`",
-                )
+                yield _remote_finding(key, ref, at)
                 continue
             if key != "$ref":
                 continue  # local `$dynamicRef`/`$recursiveRef` name dynamic anchors
@@ -681,12 +787,121 @@ def check_limits(manifest: Manifest) -> Iterator[Finding]:
 
 _READS: tuple[JsonPath, ...] = (SETTINGS_PATH,)
 
+# --- BF404: a default the generated model's format type refuses. ------------------------------
+
+#: The hostname pattern datamodel-code-generator puts on `format: hostname` (settings.py).
+_HOSTNAME = (
+    r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])\.)*"
+    r"([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]{0,61}[A-Za-z0-9])$"
+)
+
+
+@cache
+def _format_types() -> dict[str, Any]:
+    """The pydantic type settings.py gives a string of each format that it enforces (what
+    datamodel-code-generator maps it to; `email`, `uri-reference`, `ipv4network`, ... stay
+    `str`). Imports pydantic: called only when a string default has one of `_TYPED_FORMATS`."""
+    import datetime
+    import decimal
+    import ipaddress
+    import uuid
+    from typing import Annotated
+
+    import pydantic
+
+    return {
+        "date-time": pydantic.AwareDatetime,
+        "date-time-local": pydantic.NaiveDatetime,
+        "date": datetime.date,
+        "time": datetime.time,
+        "time-local": datetime.time,
+        "duration": datetime.timedelta,
+        "uuid": uuid.UUID,
+        "uuid1": pydantic.UUID1,
+        "uuid3": pydantic.UUID3,
+        "uuid4": pydantic.UUID4,
+        "uuid5": pydantic.UUID5,
+        "ipv4": ipaddress.IPv4Address,
+        "ipv6": ipaddress.IPv6Address,
+        "uri": pydantic.AnyUrl,
+        "byte": pydantic.Base64Str,
+        "decimal": decimal.Decimal,
+        "hostname": Annotated[str, pydantic.Field(pattern=_HOSTNAME)],
+    }
+
+
+_TYPED_FORMATS = frozenset(
+    {
+        "date-time",
+        "date-time-local",
+        "date",
+        "time",
+        "time-local",
+        "duration",
+        "uuid",
+        "uuid1",
+        "uuid3",
+        "uuid4",
+        "uuid5",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "byte",
+        "decimal",
+        "hostname",
+    }
+)
+
+
+def _format_refusal(format_name: str, value: str) -> str | None:
+    """Why the generated model's type for `format_name` refuses `value`, or None."""
+    import pydantic
+
+    try:
+        pydantic.TypeAdapter(_format_types()[format_name]).validate_python(value)
+    except pydantic.ValidationError as error:
+        return error.errors()[0]["msg"]
+    return None
+
+
+def check_format_defaults(manifest: Manifest) -> Iterator[Finding]:
+    """A string default whose `format` settings.py types (`date-time` is `AwareDatetime`,
+    `uuid` is `UUID`, ...) must be a value of that type, or the generated model refuses its own
+    default and openapi.json fails validation. JSON Schema validators only annotate `format`,
+    so `check_defaults` does not see this. Read as the dialect reads the schema (`as_read`)."""
+    raw = _settings(manifest)
+    if raw is None:
+        return
+    schema = as_read(raw)
+    for sub in walk(schema):
+        default = sub.schema.get("default")
+        if not isinstance(default, str) or is_secret_schema(schema, sub.schema, sub.path):
+            continue
+        formats = {
+            s["format"]
+            for _, s in views(schema, sub.schema, sub.path)
+            if isinstance(s.get("format"), str) and s["format"] in _TYPED_FORMATS
+        }
+        for format_name in sorted(formats):
+            why = _format_refusal(format_name, default)
+            if why is not None:
+                yield Finding(
+                    "BF404",
+                    f"default `{_shorten(default)}` is not a valid `{format_name}` "
+                    f"(settings.py types it and refuses it: {_shorten(why)})",
+                    _at((*sub.path, "default")),
+                    help=f"give a valid `{format_name}` value, or drop the default",
+                )
+                break
+
+
 CHECKS = (
     Check("settings-dialect", _READS, check_dialect),
     Check("settings-metaschema", _READS, check_metaschema),
     Check("settings-root-object", _READS, check_root_object),
     Check("settings-required", _READS, check_required),
     Check("settings-defaults", _READS, check_defaults),
+    Check("settings-format-defaults", _READS, check_format_defaults),
     Check("settings-refs", _READS, check_refs),
     Check("settings-patterns", _READS, check_patterns),
     Check("settings-limits", _READS, check_limits),

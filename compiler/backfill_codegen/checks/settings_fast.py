@@ -17,7 +17,9 @@ A "valid" is trusted because both libraries then validate
 - for a default, a subschema built only of the keywords below, in draft-07, 2019-09 or 2020-12:
   no `$ref` (the Python path resolves in the whole settings schema), no `patternProperties`
   (the Python path redefines it), no `multipleOf` (float division differs); `pattern` runs
-  through backfill_codegen.ecma exactly as the Python path runs it.
+  through compiler.ecma exactly as the Python path runs it. So jsonschema-rs's own regex engine
+  never matches a manifest string: every match is compiler.ecma's, within the manifest's budget;
+  and with no `$ref`, its work is bounded by the schema's size times the default's.
 Where jsonschema-rs is stricter (its `$` never matches before a final newline, as Python's `re`
 does), it says "invalid" and jsonschema decides.
 """

@@ -11,7 +11,8 @@ Decisions:
   `BadRequest`, an object whose `error` is the message, other fields from `extra`).
 - OAuth: an `oauth2` scheme with the `authorizationCode` flow. The flow's URLs are URLs that
   `new URL` accepts (see `oauth_url`): a token in the path or query percent-encoded
-  (`%3Cshop%3E`), a dynamic host replaced by a placeholder under `.invalid`; the templates are
+  (`%3Cshop%3E`), a dynamic host replaced by a placeholder under `.invalid` (a setting in the
+  port too, with the placeholder port `0`, said in the description); the templates are
   kept whole in `x-backfill-authorization-url-template` / `x-backfill-token-url-template`. A scope's
   description is "" (the manifest gives none). postConnect runs after OAuth: it requires
   `oauth2`; a route that is also testConnection or the webhook makes it optional.
@@ -230,12 +231,31 @@ def oauth_url(template: str) -> str:
     the template). A host cannot hold `%3C`, so a token in the host (a dynamic host) makes the
     whole host a placeholder under the reserved `.invalid` domain, which never resolves:
     `https://<shop>.myshopify.com/x` -> `https://shop.myshopify.com.invalid/x`. The real
-    template is in the scheme's `x-backfill-*-url-template`."""
+    template is in the scheme's `x-backfill-*-url-template`. A token in the port makes the
+    host such a placeholder too, and the port the placeholder `0` (a port no server listens
+    on), so the URL still shows there is a port: `https://api.example.com:<port>/auth` ->
+    `https://api.example.com.invalid:0/auth`."""
+    head, authority, tail = _split(template)
+    host, port = _host_and_port(authority)
+    return f"{head}://{host}{port}{quote(tail, safe=_URI_SAFE)}"
+
+
+def _split(template: str) -> tuple[str, str, str]:
+    """Scheme, host-and-port (no userinfo), and the rest of a URL template."""
     head, _, rest = template.partition("://")
     end = next((i for i, c in enumerate(rest) if c in "/?#\\"), len(rest))
-    authority, tail = rest[:end], rest[end:]
-    host, port = _host_and_port(authority.rpartition("@")[2])
-    return f"{head}://{host}{port}{quote(tail, safe=_URI_SAFE)}"
+    return head, rest[:end].rpartition("@")[2], rest[end:]
+
+
+def _port_of(authority: str) -> str:
+    if authority.startswith("[") and "]" in authority:
+        return authority.partition("]")[2].removeprefix(":")
+    return authority.rpartition(":")[2] if ":" in authority else ""
+
+
+def _port_is_a_setting(template: str) -> bool:
+    port = _port_of(_split(template)[1])
+    return "<" in port or ">" in port
 
 
 def _host_and_port(authority: str) -> tuple[str, str]:
@@ -247,6 +267,8 @@ def _host_and_port(authority: str) -> tuple[str, str]:
         host, colon, port = authority.rpartition(":")
         if not colon:
             host, port = authority, ""
+    if "<" in port or ">" in port:  # a setting in the port: placeholders, never a real place
+        return _placeholder_host(host), ":0"
     port = f":{port}" if port.isascii() and port.isdigit() else ""
     if host.startswith("[") and "<" not in host:
         return host, port
@@ -257,8 +279,12 @@ def _host_and_port(authority: str) -> tuple[str, str]:
             ascii_host = ""  # not a host a URL can name: stand in a placeholder
         if ascii_host and _whatwg_host(ascii_host):
             return ascii_host, port
+    return _placeholder_host(host), port
+
+
+def _placeholder_host(host: str) -> str:
     labels = [_LABEL_JUNK.sub("-", label.lower()).strip("-")[:63] for label in host.split(".")]
-    return ".".join([label for label in labels if label] + ["invalid"]), port
+    return ".".join([label for label in labels if label] + ["invalid"])
 
 
 def _whatwg_host(host: str) -> bool:
@@ -286,6 +312,12 @@ def _oauth_scheme(oauth: ir.OAuth) -> dict[str, Any]:
             " The host comes from a setting, so the flow's URLs name a placeholder host under"
             " `.invalid` (never resolved); `x-backfill-authorization-url-template` and"
             " `x-backfill-token-url-template` hold the real templates."
+        )
+    templates = (oauth.authorization_url_template, oauth.token_url_template)
+    if any(_port_is_a_setting(template) for template in templates):
+        description += (
+            " The port comes from a setting too: the URLs show the placeholder port `0` and a"
+            " placeholder host, and the templates hold the real ones."
         )
     return {
         "type": "oauth2",

@@ -113,7 +113,9 @@ RULES = (
         "A secret setting has a literal value in the manifest.",
         "A secret (`writeOnly: true` or `format: password`, directly or through a `$ref` or "
         "`allOf`) is a credential the admin enters in the settings form. A `default`, `const`, "
-        "`enum`, `example` or `examples` on it, or a value for it inside an object's or array's "
+        "`enum`, `example` or `examples` on it (or on any schema that applies to the same value: "
+        "`allOf`/`anyOf`/`oneOf` members, `if`/`then`/`else`, `not`, `$ref` targets, and the "
+        "`x-default`-style extensions), or a value for it inside an object's or array's "
         "`default`/`examples`/`const`/`enum`, commits that credential to the repository. The "
         "generated files never echo such a value (it is left out of every output), and `check` "
         "reports it here. Move the credential out of the manifest.",
