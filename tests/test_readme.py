@@ -66,6 +66,10 @@ def test_limits_table_states_the_limits_the_code_enforces() -> None:
     assert f"| {limits.MAX_ENUM_VALUES_TOTAL:,} |" in row("values in all the `enum`s")
     assert f"| {limits.MAX_SETTINGS_SUBSCHEMAS:,} |" in row("subschemas in the settings")
     assert f"| {limits.MAX_REGEX_SECONDS:g} s," in row("regular-expression time")
+    assert f"| {limits.MAX_UNFOLDED_CHOICES:,} |" in row("schemas one settings subschema unfolds")
+    steps, seconds = limits.MAX_DEFAULT_STEPS, limits.MAX_DEFAULT_SECONDS
+    defaults = row("checking the settings schema's defaults")
+    assert f"| {steps:,} keyword applications and {seconds:g} s" in defaults
     route = row("a route path")
     assert f"{limits.MAX_ROUTE_CHARS:,} characters, {limits.MAX_SEGMENT_CHARS} per segment" in route
     pattern = row("a regular expression")

@@ -622,3 +622,42 @@ def test_jsonschema_rs_matches_through_the_budgeted_search(shape: int) -> None:
     assert asked == [(pattern, default), (pattern, default)]
     keyed = {"type": "object", "patternProperties": {pattern: {}}, "default": {default: 1}}
     assert not settings_fast.default_is_valid(uri, keyed, search)
+
+
+@pytest.mark.parametrize("depth", [1, 8, 9, 10, 16, 40, 2000])
+@pytest.mark.parametrize("keyword", ["anyOf", "oneOf", "allOf"])
+def test_unfolded_choices_are_a_budget(
+    keyword: str, depth: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The settings generator walks every unfolded path (16 links: past a minute in `generate`);
+    # `check` counts them, with a memo, in work linear in the schema: BF006 at the chain's root.
+    from backfill_codegen.limits import MAX_UNFOLDED_CHOICES
+
+    calls = 0
+    original = budgets._in_place_children
+
+    def counted(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(*args)
+
+    monkeypatch.setattr(budgets, "_in_place_children", counted)
+    manifest = _chain_manifest(keyword, depth)
+    del manifest["connection"]["settingsSchema"]["properties"]["root"]["default"]
+    findings = _within(60, lambda: list(budgets.check_budgets(manifest)))
+    assert calls <= 4 * (3 * depth + 3)  # each subschema at most twice (open, done) per walk
+    unfolded = 1  # d_depth; each link is itself and two `$ref`s to the next link
+    for _ in range(depth):
+        unfolded = min(3 + 2 * unfolded, MAX_UNFOLDED_CHOICES + 1)
+    if 1 + unfolded > MAX_UNFOLDED_CHOICES:
+        assert [(f.code, f.at.path[-2:]) for f in findings] == [("BF006", ("properties", "root"))]
+    else:
+        assert findings == []
+
+
+def test_the_red_team_chain_does_not_reach_the_generator(tmp_path: Path) -> None:
+    manifest = _chain_manifest("anyOf", 16)
+    del manifest["connection"]["settingsSchema"]["properties"]["root"]["default"]
+    (tmp_path / "backfill.config.json").write_text(json.dumps(manifest))
+    run = measure(["generate", "--no-cache", "."], tmp_path)
+    assert run.seconds < SECONDS and run.status != 0 and "BF006" in run.stdout + run.stderr

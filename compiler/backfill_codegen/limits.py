@@ -49,3 +49,8 @@ MAX_CACHE_INPUT_ENTRIES = 4 * MAX_ROUTE_FILES
 #: either, the defaults left are "not checkable in bounded time" (BF404).
 MAX_DEFAULT_STEPS = 20_000
 MAX_DEFAULT_SECONDS = 2.0
+#: Most schemas one settings subschema may stand for once its `allOf`/`anyOf`/`oneOf` members
+#: and `$ref`s are unfolded. The settings generator (datamodel-code-generator's nullability
+#: decision) walks every unfolded path: a chain of `anyOf`s of two `$ref`s to the next link takes
+#: 2 s at 10 links, 6 s at 12, past a minute at 16.
+MAX_UNFOLDED_CHOICES = 1_000

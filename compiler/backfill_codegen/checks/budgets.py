@@ -9,11 +9,63 @@ settings schema and report the item that crosses them, in document order.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, Pointer
-from backfill_codegen.limits import MAX_ENUM_VALUES, MAX_ENUM_VALUES_TOTAL, MAX_SETTINGS_SUBSCHEMAS
-from backfill_codegen.settings_schema import SETTINGS_PATH, walk
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
+from backfill_codegen.limits import (
+    MAX_ENUM_VALUES,
+    MAX_ENUM_VALUES_TOTAL,
+    MAX_SETTINGS_SUBSCHEMAS,
+    MAX_UNFOLDED_CHOICES,
+)
+from backfill_codegen.settings_schema import SETTINGS_PATH, resolve_local, walk
+
+_IN_PLACE = ("allOf", "anyOf", "oneOf")
+
+
+def _in_place_children(root: Any, path: JsonPath, schema: Any) -> list[tuple[JsonPath, Any]]:
+    """The schemas `schema` applies in place: its `allOf`/`anyOf`/`oneOf` members and the
+    target of its local `$ref`."""
+    if not isinstance(schema, Mapping):
+        return []
+    found: list[tuple[JsonPath, Any]] = []
+    for key in _IN_PLACE:
+        members = schema.get(key)
+        if isinstance(members, list):
+            found.extend(((*path, key, i), member) for i, member in enumerate(members))
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        target = resolve_local(root, ref)
+        if target.path is not None:
+            found.append((target.path, target.value))
+    return found
+
+
+def _unfolded(root: Any, start: JsonPath, schema: Any, memo: dict[JsonPath, int]) -> int:
+    """How many schemas `schema` stands for once its in-place members and `$ref`s are unfolded
+    (a chain `d_i: {anyOf: [{$ref: d_i+1}, {$ref: d_i+1}]}` doubles with each link), counted
+    with a memo and saturating past MAX_UNFOLDED_CHOICES, iteratively. A `$ref` back to a
+    schema being unfolded counts once (recursion is the reference checks' business)."""
+    cap = MAX_UNFOLDED_CHOICES + 1
+    open_: set[JsonPath] = set()
+    stack: list[tuple[JsonPath, Any, bool]] = [(start, schema, False)]
+    while stack:
+        path, node, done = stack.pop()
+        if path in memo and not done:
+            continue
+        children = _in_place_children(root, path, node)
+        if done:
+            total = 1 + sum(memo.get(child, 1) for child, _ in children)
+            memo[path] = min(total, cap)
+            open_.discard(path)
+            continue
+        if path in open_:
+            continue
+        open_.add(path)
+        stack.append((path, node, True))
+        stack.extend((child, value, False) for child, value in children if child not in open_)
+    return memo.get(start, 1)
 
 
 def check_budgets(manifest: Manifest) -> Iterator[Finding]:
@@ -21,7 +73,18 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
     if not isinstance(schema, Mapping):
         return
     values = 0
+    memo: dict[JsonPath, int] = {}
     for count, sub in enumerate(walk(schema), start=1):
+        if _unfolded(schema, sub.path, sub.schema, memo) > MAX_UNFOLDED_CHOICES:
+            yield Finding(
+                "BF006",
+                "this subschema's `allOf`/`anyOf`/`oneOf` members and `$ref`s unfold into "
+                f"more than {MAX_UNFOLDED_CHOICES:,} schemas (the settings generator's time "
+                "grows with them)",
+                Pointer((*SETTINGS_PATH, *sub.path)),
+                help="refer to each alternative once, or flatten the chain of alternatives",
+            )
+            return
         if count > MAX_SETTINGS_SUBSCHEMAS:
             yield Finding(
                 "BF006",
