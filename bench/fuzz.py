@@ -34,7 +34,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH.parent / "compiler"))
 
 import fuzz_engine  # noqa: E402
 import fuzz_targets  # noqa: E402

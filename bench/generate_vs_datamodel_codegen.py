@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "compiler"))
 
 from backfill_codegen.pipeline import check_manifest  # noqa: E402
 from backfill_codegen.resources import example_dir  # noqa: E402

@@ -154,7 +154,7 @@ sys.exit(main(["generate"]))
 
 
 def _run_script(script: str, folder: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "compiler")}
     env.pop("BACKFILL_CODEGEN_DEBUG", None)
     return subprocess.Popen(
         [sys.executable, "-c", script, *args],

@@ -115,7 +115,7 @@ def test_python_dash_m_works_like_the_command(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT / "compiler"), "NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
         check=False,
     )
     assert completed.returncode == 1, completed.stderr

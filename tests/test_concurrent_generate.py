@@ -41,7 +41,11 @@ def _connectors(root: Path) -> tuple[Path, Path]:
 
 
 def _environment(root: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), cache.SECRET_ENV: str(root / "machine" / "s")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "compiler"),
+        cache.SECRET_ENV: str(root / "machine" / "s"),
+    }
     env.pop("BACKFILL_CODEGEN_DEBUG", None)
     return env
 

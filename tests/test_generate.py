@@ -153,7 +153,7 @@ def test_same_bytes_under_different_hash_seeds(tmp_path: Path) -> None:
     for seed in ("0", "1", "4242"):
         folder = tmp_path / seed
         shutil.copytree(GOLDEN / "gen-settings-rich", folder, ignore=lambda *_: ["expected"])
-        environment = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        environment = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "compiler")}
         completed = subprocess.run(
             [sys.executable, "-m", "backfill_codegen", "generate"],
             cwd=folder,

@@ -229,7 +229,11 @@ def test_symlink_table_never_leaks_nor_hangs(kind: str, tmp_path: Path) -> None:
     """In a child process with a time limit: a FIFO or a device must not hang the run."""
     project, connector = _world(tmp_path, "env" if kind != "another-connector" else "manifest")
     _layout(kind, tmp_path, connector)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), cache.SECRET_ENV: str(tmp_path / "s")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "compiler"),
+        cache.SECRET_ENV: str(tmp_path / "s"),
+    }
     for command in COMMANDS:
         completed = subprocess.run(
             [sys.executable, "-m", "backfill_codegen", *command],
@@ -252,7 +256,7 @@ def test_a_fifo_manifest_found_by_discovery_is_reported_without_hanging(tmp_path
     completed = subprocess.run(
         [sys.executable, "-m", "backfill_codegen", "check", ".", "--format", "concise"],
         cwd=project,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT / "compiler")},
         capture_output=True,
         text=True,
         timeout=60,

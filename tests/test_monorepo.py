@@ -27,7 +27,11 @@ def _subprocess_cli(args: list[str], cwd: Path) -> tuple[int, str, str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "PATH": os.environ.get("PATH", "")},
+        env={
+            "PYTHONPATH": str(ROOT / "compiler"),
+            "NO_COLOR": "1",
+            "PATH": os.environ.get("PATH", ""),
+        },
         check=False,
         timeout=300,
     )

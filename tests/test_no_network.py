@@ -136,7 +136,7 @@ def _connectors(root: Path) -> dict[str, Path]:
 
 
 def _run(args: list[str], cwd: Path, hook: Path, log: Path, prefix: tuple[str, ...] = ()) -> int:
-    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT}"}
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{ROOT / 'compiler'}"}
     env["BACKFILL_NO_NETWORK_LOG"] = str(log)
     env.pop("BACKFILL_CODEGEN_DEBUG", None)
     done = subprocess.run(

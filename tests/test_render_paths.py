@@ -84,7 +84,7 @@ def test_check_and_generate_under_a_folder_that_is_not_utf8(tmp_path: Path, form
     os.mkdir(folder)
     with open(os.path.join(folder, b"backfill.config.json"), "w", encoding="utf-8") as file:
         file.write('{"name": "X"}')
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "compiler")}
     command = [sys.executable, "-m", "backfill_codegen"]
     done = subprocess.run(
         [*command, "check", folder, "--format", format], capture_output=True, env=env

@@ -69,7 +69,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def measure(args: list[str], cwd: Path) -> Run:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "compiler")}
     env.pop("BACKFILL_CODEGEN_DEBUG", None)
     start = time.monotonic()
     try:
