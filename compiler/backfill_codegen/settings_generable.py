@@ -15,12 +15,10 @@ import copy
 import hashlib
 import json
 import re
-import sys
-import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
@@ -35,8 +33,6 @@ from backfill_codegen.settings_schema import (
     views,
     walk,
 )
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -751,43 +747,3 @@ def field_aliases(schema: Any) -> dict[str, str]:
 def _digest(name: str) -> str:
     """A short, stable tag of `name`: distinct names get distinct Python names."""
     return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-
-
-# --- Running deep. -----------------------------------------------------------------------------
-
-_DEEP_RECURSION_LIMIT = 60_000
-_DEEP_STACK_BYTES = 512 * 1024 * 1024
-
-
-def deeply(work: Callable[[], T]) -> T:
-    """Run `work` on a thread with a large stack and a high recursion limit: the generator
-    recurses a few frames per nesting level, and a schema as deep as the front ends allow
-    (MAX_DEPTH) needs more than Python's default 1,000 frames."""
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
-
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-    try:
-        try:
-            old_stack = threading.stack_size(_DEEP_STACK_BYTES)
-            try:
-                thread = threading.Thread(target=run, name="settings-generator")
-                thread.start()
-            finally:
-                threading.stack_size(old_stack)
-        except (RuntimeError, ValueError, MemoryError):
-            run()
-        else:
-            thread.join()
-    finally:
-        sys.setrecursionlimit(old_limit)
-    if failure:
-        raise failure[0]
-    return result[0]

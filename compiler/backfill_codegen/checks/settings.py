@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import difflib
 import json
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from backfill_codegen import ecma, offline
 from backfill_codegen import settings_vocabulary as vocabulary
 from backfill_codegen.checks import settings_fast
 from backfill_codegen.checks.base import Check, Manifest, get_path
+from backfill_codegen.deep_stack import deeply
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.limits import (
     MAX_DEFAULT_SECONDS,
@@ -58,46 +57,6 @@ MAX_SCHEMA_ERRORS = 50
 #: Longest validation message quoted in a finding.
 MAX_MESSAGE = 200
 _REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
-#: jsonschema validates recursively, dozens of frames per nesting level; a schema as deep as
-#: the front ends allow (MAX_DEPTH) needs more than Python's default 1,000 frames.
-_DEEP_RECURSION_LIMIT = 100_000
-_DEEP_STACK_BYTES = 512 * 1024 * 1024
-
-T = TypeVar("T")
-
-
-def _deeply(work: Callable[[], T]) -> T:
-    """Run `work` on a thread with a large stack and a high recursion limit, so validating a
-    deeply nested schema neither hits RecursionError nor overflows the C stack. Exceptions
-    propagate to the caller."""
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as error:  # re-raised in the caller's thread
-            failure.append(error)
-
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
-    try:
-        try:
-            old_stack = threading.stack_size(_DEEP_STACK_BYTES)
-            try:
-                thread = threading.Thread(target=run, name="settings-schema-validation")
-                thread.start()
-            finally:
-                threading.stack_size(old_stack)
-        except (RuntimeError, ValueError, MemoryError):
-            run()  # no thread to be had (a tight ulimit): run here, within the default stack
-        else:
-            thread.join()
-    finally:
-        sys.setrecursionlimit(old_limit)
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def _at(path: JsonPath, part: str = "value", message: str = "") -> Pointer:
@@ -188,7 +147,7 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
         return  # jsonschema would find nothing either
     try:
         meta = _meta_validator(dialect.validator)
-        errors = _deeply(lambda: list(meta.iter_errors(schema)))
+        errors = deeply(lambda: list(meta.iter_errors(schema)))
     except Exception as error:  # third-party code on arbitrary input: report, never crash
         yield Finding(
             "BF401",
@@ -512,7 +471,7 @@ def _check_defaults(schema: Mapping[str, Any]) -> Iterator[Finding]:
         and not settings_fast.default_is_valid(uri, sub.schema, _ecma_search)
     ]
     if pending:
-        yield from _deeply(lambda: list(_default_findings(schema, subschemas, pending)))
+        yield from deeply(lambda: list(_default_findings(schema, subschemas, pending)))
 
 
 def _default_findings(

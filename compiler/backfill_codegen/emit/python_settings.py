@@ -56,7 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from backfill_codegen import ir, settings_generable
+from backfill_codegen import deep_stack, ir, settings_generable
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.ecma_translate import to_python, untranslatable
 from backfill_codegen.emit.escape import comment_text
@@ -466,7 +466,7 @@ def _run_generator(generate: Any, prepared: Prepared, *, type_aliases: bool) -> 
     options = _options(type_aliases=type_aliases, model_names=prepared.model_names)
     options["aliases"] = settings_generable.field_aliases(prepared.schema) or None
     text = json.dumps(prepared.schema, ensure_ascii=False)
-    return settings_generable.deeply(lambda: generate(text, **options))
+    return deep_stack.deeply(lambda: generate(text, **options))
 
 
 def _without_alias_validate_default(code: str) -> str:
