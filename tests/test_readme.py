@@ -48,7 +48,8 @@ def test_readme_excerpts_are_in_the_generated_example() -> None:
 
 
 def test_limits_table_states_the_limits_the_code_enforces() -> None:
-    from backfill_codegen import ecma, limits
+    from backfill_codegen import limits
+    from backfill_codegen.domain import ecma
 
     text = README.read_text(encoding="utf-8")
     table = text.split("### Limits", 1)[1].split("###", 1)[0]

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 from backfill_codegen import batch
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer
 from backfill_codegen.diagnostics.registry import all_rules, find_rule
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
-from backfill_codegen.settings_schema import SETTINGS_PATH
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
 if TYPE_CHECKING:

@@ -2,8 +2,7 @@
 
 A limit per item (10,000 values per `enum`) still lets a manifest hold many such items; the
 generator's time follows their sum. These budgets (backfill_codegen/limits.py) count across the
-whole
-settings schema and report the item that crosses them, in document order.
+whole settings schema and report the item that crosses them, in document order.
 """
 
 from __future__ import annotations
@@ -13,13 +12,13 @@ from typing import Any
 
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH, resolve_local, walk
 from backfill_codegen.limits import (
     MAX_ENUM_VALUES,
     MAX_ENUM_VALUES_TOTAL,
     MAX_SETTINGS_SUBSCHEMAS,
     MAX_UNFOLDED_CHOICES,
 )
-from backfill_codegen.settings_schema import SETTINGS_PATH, resolve_local, walk
 
 _IN_PLACE = ("allOf", "anyOf", "oneOf")
 

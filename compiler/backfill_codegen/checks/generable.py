@@ -1,4 +1,4 @@
-"""BF413: what no generated settings model can serve (backfill_codegen/settings_generable.py).
+"""BF413: what no generated settings model can serve (domain/settings_generable.py).
 
 The same predicate guards the emitter (python_settings.assert_generable), so `check` and
 `generate` cannot disagree about a schema.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from backfill_codegen import settings_generable
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, Pointer
-from backfill_codegen.settings_schema import SETTINGS_PATH
+from backfill_codegen.domain import settings_generable
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 
 
 def check_generable(manifest: Manifest) -> Iterator[Finding]:

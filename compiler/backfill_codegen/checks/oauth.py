@@ -2,7 +2,7 @@
 use, dynamic hosts, scopes, the client credential key, and pasted tokens in the settings.
 
 The URL checks read the settings schema too, and must work when it is itself invalid (BF401):
-they use `backfill_codegen.settings_schema`, which resolves what it can and never raises.
+they use `backfill_codegen.domain.settings_schema`, which resolves what it can and never raises.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backfill_codegen import ecma, ecma_syntax
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain import ecma, ecma_syntax
+from backfill_codegen.domain.settings_schema import (
     SETTINGS_PATH,
     Property,
     as_read,
@@ -40,7 +40,7 @@ _CREDENTIAL_KEY = re.compile(r"[a-z][a-z0-9_]*")
 HOST_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.characters(
     "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 )
-# Token places (backfill_codegen/oauth_template.py, imported only for OAuth).
+# Token places (backfill_codegen/domain/oauth_template.py, imported only for OAuth).
 _PATH, _HOST, _PORT = "path", "host", "port"
 #: What a setting may contain in the port.
 PORT_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.DIGITS
@@ -144,7 +144,7 @@ def _alphabet_verdict(
 ) -> tuple[str | None, JsonPath]:
     """Why the patterns (which a value must all match) let a value out of its place in the URL,
     or None when every character they can match belongs there. Decided on the patterns' parse
-    (backfill_codegen/ecma_syntax.py): nothing is run, so no pattern can take time."""
+    (backfill_codegen/domain/ecma_syntax.py): nothing is run, so no pattern can take time."""
     port = place == _PORT
     allowed = PORT_CHARACTERS if port else HOST_CHARACTERS
     possible = ecma_syntax.ANY
@@ -229,7 +229,7 @@ def _template(manifest: Manifest, field: str) -> Any:
         return None
     # Imported here: its host regex alone takes milliseconds to compile, and most connectors
     # have no OAuth.
-    from backfill_codegen.oauth_template import parse_template
+    from backfill_codegen.domain.oauth_template import parse_template
 
     return parse_template(text)
 

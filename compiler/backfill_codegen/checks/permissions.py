@@ -1,15 +1,15 @@
 """`permissions.http`: each entry on its own (BF601-BF605, BF607, BF608, BF610-BF612), then the
 list as a whole (duplicates BF606, covered entries BF609). The semantics are
-backfill_codegen/urls.py's."""
+backfill_codegen/domain/urls.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from backfill_codegen import urls
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain import urls
 
 _HTTP = ("permissions", "http")
 

@@ -7,8 +7,7 @@ locally, and a remote one is only ever reported.
 
 Python's `jsonschema` is imported only when a schema or a default may be invalid: jsonschema-rs
 answers first, and only its "valid" is used (backfill_codegen/checks/settings_fast.py says why that
-is
-safe). The findings themselves always come from `jsonschema`.
+is safe). The findings themselves always come from `jsonschema`.
 """
 
 from __future__ import annotations
@@ -20,19 +19,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from backfill_codegen import ecma, offline
-from backfill_codegen import settings_vocabulary as vocabulary
+from backfill_codegen import offline
 from backfill_codegen.checks import settings_fast
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.deep_stack import deeply
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
-from backfill_codegen.limits import (
-    MAX_DEFAULT_SECONDS,
-    MAX_DEFAULT_STEPS,
-    MAX_ENUM_VALUES,
-    MAX_REGEX_SECONDS,
-)
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain import ecma
+from backfill_codegen.domain import settings_vocabulary as vocabulary
+from backfill_codegen.domain.settings_schema import (
     SETTINGS_PATH,
     Subschema,
     as_read,
@@ -45,6 +39,12 @@ from backfill_codegen.settings_schema import (
     views,
     walk,
     walk_referenced,
+)
+from backfill_codegen.limits import (
+    MAX_DEFAULT_SECONDS,
+    MAX_DEFAULT_STEPS,
+    MAX_ENUM_VALUES,
+    MAX_REGEX_SECONDS,
 )
 
 if TYPE_CHECKING:
@@ -276,9 +276,8 @@ def _undecidable(instance: Any, pattern: str) -> ValidationError:
 
 def _ecma_search(pattern: str, text: str) -> bool | None:
     """ECMA-262 `test`; None only when a valid pattern cannot be decided in bounded time (an
-    invalid one is BF407's, and matches nothing here). Not cached here: backfill_codegen/ecma.py
-    keeps
-    decided answers, and the manifest's regex budget remembers the undecided ones (a cached
+    invalid one is BF407's, and matches nothing here). Not cached here: domain/ecma.py
+    keeps decided answers, and the manifest's regex budget remembers the undecided ones (a cached
     "undecided" would outlive the budget that spent it)."""
     if ecma.compile_error(pattern) is not None:
         return False

@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from backfill_codegen import webhook
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.checks.routes import route_problem, suggest_route
 from backfill_codegen.diagnostics.model import Finding, Pointer
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain import webhook
+from backfill_codegen.domain.routes import route_problem, suggest_route
 
 _TEMPLATE = ("connection", "setup", "webhookUrlTemplate")
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backfill_codegen.checks.routes import METHODS
 from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain.routes import METHODS
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.frontends.typescript import StaticModule
 from backfill_codegen.route_files import calls

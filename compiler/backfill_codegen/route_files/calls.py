@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from backfill_codegen import urls
 from backfill_codegen.diagnostics.model import Diagnostic, Label, Pointer
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain import urls
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.frontends.typescript import StaticModule
 from backfill_codegen.route_files.declared import Allowlist

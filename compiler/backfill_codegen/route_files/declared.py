@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backfill_codegen import urls, webhook
 from backfill_codegen.checks.base import get_path
 from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Pointer, Severity
+from backfill_codegen.domain import urls, webhook
 from backfill_codegen.frontends.base import LocatedDocument
 
 _TEST = ("connection", "testConnection")

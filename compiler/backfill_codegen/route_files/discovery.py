@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backfill_codegen import limits, safe_read
-from backfill_codegen.checks.routes import route_problem
 from backfill_codegen.diagnostics.model import Diagnostic, Label
 from backfill_codegen.diagnostics.registry import make_diagnostic
+from backfill_codegen.domain.routes import route_problem
 from backfill_codegen.source import SourceFile, Span
 from backfill_codegen.workspace import API_DIR
 

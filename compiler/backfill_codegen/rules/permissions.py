@@ -1,5 +1,5 @@
 """Rules about `permissions.http`, the allowlist of outbound HTTP calls
-(backfill_codegen/urls.py)."""
+(backfill_codegen/domain/urls.py)."""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 
