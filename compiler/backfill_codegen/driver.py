@@ -23,6 +23,7 @@ from backfill_codegen.diagnostics.registry import all_rules, find_rule
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) ->
     diagnostics = []
     for index, reason in sorted(failed.failures.items()):
         finding = Finding(
-            "BF413",
+            SETTINGS_SCHEMA_NOT_GENERATABLE,
             f"settings.py could not be generated for this schema: {reason}",
             Pointer(SETTINGS_PATH, "key"),
             help="this is a bug in backfill-codegen's checks; please report it with the schema",

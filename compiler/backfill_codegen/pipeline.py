@@ -15,9 +15,16 @@ from typing import TYPE_CHECKING, Any
 from backfill_codegen import limits, safe_read
 from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.checks.structure import check_shape
-from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Severity
-from backfill_codegen.diagnostics.registry import make_diagnostic, rule
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Rule, Severity
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
+from backfill_codegen.rules.route_files import MISSING_ROUTE_FILE
+from backfill_codegen.rules.source import (
+    INVALID_ENCODING,
+    MANIFEST_NOT_A_FILE,
+    MANIFEST_SYMLINK_OUTSIDE,
+    TOO_COMPLEX,
+)
 from backfill_codegen.source import SourceFile, Span
 from backfill_codegen.workspace import API_DIR, UsageError, display_path
 
@@ -27,7 +34,7 @@ if TYPE_CHECKING:
 _FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _BOM = b"\xef\xbb\xbf"
 #: Errors `generate` repairs by writing a stub, so they do not stop it.
-SCAFFOLDED = frozenset({"BF701"})
+SCAFFOLDED = frozenset({MISSING_ROUTE_FILE.code})
 
 
 @dataclass
@@ -59,16 +66,16 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
     try:
         data = safe_read.read_bounded(path, limits.MAX_MANIFEST_BYTES, path.parent)
     except safe_read.Outside:
-        return _not_read(display, "BF009")
+        return _not_read(display, MANIFEST_SYMLINK_OUTSIDE)
     except safe_read.NotRegular:
-        return _not_read(display, "BF010")
+        return _not_read(display, MANIFEST_NOT_A_FILE)
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from error
     if len(data) > limits.MAX_MANIFEST_BYTES:
         source = SourceFile(display, "")
         return source, [
             make_diagnostic(
-                "BF006",
+                TOO_COMPLEX,
                 f"the manifest is larger than {limits.MAX_MANIFEST_BYTES // (1024 * 1024)} MiB",
                 Label(source, Span(0, 0)),
             )
@@ -82,7 +89,7 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
         offset = len(data[: error.start].decode("utf-8", "replace"))
         return source, [
             make_diagnostic(
-                "BF002",
+                INVALID_ENCODING,
                 f"the manifest is not UTF-8: byte 0x{data[error.start]:02x} at byte offset "
                 f"{error.start} cannot start or continue a character",
                 Label(source, Span(offset, offset + 1)),
@@ -94,7 +101,7 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
     if nul >= 0:
         return source, [
             make_diagnostic(
-                "BF002",
+                INVALID_ENCODING,
                 "the manifest holds a NUL character: this looks like a binary file",
                 Label(source, Span(nul, nul + 1)),
             )
@@ -103,11 +110,11 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
 
 
 _NOT_READ = {
-    "BF009": (
+    MANIFEST_SYMLINK_OUTSIDE: (
         "the manifest is a symlink that points outside its connector directory; it is not read",
         "copy the manifest into the connector directory (the folder that holds it)",
     ),
-    "BF010": (
+    MANIFEST_NOT_A_FILE: (
         "the manifest is not a regular file (a dangling symlink, a symlink loop, a folder, a "
         "device or a pipe); it is not read",
         "make it a regular file, or a symlink to one inside the connector directory",
@@ -115,11 +122,11 @@ _NOT_READ = {
 }
 
 
-def _not_read(display: str, code: str) -> tuple[SourceFile, list[Diagnostic]]:
+def _not_read(display: str, rule: Rule) -> tuple[SourceFile, list[Diagnostic]]:
     """An empty source and the located reason: nothing of the file's target is shown."""
     source = SourceFile(display, "")
-    message, help_ = _NOT_READ[code]
-    return source, [make_diagnostic(code, message, Label(source, Span(0, 0)), help=help_)]
+    message, help_ = _NOT_READ[rule]
+    return source, [make_diagnostic(rule, message, Label(source, Span(0, 0)), help=help_)]
 
 
 def parse(source: SourceFile, suffix: str) -> FrontendResult:
@@ -143,7 +150,7 @@ def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diag
         )
         diagnostics.append(
             make_diagnostic(
-                finding.code, finding.message, primary, secondary=secondary, help=finding.help
+                finding.rule, finding.message, primary, secondary=secondary, help=finding.help
             )
         )
     return diagnostics
@@ -179,9 +186,7 @@ def check_manifest(path: Path) -> ManifestResult:
 
 
 def _error_paths(findings: list[Finding]) -> list[JsonPath]:
-    if not findings:
-        return []  # a clean manifest never loads the rule catalogue
-    return [f.at.path for f in findings if rule(f.code).severity == Severity.ERROR]
+    return [f.at.path for f in findings if f.rule.severity == Severity.ERROR]
 
 
 def _check_route_files(

@@ -34,6 +34,14 @@ from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.frontends.offsets import ByteToChar
 from backfill_codegen.frontends.tree import duplicate_key, too_deep
 from backfill_codegen.limits import MAX_DEPTH, MAX_VALUES
+from backfill_codegen.rules.source import (
+    EMPTY_MANIFEST,
+    NO_DEFAULT_EXPORT,
+    NOT_STATIC,
+    SYNTAX_ERROR,
+    TOO_COMPLEX,
+    UNSUPPORTED_VALUE,
+)
 from backfill_codegen.source import SourceFile, Span
 
 _LANGUAGE = Language(tree_sitter_typescript.language_typescript())
@@ -164,7 +172,7 @@ class _Evaluator:
     def not_static(self, node: Node, message: str, help: str | None = None) -> None:
         self.report(
             make_diagnostic(
-                "BF004",
+                NOT_STATIC,
                 message,
                 Label(self.source, self.span(node), "not static"),
                 help=help,
@@ -172,7 +180,7 @@ class _Evaluator:
         )
 
     def syntax(self, node: Node, message: str) -> None:
-        self.report(make_diagnostic("BF001", message, Label(self.source, self.span(node))))
+        self.report(make_diagnostic(SYNTAX_ERROR, message, Label(self.source, self.span(node))))
 
     # -- expressions -----------------------------------------------------------------------
 
@@ -182,7 +190,7 @@ class _Evaluator:
         if self._steps > MAX_VALUES:
             self.report(
                 make_diagnostic(
-                    "BF006",
+                    TOO_COMPLEX,
                     f"the manifest expands to more than {MAX_VALUES:,} values",
                     Label(self.source, self.span(_first_leaf(node)), "the limit is reached here"),
                     help="a `const` used many times inside others multiplies; write less",
@@ -287,7 +295,7 @@ class _Evaluator:
         if ts_literals.has_lone_surrogate(text):
             self.report(
                 make_diagnostic(
-                    "BF008",
+                    UNSUPPORTED_VALUE,
                     "this string holds a lone UTF-16 surrogate (`\\uD800`-`\\uDFFF`)",
                     Label(self.source, self.span(node)),
                     help="a surrogate escape needs its pair; write the character itself",
@@ -432,7 +440,7 @@ class _Evaluator:
             line = self.source.position(self.offsets(binding.name.start_byte)).line
             self.report(
                 make_diagnostic(
-                    "BF004",
+                    NOT_STATIC,
                     f"`{name}` is used before its `const` declaration (line {line}) has run",
                     Label(self.source, self.span(node), "used here"),
                     secondary=(Label(self.source, self.span(binding.name), "declared here"),),
@@ -697,7 +705,7 @@ class _Module:
                 return
             self.evaluator.report(
                 make_diagnostic(
-                    "BF001",
+                    SYNTAX_ERROR,
                     f"`{text}` is declared twice",
                     Label(self.evaluator.source, self.evaluator.span(name), "declared again here"),
                     secondary=(
@@ -858,7 +866,7 @@ def parse(source: SourceFile) -> FrontendResult:
             None,
             [
                 make_diagnostic(
-                    "BF007",
+                    EMPTY_MANIFEST,
                     "the manifest is empty",
                     Label(source, span),
                     help='write `export default defineConfig({ name: "my-connector" })`',
@@ -869,7 +877,9 @@ def parse(source: SourceFile) -> FrontendResult:
     module = _Module(evaluator, root)
     value = _evaluate_default(evaluator, module)
     diagnostics = sorted(evaluator.diagnostics, key=Diagnostic.sort_key)
-    fatal = any(d.code in ("BF001", "BF005", "BF006") for d in diagnostics)
+    fatal = any(
+        d.code in (SYNTAX_ERROR.code, NO_DEFAULT_EXPORT.code, TOO_COMPLEX.code) for d in diagnostics
+    )
     if value is None or fatal:
         return FrontendResult(None, diagnostics)
     value_spans: dict[JsonPath, Span] = {}
@@ -887,7 +897,7 @@ def _evaluate_default(evaluator: _Evaluator, module: _Module) -> _Value | None:
     for extra in module.defaults[1:]:
         evaluator.report(
             make_diagnostic(
-                "BF001",
+                SYNTAX_ERROR,
                 "a module can have only one default export",
                 Label(source, evaluator.span(extra.statement), "exported again here"),
                 secondary=(Label(source, evaluator.span(first.statement), "first exported here"),),
@@ -931,7 +941,7 @@ def _no_default_export(evaluator: _Evaluator, module: _Module) -> Diagnostic:
     if module.export_assignments:
         statement = module.export_assignments[0]
         return make_diagnostic(
-            "BF005",
+            NO_DEFAULT_EXPORT,
             "`export =` is not a default export",
             Label(source, evaluator.span(statement)),
             help="write `export default` instead of `export =`",
@@ -945,13 +955,13 @@ def _no_default_export(evaluator: _Evaluator, module: _Module) -> Diagnostic:
         label_node = name if name is not None else exported
         shown = evaluator.text(label_node) if name is not None else "config"
         return make_diagnostic(
-            "BF005",
+            NO_DEFAULT_EXPORT,
             "`backfill.config.ts` has no `export default`",
             Label(source, evaluator.span(label_node), "a named export, not the default"),
             help=f"make the manifest the default export: `export default {shown};`",
         )
     return make_diagnostic(
-        "BF005",
+        NO_DEFAULT_EXPORT,
         "`backfill.config.ts` has no `export default`",
         Label(source, Span(0, 0)),
         help='add `export default defineConfig({ name: "my-connector" });`',
@@ -968,12 +978,16 @@ def _syntax_error(evaluator: _Evaluator, error: Node) -> Diagnostic:
             if error.type == "`"
             else "this string is never closed (a string cannot span lines)"
         )
-        return make_diagnostic("BF001", message, Label(source, evaluator.span(parent.children[0])))
+        return make_diagnostic(
+            SYNTAX_ERROR, message, Label(source, evaluator.span(parent.children[0]))
+        )
     if error.is_missing:
         wanted = f"`{error.type}`" if not error.is_named else _describe(error.type)
-        return make_diagnostic("BF001", f"expected {wanted}", Label(source, evaluator.span(error)))
+        return make_diagnostic(
+            SYNTAX_ERROR, f"expected {wanted}", Label(source, evaluator.span(error))
+        )
     node, message = _explain_error(evaluator, error)
-    return make_diagnostic("BF001", message, Label(source, evaluator.span(node)))
+    return make_diagnostic(SYNTAX_ERROR, message, Label(source, evaluator.span(node)))
 
 
 _OPENERS = {"{": "}", "[": "]", "(": ")", "${": "}"}
