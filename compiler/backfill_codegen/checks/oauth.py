@@ -41,6 +41,7 @@ from backfill_codegen.rules.oauth import (
     UNKNOWN_OAUTH_SETTING,
     UNSUPPORTED_OAUTH_TYPE,
 )
+from backfill_codegen.rules.settings import INVALID_PATTERN
 
 OAUTH: JsonPath = ("connection", "oauth")
 GRANT_TYPE = "authorization_code"
@@ -202,7 +203,7 @@ def _host_verdict(settings: _Settings, prop: Property, place: str) -> _Verdict:
     ]
     valid = [(path, p) for path, p in patterns if ecma.compile_error(p) is None]
     if patterns and not valid:
-        return _Verdict(None, "its pattern is invalid (BF407)", None)
+        return _Verdict(None, f"its pattern is invalid ({INVALID_PATTERN.code})", None)
     if valid:
         reason, at = _alphabet_verdict(valid, place)
         if reason is not None:
@@ -476,7 +477,7 @@ def check_pasted_tokens(manifest: Manifest) -> Iterator[Finding]:
                     "OAuth and stores the tokens itself",
                     _setting_at((*sub.path, "properties", name), "key"),
                     help="remove the setting and read the token with `OAuth.accessToken()`; a "
-                    "local dogfood manifest can keep it with `--ignore BF510`",
+                    f"local dogfood manifest can keep it with `--ignore {PASTED_OAUTH_TOKEN.code}`",
                 )
 
 
