@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from backfill_codegen import limits, safe_read
 from backfill_codegen.checks import ALL_CHECKS
+from backfill_codegen.checks.base import Check
 from backfill_codegen.checks.structure import check_shape
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Rule, Severity
 from backfill_codegen.diagnostics.registry import make_diagnostic
@@ -156,8 +157,10 @@ def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diag
     return diagnostics
 
 
-def check_manifest(path: Path) -> ManifestResult:
-    """Every diagnostic for one manifest file."""
+def check_manifest(path: Path, skip: frozenset[str] = frozenset()) -> ManifestResult:
+    """Every diagnostic for one manifest file. The checks named in `skip` (their rules are all
+    deselected: `--select`/`--ignore`) do not run, unless an error of theirs could change what the
+    route files beside the manifest are compared with; the diagnostics kept are the same."""
     display = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in _FRONTENDS:
@@ -173,16 +176,40 @@ def check_manifest(path: Path) -> ManifestResult:
         return result
     result.document = document
     findings, broken = check_shape(document.value)
+    beside = _has_route_files(path)
+    if skip and beside:
+        skip = _safe_to_skip(skip)
     for check in ALL_CHECKS if isinstance(document.value, dict) else ():
-        if any(_overlaps(read, bad) for read in check.reads for bad in broken):
+        if check.name in skip or any(
+            _overlaps(read, bad) for read in check.reads for bad in broken
+        ):
             continue
         findings.extend(check.run(document.value))
     result.diagnostics.extend(resolve(document, findings))
-    if isinstance(document.value, dict):
+    if isinstance(document.value, dict) and beside:
         bad = [*broken, *_error_paths(findings)]
         _check_route_files(result, document, bad, parsed.diagnostics)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _has_route_files(path: Path) -> bool:
+    """Connector-directory mode: a `src/api/` folder beside the manifest (without one, what
+    `analyze` would find is nothing)."""
+    return path.parent.joinpath(*API_DIR).is_dir()
+
+
+def _safe_to_skip(skip: frozenset[str]) -> frozenset[str]:
+    """The checks of `skip` whose errors cannot keep a route file from being compared with the
+    manifest: skipping them changes no route-file diagnostic."""
+    # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
+    from backfill_codegen.route_files import READS
+
+    def harmless(check: Check) -> bool:
+        touches = any(_overlaps(read, route) for read in check.reads for route in READS)
+        return not (check.may_fail and touches)
+
+    return frozenset(check.name for check in ALL_CHECKS if check.name in skip and harmless(check))
 
 
 def _error_paths(findings: list[Finding]) -> list[JsonPath]:
@@ -197,8 +224,6 @@ def _check_route_files(
 ) -> None:
     """Connector-directory mode: the route files beside the manifest, read only where the
     manifest parts the rules compare them with have no error."""
-    if not result.path.parent.joinpath(*API_DIR).is_dir():
-        return  # what `analyze` finds there: nothing
     # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
     from backfill_codegen.route_files import analyze
 

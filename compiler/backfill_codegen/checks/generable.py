@@ -24,4 +24,11 @@ def check_generable(manifest: Manifest) -> Iterator[Finding]:
         yield Finding(SETTINGS_SCHEMA_NOT_GENERATABLE, problem.message, at, help=problem.help)
 
 
-CHECKS = (Check("settings-generable", (SETTINGS_PATH,), check_generable),)
+CHECKS = (
+    Check(
+        "settings-generable",
+        (SETTINGS_PATH,),
+        check_generable,
+        emits=(SETTINGS_SCHEMA_NOT_GENERATABLE,),
+    ),
+)

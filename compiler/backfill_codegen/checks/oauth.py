@@ -361,11 +361,23 @@ def _url_checks(field: str) -> tuple[Check, Check]:
     url: JsonPath = (*OAUTH, field)
     name = "oauth-" + re.sub(r"([A-Z])", r"-\1", field.removesuffix("Template")).lower()
     return (
-        Check(name, (url,), lambda manifest: _check_url_syntax(manifest, field)),
+        Check(
+            name,
+            (url,),
+            lambda manifest: _check_url_syntax(manifest, field),
+            emits=(INVALID_OAUTH_URL,),
+        ),
         Check(
             f"{name}-settings",
             (url, SETTINGS_PATH),
             lambda manifest: _check_url_settings(manifest, field),
+            emits=(
+                UNKNOWN_OAUTH_SETTING,
+                OAUTH_SETTING_NOT_REQUIRED_STRING,
+                UNCONSTRAINED_DYNAMIC_HOST,
+                HOSTNAME_ONLY_DYNAMIC_HOST,
+                DYNAMIC_DOMAIN,
+            ),
         ),
     )
 
@@ -482,10 +494,17 @@ def check_pasted_tokens(manifest: Manifest) -> Iterator[Finding]:
 
 
 CHECKS = (
-    Check("oauth-type", ((*OAUTH, "type"),), check_type),
+    Check("oauth-type", ((*OAUTH, "type"),), check_type, emits=(UNSUPPORTED_OAUTH_TYPE,)),
     *_url_checks("authorizationUrlTemplate"),
     *_url_checks("tokenUrlTemplate"),
-    Check("oauth-scopes", ((*OAUTH, "scopes"),), check_scopes),
-    Check("oauth-credential-key", ((*OAUTH, "client", "credentialKey"),), check_credential_key),
-    Check("oauth-pasted-tokens", (SETTINGS_PATH,), check_pasted_tokens),
+    Check("oauth-scopes", ((*OAUTH, "scopes"),), check_scopes, emits=(INVALID_SCOPE, NO_SCOPES)),
+    Check(
+        "oauth-credential-key",
+        ((*OAUTH, "client", "credentialKey"),),
+        check_credential_key,
+        emits=(INVALID_CREDENTIAL_KEY,),
+    ),
+    Check(
+        "oauth-pasted-tokens", (SETTINGS_PATH,), check_pasted_tokens, emits=(PASTED_OAUTH_TOKEN,)
+    ),
 )

@@ -53,4 +53,11 @@ def check_translatable(manifest: Manifest) -> Iterator[Finding]:
                     yield _finding(key, why, Pointer(where, "key"))
 
 
-CHECKS = (Check("settings-pattern-translation", (SETTINGS_PATH,), check_translatable),)
+CHECKS = (
+    Check(
+        "settings-pattern-translation",
+        (SETTINGS_PATH,),
+        check_translatable,
+        emits=(PATTERN_NOT_IN_MODEL,),
+    ),
+)

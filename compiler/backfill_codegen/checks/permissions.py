@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer, Rule
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.domain import urls
 from backfill_codegen.rules.permissions import (
@@ -31,7 +31,7 @@ _HTTP = ("permissions", "http")
 #: compares pairs, and a pre-commit hook must stay fast on any input.
 MAX_COVERAGE_GROUP = 500
 
-CODES: dict[urls.Kind, str] = {
+RULE_OF_KIND: dict[urls.Kind, Rule] = {
     urls.Kind.NOT_HTTPS: PERMISSION_NOT_HTTPS,
     urls.Kind.HOST_WILDCARD: PERMISSION_HOST_WILDCARD,
     urls.Kind.USERINFO: PERMISSION_USERINFO,
@@ -88,7 +88,7 @@ def _entry_findings(index: int, text: str, parsed: urls.ParsedEntry) -> Iterator
     path: JsonPath = (*_HTTP, index)
     for problem in parsed.problems:
         yield Finding(
-            CODES[problem.kind],
+            RULE_OF_KIND[problem.kind],
             problem.message,
             _pointer(path, problem, text),
             help=_help(problem, text, parsed),
@@ -173,4 +173,11 @@ def _order(finding: Finding) -> tuple[JsonPath, int, str, str]:
     return (finding.at.path, start, finding.code, finding.message)
 
 
-CHECKS = (Check("permissions", (("permissions",),), run),)
+CHECKS = (
+    Check(
+        "permissions",
+        (("permissions",),),
+        run,
+        emits=(*RULE_OF_KIND.values(), DUPLICATE_PERMISSION, PERMISSION_COVERED),
+    ),
+)

@@ -34,4 +34,4 @@ def _check_name(manifest: Manifest) -> Iterator[Finding]:
     )
 
 
-CHECKS = (Check("name", (("name",),), _check_name),)
+CHECKS = (Check("name", (("name",),), _check_name, emits=(INVALID_NAME,)),)

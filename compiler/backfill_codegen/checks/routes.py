@@ -59,7 +59,19 @@ def _post_connect(manifest: Manifest) -> Iterator[Finding]:
     yield from _check_route_ref(manifest, ("connection", "oauth", "postConnect"))
 
 
+_EMITS = (INVALID_ROUTE, INVALID_METHOD, ROUTE_NOT_POST)
+
 CHECKS = (
-    Check("test-connection-route", (("connection", "testConnection"),), _test_connection),
-    Check("post-connect-route", (("connection", "oauth", "postConnect"),), _post_connect),
+    Check(
+        "test-connection-route",
+        (("connection", "testConnection"),),
+        _test_connection,
+        emits=_EMITS,
+    ),
+    Check(
+        "post-connect-route",
+        (("connection", "oauth", "postConnect"),),
+        _post_connect,
+        emits=_EMITS,
+    ),
 )

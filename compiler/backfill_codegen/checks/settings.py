@@ -868,15 +868,20 @@ def check_format_defaults(manifest: Manifest) -> Iterator[Finding]:
 
 
 CHECKS = (
-    Check("settings-dialect", _READS, check_dialect),
-    Check("settings-metaschema", _READS, check_metaschema),
-    Check("settings-root-object", _READS, check_root_object),
-    Check("settings-required", _READS, check_required),
-    Check("settings-defaults", _READS, check_defaults),
-    Check("settings-format-defaults", _READS, check_format_defaults),
-    Check("settings-refs", _READS, check_refs),
-    Check("settings-patterns", _READS, check_patterns),
-    Check("settings-limits", _READS, check_limits),
-    Check("settings-secret-values", _READS, check_secret_values),
-    Check("settings-keywords", _READS, check_keywords),
+    Check("settings-dialect", _READS, check_dialect, emits=(UNKNOWN_DIALECT,)),
+    Check("settings-metaschema", _READS, check_metaschema, emits=(INVALID_SETTINGS_SCHEMA,)),
+    Check("settings-root-object", _READS, check_root_object, emits=(SETTINGS_NOT_OBJECT,)),
+    Check("settings-required", _READS, check_required, emits=(UNKNOWN_REQUIRED,)),
+    Check("settings-defaults", _READS, check_defaults, emits=(INVALID_DEFAULT,)),
+    Check("settings-format-defaults", _READS, check_format_defaults, emits=(INVALID_DEFAULT,)),
+    Check("settings-refs", _READS, check_refs, emits=(REMOTE_REF, UNRESOLVED_REF)),
+    Check("settings-patterns", _READS, check_patterns, emits=(INVALID_PATTERN,)),
+    Check("settings-limits", _READS, check_limits, emits=(TOO_COMPLEX,)),
+    Check("settings-secret-values", _READS, check_secret_values, emits=(SECRET_VALUE_IN_MANIFEST,)),
+    Check(
+        "settings-keywords",
+        _READS,
+        check_keywords,
+        emits=(UNKNOWN_SETTINGS_KEYWORD, MISSPELT_SETTINGS_KEYWORD),
+    ),
 )

@@ -136,7 +136,22 @@ def _check_instructions(manifest: Manifest) -> Iterator[Finding]:
 
 
 CHECKS = (
-    Check("webhook-tokens", (_TEMPLATE,), _check_tokens),
-    Check("webhook-route", (_TEMPLATE, ("name",)), _check_route),
-    Check("instructions", (("connection", "setup", "instructions"),), _check_instructions),
+    Check(
+        "webhook-tokens",
+        (_TEMPLATE,),
+        _check_tokens,
+        emits=(WEBHOOK_ABSOLUTE_URL, UNKNOWN_WEBHOOK_TOKEN, WEBHOOK_MISSING_CONNECTION_ID),
+    ),
+    Check(
+        "webhook-route",
+        (_TEMPLATE, ("name",)),
+        _check_route,
+        emits=(WEBHOOK_WRONG_PREFIX, INVALID_WEBHOOK_ROUTE),
+    ),
+    Check(
+        "instructions",
+        (("connection", "setup", "instructions"),),
+        _check_instructions,
+        emits=(EMPTY_INSTRUCTIONS,),
+    ),
 )
