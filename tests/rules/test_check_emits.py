@@ -10,7 +10,9 @@ look at).
 from __future__ import annotations
 
 import copy
+import importlib
 import json
+import pkgutil
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backfill_codegen import driver
+from backfill_codegen import driver, rules
 from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.checks.structure import check_shape
-from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.diagnostics.model import JsonPath, Rule
 from backfill_codegen.pipeline import check_manifest
 from backfill_codegen.workspace import find_manifests
 
@@ -175,3 +177,24 @@ def test_an_error_a_skipped_check_would_report_still_guards_the_route_files(
     assert "test-connection-route" in skip
     assert [d.code for d in check_manifest(path).diagnostics] == ["BF201"]
     assert [d.code for d in check_manifest(path, skip).diagnostics] == ["BF201"]
+
+
+def _area(rule: Rule) -> str:
+    """The rules module that defines `rule`."""
+    for info in pkgutil.iter_modules(rules.__path__):
+        module = importlib.import_module(f"backfill_codegen.rules.{info.name}")
+        if rule in module.RULES:
+            return info.name
+    raise AssertionError(rule.code)
+
+
+def test_each_check_emits_the_rules_of_its_own_area() -> None:
+    """Rules files pair with producers: checks/<area>.py emits rules/<area>.py's rules. The
+    exceptions are the ones the rules files' docstrings name: the `name` check reports a shape
+    rule (rules/manifest.py), and too-complex (rules/source.py) is every stage's limit rule."""
+    exceptions = {("project", "manifest"), ("budgets", "source"), ("settings", "source")}
+    for check in ALL_CHECKS:
+        producer = check.run.__module__.removeprefix("backfill_codegen.checks.")
+        for rule in check.emits:
+            area = _area(rule)
+            assert area == producer or (producer, area) in exceptions, (check.name, rule.code)

@@ -18,7 +18,7 @@ from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.domain.routes import METHODS
 from backfill_codegen.frontends.base import LocatedDocument
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.route_files import calls
 from backfill_codegen.route_files.calls import ParsedRoute
 from backfill_codegen.route_files.declared import DeclaredRoute, paths_around, read_declared

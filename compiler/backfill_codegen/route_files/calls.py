@@ -11,7 +11,7 @@ from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.domain import urls
 from backfill_codegen.frontends.base import LocatedDocument
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.route_files.declared import Allowlist
 from backfill_codegen.route_files.outbound import judge, static_url
 from backfill_codegen.route_files.parse import RouteFacts

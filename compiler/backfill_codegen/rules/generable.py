@@ -1,4 +1,8 @@
-"""Rules about what `generate` can serve from the settings schema (BF413)."""
+"""Rules about what `generate` can serve from the settings schema (BF413).
+
+Produced by checks/generable.py; driver.py reports BF413 too, as generate's last line of
+defence, should the settings-model generator fail on a schema the check accepted.
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

@@ -1,4 +1,8 @@
-"""Rules about the manifest's shape: required keys, unknown keys, value types, the slug."""
+"""Rules about the manifest's shape: required keys, unknown keys, value types, the slug.
+
+Produced by checks/structure.py (BF101-BF103, against schemas/manifest.schema.json) and the
+`name` check of checks/project.py (BF104).
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

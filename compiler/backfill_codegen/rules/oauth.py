@@ -1,4 +1,7 @@
-"""Rules about `connection.oauth`: the OAuth 2.0 authorization-code flow the host runs."""
+"""Rules about `connection.oauth`: the OAuth 2.0 authorization-code flow the host runs.
+
+Produced by checks/oauth.py.
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

@@ -1,4 +1,7 @@
-"""Rules about regular expressions in the settings schema beyond their syntax (BF407)."""
+"""Rules about regular expressions in the settings schema beyond their syntax (BF407).
+
+Produced by checks/patterns.py.
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

@@ -1,5 +1,8 @@
 """Rules about `permissions.http`, the allowlist of outbound HTTP calls
-(backfill_codegen/domain/urls.py)."""
+(backfill_codegen/domain/urls.py).
+
+Produced by checks/permissions.py.
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

@@ -2,7 +2,7 @@
 backfill_codegen/route_files/).
 
 They run when a `src/api/` folder sits beside the manifest, and are located in the `.ts` files
-(or at the manifest value a file contradicts).
+(or at the manifest value a file contradicts). Produced by backfill_codegen/route_files/ only.
 """
 
 from backfill_codegen.diagnostics.model import Rule, Severity

@@ -1,4 +1,7 @@
-"""Rules about route references: `testConnection` and `oauth.postConnect`."""
+"""Rules about route references: `testConnection` and `oauth.postConnect`.
+
+Produced by checks/routes.py.
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

@@ -1,4 +1,7 @@
-"""Rules about `connection.settingsSchema`: the JSON Schema of the settings form."""
+"""Rules about `connection.settingsSchema`: the JSON Schema of the settings form.
+
+Produced by checks/settings.py (with checks/settings_fast.py, its jsonschema-rs shortcut).
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

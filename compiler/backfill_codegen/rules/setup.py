@@ -1,4 +1,7 @@
-"""Rules about `connection.setup`: the webhook URL template and the setup instructions."""
+"""Rules about `connection.setup`: the webhook URL template and the setup instructions.
+
+Produced by checks/setup.py.
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 

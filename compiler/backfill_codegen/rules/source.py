@@ -1,4 +1,11 @@
-"""Rules about reading the manifest file itself: encoding, syntax, static values, limits."""
+"""Rules about reading the manifest file itself: encoding, syntax, static values, limits.
+
+Produced by the reader (pipeline.read_source: BF002, BF006, BF009, BF010) and the front ends
+(frontends/{json,yaml,typescript,tree}.py: BF001, BF003-BF008). BF006 (too-complex) is the
+one limit rule of every stage: checks/budgets.py and the settings-limits check report it too.
+In a route file, route_files/ passes on what the static TypeScript evaluator reports, renaming
+BF001 and BF004 to their route-file rules (BF708, BF703).
+"""
 
 from backfill_codegen.diagnostics.model import Rule, Severity
 
