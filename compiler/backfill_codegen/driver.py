@@ -118,6 +118,40 @@ def check(
     return Checked(results, kept)
 
 
+class Fixed:
+    """What `check --fix` / `--diff` did: the unified diff of every manifest it changes (or
+    would), how many diagnostics that fixes, in how many files, and the files it left alone
+    because they changed while being checked."""
+
+    __slots__ = ("diff", "files", "fixed", "skipped")
+
+    def __init__(self, diff: str, fixed: int, files: int, skipped: list[str]) -> None:
+        self.diff, self.fixed, self.files, self.skipped = diff, fixed, files, skipped
+
+
+def fix(checked: Checked, *, write: bool) -> Fixed:
+    """The safe fixes of the diagnostics `check` kept (--select/--ignore apply), each manifest
+    rewritten with minimal edits when `write` (only if it still holds the text checked)."""
+    # start-up: the fixes load for --fix/--diff and the language server only
+    from backfill_codegen.fixes import fix_manifest, unified
+    from backfill_codegen.fixes.files import Changed, replace_text  # start-up: as above
+
+    diffs, fixed, files, skipped = [], 0, 0, []
+    for result, kept in zip(checked.results, checked.kept, strict=True):
+        text, count = fix_manifest(result, kept)
+        if not count or text == result.source.text:
+            continue
+        if write:
+            try:
+                replace_text(result.path, result.source.text, text)
+            except Changed:
+                skipped.append(result.source.path)
+                continue
+        diffs.append(unified(result.source.path, result.source.text, text))
+        fixed, files = fixed + count, files + 1
+    return Fixed("".join(diffs), fixed, files, skipped)
+
+
 def _checked(
     paths: list[Path],
     report: OnDiagnostics,

@@ -7,12 +7,12 @@ hides problems elsewhere. Nothing here raises for a user's mistake; problems tra
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backfill_codegen import limits, safe_read
+from backfill_codegen import limits, overlay, safe_read
 from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.checks.structure import check_shape
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Severity
@@ -176,6 +176,13 @@ def check_manifest(path: Path) -> ManifestResult:
         _check_route_files(result, document, bad, parsed.diagnostics)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def check_text(path: Path, text: str, others: Mapping[Path, str] | None = None) -> ManifestResult:
+    """`check_manifest` on the text an editor holds for `path` (it need not exist on disk),
+    and on `others`: route files held unsaved. One code path: the same reads, the same checks."""
+    with overlay.editing({path: text, **(others or {})}):
+        return check_manifest(path)
 
 
 def _error_paths(findings: list[Finding]) -> list[JsonPath]:

@@ -26,6 +26,7 @@ RULES = (
         "line suggests the closest known key.",
         '{ "name": "stripe", "permisions": { "http": [] } }',
         '{ "name": "stripe", "permissions": { "http": [] } }',
+        fix="rename the key to its one close match",
     ),
     Rule(
         "BF103",

@@ -28,6 +28,7 @@ RULES = (
         "entry as `https://host/path`. " + _MATCHING,
         '{ "http": ["http://api.stripe.com/*"] }',
         _GOOD,
+        fix="`http://` becomes `https://`; an entry without a scheme gets `https://`",
     ),
     Rule(
         "BF602",

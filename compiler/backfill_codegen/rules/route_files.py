@@ -28,6 +28,7 @@ RULES = (
         "(`backfill-codegen generate` scaffolds it) or fix the route.",
         _ROUTE + "// src/api/setup/testConnection.ts exists, test_connection.ts not",
         _ROUTE + "// src/api/setup/test_connection.ts exports POST",
+        fix="rename the route to the route file of one close match",
     ),
     Rule(
         "BF702",
@@ -78,6 +79,7 @@ RULES = (
         'Http.get("https://files.stripe.com/v1/files");',
         '// permissions: { http: ["https://api.stripe.com/*", "https://files.stripe.com/*"] }\n'
         'Http.get("https://files.stripe.com/v1/files");',
+        fix="add the call's static prefix to `permissions.http`",
     ),
     Rule(
         "BF706",

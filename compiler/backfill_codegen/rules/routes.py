@@ -25,6 +25,7 @@ RULES = (
         "platform routes. Methods are uppercase.",
         '{ "route": "/setup/test_connection", "method": "post" }',
         '{ "route": "/setup/test_connection", "method": "POST" }',
+        fix="write the method in upper case",
     ),
     Rule(
         "BF203",

@@ -29,6 +29,7 @@ RULES = (
         "`<connection_id>`. Any other `<...>` would reach the provider literally.",
         '"/api/v1/extensions/<tenant>/stripe/routes/webhooks/stripe"',
         _GOOD,
+        fix="rewrite a near-miss token (`<tenantId>`, `{tenant_id}`) as the token it means",
     ),
     Rule(
         "BF303",
@@ -40,6 +41,7 @@ RULES = (
         "deliver the provider's events somewhere else.",
         '"/api/v1/extensions/<tenant_id>/stripe-old/routes/webhooks/stripe"',
         _GOOD,
+        fix="rewrite `{tenant_id}` or `<tenantId>` as `<tenant_id>`",
     ),
     Rule(
         "BF304",
