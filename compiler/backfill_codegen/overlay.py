@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_TEXTS: ContextVar[Mapping[str, bytes]] = ContextVar("backfill_overlay", default={})
+_TEXTS: ContextVar[Mapping[str, bytes] | None] = ContextVar("backfill_overlay", default=None)
 
 
 def _key(path: str | os.PathLike[str]) -> str:

@@ -29,6 +29,7 @@ def _valid_manifests() -> list[Path]:
 MANIFESTS = _valid_manifests()
 KEYS = ("permissions", "connection", "testConnection", "displayName", "settingsSchema", "setup")
 #: (pattern to break, how to break it): each the kind of slip one fix repairs.
+DRAFT_07 = re.compile(r"http://json-schema\.org/draft-07/schema#")
 MUTATIONS = {
     "key": (re.compile(r"\b(" + "|".join(KEYS) + r")\b(?=\"?'?\s*:)"), lambda m: m[0][:-1]),
     "key-case": (re.compile(r"\b(" + "|".join(KEYS) + r")\b(?=\"?'?\s*:)"), lambda m: m[0].lower()),
