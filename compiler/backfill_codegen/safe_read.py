@@ -111,7 +111,7 @@ def read_bounded(
     """At most `limit + 1` bytes of the file (one more than allowed tells the caller it is too
     large), opened as `open_regular` does. A text the editor holds (overlay.py) wins."""
     edited = overlay.lookup(path)
-    if edited is not None:
+    if edited is not None and (root is None or inside(path, root)):
         return edited[: limit + 1]
     descriptor = open_regular(path, root, follow=follow)
     with os.fdopen(descriptor, "rb") as handle:
