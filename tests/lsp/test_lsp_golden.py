@@ -13,6 +13,7 @@ from lsp_support import did_open, forget, published, server_command
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from backfill_codegen.lsp.positions import as_tuple, range_of
 from backfill_codegen.source import SourceFile, Span
 
 ROOT = Path(__file__).resolve().parents[2]

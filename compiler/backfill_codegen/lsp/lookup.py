@@ -21,9 +21,9 @@ def object_at(document: LocatedDocument, offset: int) -> JsonPath:
     """The innermost object whose text holds `offset`; the root when none does."""
     best: JsonPath = ()
     for path, span in document.value_spans.items():
-        if span.start <= offset <= span.end and len(path) >= len(best):
-            if isinstance(value_at(document.value, path), dict):
-                best = path
+        inside = span.start <= offset <= span.end and len(path) >= len(best)
+        if inside and isinstance(value_at(document.value, path), dict):
+            best = path
     return best
 
 

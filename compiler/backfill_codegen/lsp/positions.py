@@ -23,6 +23,10 @@ def range_of(source: SourceFile, span: Span) -> types.Range:
     return types.Range(position(source, span.start), position(source, span.end))
 
 
+def as_tuple(at: types.Range) -> tuple[int, int, int, int]:
+    return (at.start.line, at.start.character, at.end.line, at.end.character)
+
+
 def offset(source: SourceFile, at: types.Position) -> int:
     """The code point offset of an LSP position (clamped to its line, as editors do)."""
     starts = source.line_starts
