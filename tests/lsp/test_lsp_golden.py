@@ -53,14 +53,7 @@ def _lsp_range(folder: Path, item: dict) -> tuple[str, str, tuple[int, int, int,
     span = Span(
         to_offset(item["line"], item["column"]), to_offset(item["end_line"], item["end_column"])
     )
-    from backfill_codegen.lsp.positions import range_of
-
-    r = range_of(source, span)
-    return (
-        item["file"],
-        item["code"],
-        (r.start.line, r.start.character, r.end.line, r.end.character),
-    )
+    return item["file"], item["code"], as_tuple(range_of(source, span))
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
@@ -97,12 +90,7 @@ async def test_diagnostics_equal_checks_on_every_golden_case(client: LanguageCli
             (
                 path.relative_to(folder).as_posix(),
                 str(d.code),
-                (
-                    d.range.start.line,
-                    d.range.start.character,
-                    d.range.end.line,
-                    d.range.end.character,
-                ),
+                as_tuple(d.range),
             )
             for path, diagnostics in seen.items()
             for d in diagnostics
