@@ -50,7 +50,7 @@ def forget(client, *paths: Path) -> None:
         client.diagnostics.pop(path.as_uri(), None)
 
 
-async def published(client, path: Path, *, seconds: float = 60) -> list[types.Diagnostic]:
+async def published(client, path: Path, *, seconds: float = 20) -> list[types.Diagnostic]:
     """The diagnostics published for `path` since `forget`: waits for them, a bounded time."""
     uri = path.as_uri()
 

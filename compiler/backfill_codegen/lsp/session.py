@@ -74,6 +74,10 @@ class Session:
         for path in before.by_file if before else ():
             checked.by_file[path] = []
         checked.by_file.setdefault(real(manifest), [])
+        for path in self.texts:  # the connector's open route files: clean unless reported
+            owner = manifest_of(path, self.is_open)
+            if owner is not None and real(owner) == real(manifest):
+                checked.by_file.setdefault(path, [])
         for diagnostic in result.diagnostics:
             if diagnostic.primary is None:
                 continue
