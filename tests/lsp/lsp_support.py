@@ -9,7 +9,9 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest_lsp
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,3 +62,15 @@ async def published(client, path: Path, *, seconds: float = 20) -> list[types.Di
         return client.diagnostics[uri]
 
     return await asyncio.wait_for(arrival(), seconds)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
+async def client(lsp_client: LanguageClient):
+    """A client session with the server (debounce off: the tests wait on notifications)."""
+    params = types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        initialization_options={"debounceMs": 0},
+    )
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()

@@ -7,28 +7,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import lsp_support
 import pytest
-import pytest_lsp
-from lsp_support import did_open, forget, published, server_command
+from lsp_support import did_open, forget, published
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from backfill_codegen.lsp.positions import offset
 from backfill_codegen.source import SourceFile
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
-async def client(lsp_client: LanguageClient):  # noqa: ANN201
-    params = types.InitializeParams(
-        capabilities=client_capabilities("neovim"),
-        initialization_options={"debounceMs": 0},
-    )
-    await lsp_client.initialize_session(params)
-    yield
-    await lsp_client.shutdown_session()
+client = lsp_support.client  # the fixture: a session with the server
 
 
 def _copy(case: str, to: Path) -> Path:

@@ -6,18 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lsp_support
 import pytest
-import pytest_lsp
 from golden_support import case_source, run_cli
-from lsp_support import did_open, forget, published, server_command
+from lsp_support import did_open, forget, published
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from backfill_codegen.lsp.positions import as_tuple, range_of
 from backfill_codegen.source import SourceFile, Span
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(p for p in (ROOT / "golden").iterdir() if p.is_dir() and p.name != "fix")
+client = lsp_support.client  # the fixture: a session with the server
 
 
 def _openable(path: Path) -> bool:
@@ -54,17 +55,6 @@ def _lsp_range(folder: Path, item: dict) -> tuple[str, str, tuple[int, int, int,
         to_offset(item["line"], item["column"]), to_offset(item["end_line"], item["end_column"])
     )
     return item["file"], item["code"], as_tuple(range_of(source, span))
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
-async def client(lsp_client: LanguageClient):
-    params = types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        initialization_options={"debounceMs": 0},
-    )
-    await lsp_client.initialize_session(params)
-    yield
-    await lsp_client.shutdown_session()
 
 
 @pytest.mark.asyncio
