@@ -210,9 +210,46 @@ def _checked(arguments: argparse.Namespace) -> driver.Checked:
 
 def _watch(arguments: argparse.Namespace) -> int:
     # start-up: watchfiles loads for --watch only
-    from backfill_codegen.watch import watch
+    from backfill_codegen.resources import example_dir
+    from backfill_codegen.watch import watch  # start-up: as above
 
-    return watch(arguments)
+    roots = [example_dir()] if arguments.example else list(arguments.paths) or [Path(".")]
+    once = _check_once(arguments) if arguments.command == "check" else _generate_once(arguments)
+    several_into_one = arguments.command == "generate" and arguments.output is not None
+    watch(roots, once, lambda line: print(line, flush=True), every_time=several_into_one)
+    return EXIT_CLEAN
+
+
+def _check_once(arguments: argparse.Namespace) -> Callable[[list[Path]], str]:
+    def once(manifests: list[Path]) -> str:
+        checked = driver.check(manifests, 1, select=arguments.select, ignore=arguments.ignore)
+        found = checked.diagnostics
+        sys.stdout.write(render(found, arguments.format, color=_use_color(arguments.color)))
+        errors = sum(d.severity == "error" for d in found)
+        return f"{errors} error(s), {len(found) - errors} warning(s)"
+
+    return once
+
+
+def _generate_once(arguments: argparse.Namespace) -> Callable[[list[Path]], str]:
+    def once(manifests: list[Path]) -> str:
+        generated = driver.generate(
+            manifests,
+            _to_stderr(arguments.format),
+            output=arguments.output,
+            check=arguments.check,
+            cache=not arguments.no_cache,
+            jobs=1,
+            note=_note,
+        )
+        if not generated.ok:
+            return "errors: nothing written"
+        if generated.check:
+            return f"{generated.stale} stale file(s)"
+        sys.stdout.write(generated.summary)
+        return generated.summary.splitlines()[-1]
+
+    return once
 
 
 def _lsp() -> int:
