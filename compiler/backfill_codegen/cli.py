@@ -189,8 +189,10 @@ def _check(arguments: argparse.Namespace) -> int:
             print(f"{fixed.fixed} fixable problem(s) in {fixed.files} file(s)", file=sys.stderr)
             return EXIT_ERRORS if fixed.fixed else EXIT_CLEAN
         print(f"Fixed {fixed.fixed} problem(s) in {fixed.files} file(s).", file=sys.stderr)
-        if fixed.fixed:
-            checked = _checked(arguments)
+        if fixed.changed:
+            checked = driver.recheck(
+                checked, fixed.changed, select=arguments.select, ignore=arguments.ignore
+            )
     diagnostics = checked.diagnostics
     sys.stdout.write(render(diagnostics, arguments.format, color=_use_color(arguments.color)))
     if len(checked.results) > 1 and arguments.format in ("full", "concise"):

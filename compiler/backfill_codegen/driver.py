@@ -111,11 +111,9 @@ def check(
     ignore: Sequence[str] = (),
 ) -> Checked:
     """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
-    selected, ignored = rule_codes(select), rule_codes(ignore)
+    rule_codes(select), rule_codes(ignore)  # a usage error before any work
     paths = [example_dir()] if example else list(paths) or [Path(".")]
-    results = batch.check_all(paths, jobs)
-    kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
-    return Checked(results, kept)
+    return Checked(*_kept(batch.check_all(paths, jobs), select, ignore))
 
 
 class Fixed:
@@ -123,10 +121,11 @@ class Fixed:
     would), how many diagnostics that fixes, in how many files, and the files it left alone
     because they changed while being checked."""
 
-    __slots__ = ("diff", "files", "fixed", "skipped")
+    __slots__ = ("changed", "diff", "files", "fixed", "skipped")
 
-    def __init__(self, diff: str, fixed: int, files: int, skipped: list[str]) -> None:
-        self.diff, self.fixed, self.files, self.skipped = diff, fixed, files, skipped
+    def __init__(self, diff: str, fixed: int, changed: list[Path], skipped: list[str]) -> None:
+        self.diff, self.fixed, self.changed, self.skipped = diff, fixed, changed, skipped
+        self.files = len(changed)
 
 
 def fix(checked: Checked, *, write: bool) -> Fixed:
@@ -136,7 +135,7 @@ def fix(checked: Checked, *, write: bool) -> Fixed:
     from backfill_codegen.fixes import fix_manifest, unified
     from backfill_codegen.fixes.files import Changed, replace_text  # start-up: as above
 
-    diffs, fixed, files, skipped = [], 0, 0, []
+    diffs, fixed, changed, skipped = [], 0, [], []
     for result, kept in zip(checked.results, checked.kept, strict=True):
         text, count = fix_manifest(result, kept)
         if not count or text == result.source.text:
@@ -148,8 +147,35 @@ def fix(checked: Checked, *, write: bool) -> Fixed:
                 skipped.append(result.source.path)
                 continue
         diffs.append(unified(result.source.path, result.source.text, text))
-        fixed, files = fixed + count, files + 1
-    return Fixed("".join(diffs), fixed, files, skipped)
+        fixed += count
+        changed.append(result.path)
+    return Fixed("".join(diffs), fixed, changed, skipped)
+
+
+def recheck(
+    checked: Checked,
+    paths: Sequence[Path],
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Checked:
+    """`checked` with the manifests at `paths` checked again (after --fix rewrote them): the
+    others cannot have changed, so a fix costs the fixed connectors' checks, not the repo's."""
+    again = {
+        r.path: (r, kept)
+        for r, kept in zip(*_kept(batch.check_all(paths, 1), select, ignore), strict=True)
+    }
+    pairs = [again.get(r.path, (r, k)) for r, k in zip(checked.results, checked.kept, strict=True)]
+    return Checked([r for r, _ in pairs], [k for _, k in pairs])
+
+
+def _kept(
+    results: list[ManifestResult], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[list[ManifestResult], list[list[Diagnostic]]]:
+    selected, ignored = rule_codes(select), rule_codes(ignore)
+    return results, [
+        [d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results
+    ]
 
 
 def _checked(

@@ -84,7 +84,7 @@ def watch(
         *folders,
         watch_filter=_relevant,
         debounce=50,
-        step=20,
+        step=5,
         stop_event=stop,
         rust_timeout=100,
         yield_on_timeout=True,

@@ -92,9 +92,9 @@ def _remember(server: BackfillServer, uri: str, text: str) -> Path:
     return path
 
 
-@SERVER.feature(types.INITIALIZED)
-def _initialized(server: BackfillServer, _: types.InitializedParams) -> None:
-    options = server.protocol.initialization_options or {}
+@SERVER.feature(types.INITIALIZE)
+def _initialize(server: BackfillServer, params: types.InitializeParams) -> None:
+    options = params.initialization_options or {}
     if isinstance(options, dict):
         debounce = options.get("debounceMs")
         if isinstance(debounce, int | float) and debounce >= 0:
