@@ -64,6 +64,13 @@ async def published(client, path: Path, *, seconds: float = 20) -> list[types.Di
     return await asyncio.wait_for(arrival(), seconds)
 
 
+async def opened(client, path: Path) -> list[types.Diagnostic]:
+    """Open `path` (its text on disk) and wait for its diagnostics."""
+    forget(client, path)
+    did_open(client, path)
+    return await published(client, path)
+
+
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
 async def client(lsp_client: LanguageClient):
     """A client session with the server (debounce off: the tests wait on notifications)."""

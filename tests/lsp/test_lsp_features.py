@@ -9,7 +9,7 @@ from pathlib import Path
 
 import lsp_support
 import pytest
-from lsp_support import did_open, forget, published
+from lsp_support import did_open, forget, opened, published
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -67,25 +67,28 @@ async def _labels(client: LanguageClient, path: Path, at: types.Position) -> lis
     return [item.label for item in found.items]
 
 
+async def _actions(
+    client: LanguageClient, path: Path, diagnostic: types.Diagnostic
+) -> list[types.CodeAction]:
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(path.as_uri()),
+            diagnostic.range,
+            types.CodeActionContext([diagnostic]),
+        )
+    )
+
+
 @pytest.mark.asyncio
 async def test_quick_fixes_clear_the_diagnostics(client: LanguageClient, tmp_path: Path) -> None:
     manifest = _copy("fix/unknown-key-yaml", tmp_path / "c") / "backfill.config.yaml"
     text = manifest.read_text(encoding="utf-8")
-    forget(client, manifest)
-    did_open(client, manifest)
-    diagnostics = await published(client, manifest)
+    diagnostics = await opened(client, manifest)
     assert [d.code for d in diagnostics] == ["BF102", "BF102"]
     assert all(d.code_description and d.code_description.href for d in diagnostics)
     edits = []
     for diagnostic in diagnostics:
-        actions = await client.text_document_code_action_async(
-            types.CodeActionParams(
-                types.TextDocumentIdentifier(manifest.as_uri()),
-                diagnostic.range,
-                types.CodeActionContext([diagnostic]),
-            )
-        )
-        (action,) = actions
+        (action,) = await _actions(client, manifest, diagnostic)
         edits += action.edit.changes[manifest.as_uri()]
     fixed = _apply(text, edits)
     assert "# misspelt" in fixed and "permissions:" in fixed
@@ -97,9 +100,7 @@ async def test_quick_fixes_clear_the_diagnostics(client: LanguageClient, tmp_pat
 @pytest.mark.asyncio
 async def test_related_information_points_at_the_first_key(client: LanguageClient) -> None:
     manifest = GOLDEN / "bf003-duplicate-key" / "backfill.config.json"
-    forget(client, manifest)
-    did_open(client, manifest)
-    (diagnostic,) = await published(client, manifest)
+    (diagnostic,) = await opened(client, manifest)
     (related,) = diagnostic.related_information
     assert related.location.uri == manifest.as_uri()
     assert related.location.range.start.line == 1
@@ -110,9 +111,7 @@ async def test_related_information_points_at_the_first_key(client: LanguageClien
 async def test_hover(client: LanguageClient, tmp_path: Path) -> None:
     manifest = _copy("fix/tenant-token-yaml", tmp_path / "c") / "backfill.config.yaml"
     text = manifest.read_text(encoding="utf-8")
-    forget(client, manifest)
-    did_open(client, manifest)
-    await published(client, manifest)
+    await opened(client, manifest)
     assert "Setup instructions" in await _hover(client, manifest, _at(text, "setup:", 1))
     about_token = await _hover(client, manifest, _at(text, "<connectionId>", 2))
     assert "BF302 unknown-webhook-token" in about_token  # the rule at the diagnostic
@@ -162,12 +161,6 @@ async def test_route_file_edit_rechecks_the_manifest(
     _change(client, route, code, 2)  # unsaved: the server checks the editor's text
     (blocked,) = await published(client, route)
     assert blocked.code == "BF705"
-    (action,) = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            types.TextDocumentIdentifier(route.as_uri()),
-            blocked.range,
-            types.CodeActionContext([blocked]),
-        )
-    )
+    (action,) = await _actions(client, route, blocked)
     (edit,) = action.edit.changes[manifest.as_uri()]
     assert edit.new_text.endswith("- https://evil.example/*")

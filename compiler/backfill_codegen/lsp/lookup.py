@@ -7,6 +7,7 @@ from typing import Any
 
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.frontends.base import LocatedDocument
+from backfill_codegen.frontends.base import _value_at as value_at  # one walk of a path
 
 _TOKEN = re.compile(r"<[^<>\s\"'`]*>")
 
@@ -25,15 +26,6 @@ def object_at(document: LocatedDocument, offset: int) -> JsonPath:
         if inside and isinstance(value_at(document.value, path), dict):
             best = path
     return best
-
-
-def value_at(value: Any, path: JsonPath) -> Any:
-    for step in path:
-        try:
-            value = value[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return value
 
 
 def token_at(text: str, offset: int) -> str | None:

@@ -159,7 +159,7 @@ def _complete(server: BackfillServer, params: types.CompletionParams) -> types.C
     document = _document(path, source)
     if document is None:
         checked = server.session.at(path)
-        document = checked.result.document if checked else None  # the last text that parsed
+        document = checked.document if checked else None  # the last text that parsed
     found = assist.completions(source.text, offset(source, params.position), document, path.parent)
     items = [
         types.CompletionItem(label, insert_text=insert, detail=detail)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backfill_codegen.diagnostics.model import Diagnostic
+from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.pipeline import ManifestResult, check_text
 from backfill_codegen.safe_read import inside
 from backfill_codegen.workspace import API_DIR, MANIFEST_NAMES
@@ -40,6 +41,8 @@ class Checked:
 
     result: ManifestResult
     by_file: dict[Path, list[Diagnostic]] = field(default_factory=dict)
+    #: The last manifest text that parsed (this one's, or an earlier one's mid-edit).
+    document: LocatedDocument | None = None
 
 
 class Session:
@@ -69,8 +72,8 @@ class Session:
             return None
         others = {path: t for path, t in self.texts.items() if path != real(manifest)}
         result = check_text(manifest, text, others)
-        checked = Checked(result)
         before = self.checked.get(real(manifest))
+        checked = Checked(result, document=result.document or (before and before.document))
         for path in before.by_file if before else ():
             checked.by_file[path] = []
         checked.by_file.setdefault(real(manifest), [])
