@@ -129,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
         return int(exit_.code or 0)
+    fixing = getattr(arguments, "fix", False) or getattr(arguments, "diff", False)
+    if getattr(arguments, "watch", False) and fixing:
+        print("backfill-codegen: error: --watch does not go with --fix or --diff", file=sys.stderr)
+        return EXIT_FAULT
     try:
         if getattr(arguments, "watch", False):
             return _watch(arguments)
