@@ -3,6 +3,7 @@ manifest's and its route files'), and a file that no longer has diagnostics is c
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from backfill_codegen.cli import main
 from backfill_codegen.diagnostics.render.json import to_object
+from backfill_codegen.lsp.server import BackfillServer
 from backfill_codegen.lsp.session import Session, manifest_of, real
 from backfill_codegen.pipeline import check_manifest, check_text
 
@@ -52,3 +54,20 @@ def test_unsaved_route_file_and_clearing(tmp_path: Path) -> None:
 def test_watch_does_not_go_with_fix(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--watch", "--fix"]) == 2
     assert "--watch does not go with" in capsys.readouterr().err
+
+
+def test_a_burst_of_changes_is_checked_once(tmp_path: Path) -> None:
+    """The debounce: five changes inside the quiet period cost one check, of the last text."""
+    server = BackfillServer()
+    checked: list[Path] = []
+    server.recheck = checked.append  # type: ignore[method-assign]
+    server.debounce = 0.05
+    path = tmp_path / "backfill.config.yaml"
+
+    async def burst() -> None:
+        for _ in range(5):
+            server.schedule(path)
+        await asyncio.wait_for(asyncio.gather(*server.pending.values()), 10)
+
+    asyncio.run(burst())
+    assert checked == [path]
