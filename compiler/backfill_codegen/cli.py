@@ -133,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(arguments, "watch", False) and fixing:
         print("backfill-codegen: error: --watch does not go with --fix or --diff", file=sys.stderr)
         return EXIT_FAULT
+    if getattr(arguments, "fix", False) and arguments.example:
+        print(
+            "backfill-codegen: error: --fix never writes into the bundled example", file=sys.stderr
+        )
+        return EXIT_FAULT
     try:
         if getattr(arguments, "watch", False):
             return _watch(arguments)
@@ -161,6 +166,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAULT
+
+
+def _conflict(arguments: argparse.Namespace) -> str | None:
+    """Options that do not go together (argparse cannot say so across commands)."""
+    fix, diff = getattr(arguments, "fix", False), getattr(arguments, "diff", False)
+    if getattr(arguments, "watch", False) and (fix or diff):
+        return "--watch does not go with --fix or --diff"
+    if fix and arguments.example:
+        return "--fix never writes into the bundled example"
+    return None
 
 
 def _use_color(choice: str) -> bool:

@@ -51,9 +51,10 @@ def test_unsaved_route_file_and_clearing(tmp_path: Path) -> None:
     assert route.read_text(encoding="utf-8") == text  # nothing written
 
 
-def test_watch_does_not_go_with_fix(capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_of_fix(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--watch", "--fix"]) == 2
     assert "--watch does not go with" in capsys.readouterr().err
+    assert main(["check", "--example", "--fix"]) == 2
 
 
 def test_a_burst_of_changes_is_checked_once(tmp_path: Path) -> None:
