@@ -29,6 +29,8 @@ def _valid_manifests() -> list[Path]:
 MANIFESTS = _valid_manifests()
 KEYS = ("permissions", "connection", "testConnection", "displayName", "settingsSchema", "setup")
 #: (pattern to break, how to break it): each the kind of slip one fix repairs.
+ROUTE = re.compile(r"""(\broute["']?\s*:\s*["']?)(/[a-z0-9_/-]+)""")
+YAML_ENTRY = re.compile(r"\n[ \t]+- https://[^\n]*(?=\n)")
 DRAFT_07 = re.compile(r"http://json-schema\.org/draft-07/schema#")
 MUTATIONS = {
     "key": (re.compile(r"\b(" + "|".join(KEYS) + r")\b(?=\"?'?\s*:)"), lambda m: m[0][:-1]),

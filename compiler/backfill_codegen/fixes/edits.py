@@ -23,13 +23,15 @@ class Edit:
 
 def compatible(edits: Iterable[Edit]) -> list[Edit]:
     """The edits in order, each duplicate once, and none that overlaps one kept before it
-    (two fixes for one place: the first wins, the next run of --fix sees the rest)."""
+    (two fixes for one place: the first wins, the next run of --fix sees the rest). Insertions
+    at one point are kept when each carries its own separator (entries appended to a list)."""
     kept: list[Edit] = []
     for edit in sorted(set(edits)):
         if kept and edit.start < kept[-1].end:
             continue
-        if kept and edit.start == kept[-1].start == kept[-1].end == edit.end:
-            continue  # two insertions at one point: the order would be arbitrary
+        same_point = kept and edit.start == kept[-1].start == kept[-1].end == edit.end
+        if same_point and not edit.text.startswith((",", "\n", "\r")):
+            continue  # the order of two bare insertions would be arbitrary
         kept.append(edit)
     return kept
 
