@@ -90,14 +90,14 @@ def test_generate_watch_regenerates_survives_and_stops_cleanly(tmp_path: Path) -
 def test_check_watch_reruns_only_the_connector_that_changed(tmp_path: Path) -> None:
     for name, case in (("alpha", "json-minimal"), ("beta", "bf102-unknown-key")):
         shutil.copytree(GOLDEN / case, tmp_path / name, ignore=shutil.ignore_patterns("expected"))
+    route = tmp_path / "alpha" / "src" / "api" / "setup" / "test_connection.ts"
+    route.parent.mkdir(parents=True)  # a folder made mid-watch may be watched only a moment later
     watching = Watching(["check"], tmp_path)
     try:
         assert watching.status() == "[watch] alpha, beta: 2 error(s), 0 warning(s)"
         beta = tmp_path / "beta" / "backfill.config.yaml"
         beta.write_text(beta.read_text(encoding="utf-8").replace("permisions", "permissions"))
         assert watching.status() == "[watch] beta: 1 error(s), 0 warning(s)"
-        route = tmp_path / "alpha" / "src" / "api" / "setup" / "test_connection.ts"
-        route.parent.mkdir(parents=True)
         route.write_text('export const POST = () => new Response("ok");\n', encoding="utf-8")
         assert watching.status().startswith("[watch] alpha: ")
         assert watching.interrupt()[0] == 130
