@@ -11,7 +11,8 @@ from golden_support import check_output, compare
 
 from backfill_codegen.diagnostics.registry import all_rules
 
-CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir())
+# golden/fix/ holds --fix cases (tests/fix/), not `check` cases
+CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir() and path.name != "fix")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

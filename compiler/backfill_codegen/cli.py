@@ -35,6 +35,11 @@ def _add_jobs(command: argparse.ArgumentParser) -> None:
     command.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=workers)
 
 
+def _add_watch(command: argparse.ArgumentParser) -> None:
+    text = "run again whenever a manifest or route file changes, until Ctrl-C"
+    command.add_argument("--watch", action="store_true", help=text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backfill-codegen",
@@ -63,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="colour the full format (auto: on a terminal, unless NO_COLOR is set)",
     )
+    check.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes, then report what is left"
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the safe fixes as a diff; write nothing"
+    )
+    _add_watch(check)
     _add_jobs(check)
 
     generate = commands.add_parser(
@@ -96,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check and render every connector, even those unchanged since the last run; "
         "the cache is neither read nor written",
     )
+    _add_watch(generate)
     _add_jobs(generate)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
@@ -106,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the manifest's JSON Schema, for editors")
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+    commands.add_parser("lsp", help="run the language server on stdin/stdout (for editors)")
     return parser
 
 
@@ -114,11 +129,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = _parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
         return int(exit_.code or 0)
+    fixing = getattr(arguments, "fix", False) or getattr(arguments, "diff", False)
+    if getattr(arguments, "watch", False) and fixing:
+        print("backfill-codegen: error: --watch does not go with --fix or --diff", file=sys.stderr)
+        return EXIT_FAULT
+    if getattr(arguments, "fix", False) and arguments.example:
+        print(
+            "backfill-codegen: error: --fix never writes into the bundled example", file=sys.stderr
+        )
+        return EXIT_FAULT
     try:
+        if getattr(arguments, "watch", False):
+            return _watch(arguments)
         if arguments.command == "check":
             return _check(arguments)
         if arguments.command == "generate":
             return _generate(arguments)
+        if arguments.command == "lsp":
+            return _lsp()
         if arguments.command == "openapi":
             return _out(driver.openapi(arguments.path, _to_stderr("full")), none=EXIT_ERRORS)
         if arguments.command == "explain":
@@ -138,6 +166,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAULT
+
+
+def _conflict(arguments: argparse.Namespace) -> str | None:
+    """Options that do not go together (argparse cannot say so across commands)."""
+    fix, diff = getattr(arguments, "fix", False), getattr(arguments, "diff", False)
+    if getattr(arguments, "watch", False) and (fix or diff):
+        return "--watch does not go with --fix or --diff"
+    if fix and arguments.example:
+        return "--fix never writes into the bundled example"
+    return None
 
 
 def _use_color(choice: str) -> bool:
@@ -160,18 +198,87 @@ def _note(text: str) -> None:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    checked = driver.check(
+    checked = _checked(arguments)
+    if arguments.diff or arguments.fix:
+        fixed = driver.fix(checked, write=not arguments.diff)
+        for shown in fixed.skipped:
+            _note(f"{shown} changed while it was checked; not fixed")
+        if arguments.diff:
+            sys.stdout.write(fixed.diff)
+            print(f"{fixed.fixed} fixable problem(s) in {fixed.files} file(s)", file=sys.stderr)
+            return EXIT_ERRORS if fixed.fixed else EXIT_CLEAN
+        print(f"Fixed {fixed.fixed} problem(s) in {fixed.files} file(s).", file=sys.stderr)
+        if fixed.changed:
+            checked = driver.recheck(
+                checked, fixed.changed, select=arguments.select, ignore=arguments.ignore
+            )
+    diagnostics = checked.diagnostics
+    sys.stdout.write(render(diagnostics, arguments.format, color=_use_color(arguments.color)))
+    if len(checked.results) > 1 and arguments.format in ("full", "concise"):
+        print(checked.summary_line())
+    return EXIT_ERRORS if checked.has_errors else EXIT_CLEAN
+
+
+def _checked(arguments: argparse.Namespace) -> driver.Checked:
+    return driver.check(
         arguments.paths,
         arguments.jobs,
         example=arguments.example,
         select=arguments.select,
         ignore=arguments.ignore,
     )
-    diagnostics = checked.diagnostics
-    sys.stdout.write(render(diagnostics, arguments.format, color=_use_color(arguments.color)))
-    if len(checked.results) > 1 and arguments.format in ("full", "concise"):
-        print(checked.summary_line())
-    return EXIT_ERRORS if checked.has_errors else EXIT_CLEAN
+
+
+def _watch(arguments: argparse.Namespace) -> int:
+    # start-up: watchfiles loads for --watch only
+    from backfill_codegen.resources import example_dir
+    from backfill_codegen.watch import watch  # start-up: as above
+
+    roots = [example_dir()] if arguments.example else list(arguments.paths) or [Path(".")]
+    once = _check_once(arguments) if arguments.command == "check" else _generate_once(arguments)
+    several_into_one = arguments.command == "generate" and arguments.output is not None
+    watch(roots, once, lambda line: print(line, flush=True), every_time=several_into_one)
+    return EXIT_CLEAN
+
+
+def _check_once(arguments: argparse.Namespace) -> Callable[[list[Path]], str]:
+    def once(manifests: list[Path]) -> str:
+        checked = driver.check(manifests, 1, select=arguments.select, ignore=arguments.ignore)
+        found = checked.diagnostics
+        sys.stdout.write(render(found, arguments.format, color=_use_color(arguments.color)))
+        errors = sum(d.severity == "error" for d in found)
+        return f"{errors} error(s), {len(found) - errors} warning(s)"
+
+    return once
+
+
+def _generate_once(arguments: argparse.Namespace) -> Callable[[list[Path]], str]:
+    def once(manifests: list[Path]) -> str:
+        generated = driver.generate(
+            manifests,
+            _to_stderr(arguments.format),
+            output=arguments.output,
+            check=arguments.check,
+            cache=not arguments.no_cache,
+            jobs=1,
+            note=_note,
+        )
+        if not generated.ok:
+            return "errors: nothing written"
+        if generated.check:
+            return f"{generated.stale} stale file(s)"
+        sys.stdout.write(generated.summary)
+        return generated.summary.splitlines()[-1]
+
+    return once
+
+
+def _lsp() -> int:
+    # start-up: pygls loads for the language server only
+    from backfill_codegen.lsp import serve
+
+    serve()
+    return EXIT_CLEAN
 
 
 def _generate(arguments: argparse.Namespace) -> int:

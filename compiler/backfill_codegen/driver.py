@@ -127,8 +127,70 @@ def check(
     selected, ignored = rule_codes(select), rule_codes(ignore)
     paths = [example_dir()] if example else list(paths) or [Path(".")]
     results = batch.check_all(paths, jobs, skipped_checks(selected, ignored))
-    kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
-    return Checked(results, kept)
+    return Checked(*_kept(results, select, ignore))
+
+
+class Fixed:
+    """What `check --fix` / `--diff` did: the unified diff of every manifest it changes (or
+    would), how many diagnostics that fixes, in how many files, and the files it left alone
+    because they changed while being checked."""
+
+    __slots__ = ("changed", "diff", "files", "fixed", "skipped")
+
+    def __init__(self, diff: str, fixed: int, changed: list[Path], skipped: list[str]) -> None:
+        self.diff, self.fixed, self.changed, self.skipped = diff, fixed, changed, skipped
+        self.files = len(changed)
+
+
+def fix(checked: Checked, *, write: bool) -> Fixed:
+    """The safe fixes of the diagnostics `check` kept (--select/--ignore apply), each manifest
+    rewritten with minimal edits when `write` (only if it still holds the text checked)."""
+    # start-up: the fixes load for --fix/--diff and the language server only
+    from backfill_codegen.fixes import fix_manifest, unified
+    from backfill_codegen.fixes.files import Changed, replace_text  # start-up: as above
+
+    diffs, fixed, changed, skipped = [], 0, [], []
+    for result, kept in zip(checked.results, checked.kept, strict=True):
+        text, count = fix_manifest(result, kept)
+        if not count or text == result.source.text:
+            continue
+        if write:
+            try:
+                replace_text(result.path, result.source.text, text)
+            except Changed:
+                skipped.append(result.source.path)
+                continue
+        diffs.append(unified(result.source.path, result.source.text, text))
+        fixed += count
+        changed.append(result.path)
+    return Fixed("".join(diffs), fixed, changed, skipped)
+
+
+def recheck(
+    checked: Checked,
+    paths: Sequence[Path],
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Checked:
+    """`checked` with the manifests at `paths` checked again (after --fix rewrote them): the
+    others cannot have changed, so a fix costs the fixed connectors' checks, not the repo's."""
+    skip = skipped_checks(rule_codes(select), rule_codes(ignore))
+    again = {
+        r.path: (r, kept)
+        for r, kept in zip(*_kept(batch.check_all(paths, 1, skip), select, ignore), strict=True)
+    }
+    pairs = [again.get(r.path, (r, k)) for r, k in zip(checked.results, checked.kept, strict=True)]
+    return Checked([r for r, _ in pairs], [k for _, k in pairs])
+
+
+def _kept(
+    results: list[ManifestResult], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[list[ManifestResult], list[list[Diagnostic]]]:
+    selected, ignored = rule_codes(select), rule_codes(ignore)
+    return results, [
+        [d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results
+    ]
 
 
 def _checked(

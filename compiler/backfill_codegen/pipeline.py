@@ -7,12 +7,12 @@ hides problems elsewhere. Nothing here raises for a user's mistake; problems tra
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backfill_codegen import limits, safe_read
+from backfill_codegen import limits, overlay, safe_read
 from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.checks.base import Check
 from backfill_codegen.checks.structure import check_shape
@@ -210,6 +210,13 @@ def _safe_to_skip(skip: frozenset[str]) -> frozenset[str]:
         return not (check.may_fail and touches)
 
     return frozenset(check.name for check in ALL_CHECKS if check.name in skip and harmless(check))
+
+
+def check_text(path: Path, text: str, others: Mapping[Path, str] | None = None) -> ManifestResult:
+    """`check_manifest` on the text an editor holds for `path` (it need not exist on disk),
+    and on `others`: route files held unsaved. One code path: the same reads, the same checks."""
+    with overlay.editing({path: text, **(others or {})}):
+        return check_manifest(path)
 
 
 def _error_paths(findings: list[Finding]) -> list[JsonPath]:

@@ -20,6 +20,8 @@ import os
 import stat
 from pathlib import Path
 
+from backfill_codegen import overlay
+
 _CHUNK = 1 << 20
 _PROC_FD = "/proc/self/fd"
 
@@ -107,7 +109,10 @@ def read_bounded(
     follow: bool = True,
 ) -> bytes:
     """At most `limit + 1` bytes of the file (one more than allowed tells the caller it is too
-    large), opened as `open_regular` does."""
+    large), opened as `open_regular` does. A text the editor holds (overlay.py) wins."""
+    edited = overlay.lookup(path)
+    if edited is not None and (root is None or inside(path, root)):
+        return edited[: limit + 1]
     descriptor = open_regular(path, root, follow=follow)
     with os.fdopen(descriptor, "rb") as handle:
         return handle.read(limit + 1)

@@ -20,6 +20,7 @@ def explain_rule(rule: Rule) -> str:
         "Good:",
         *(f"    {line}" for line in rule.good.splitlines()),
         "",
+        *([f"Fixable: `check --fix` will {rule.fix}.", ""] if rule.fix else []),
         f"Silence it with `--ignore {rule.code}`.",
     ]
     return "\n".join(lines) + "\n"
@@ -36,8 +37,12 @@ def list_rules() -> str:
 
 def rules_markdown_table() -> str:
     """The README's rules table, generated from the registry (a test keeps the README in sync)."""
-    rows = ["| code | name | severity | what it reports |", "| --- | --- | --- | --- |"]
+    rows = [
+        "| code | name | severity | fix | what it reports |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for rule in all_rules().values():
         summary = rule.summary.replace("|", "\\|")
-        rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {summary} |")
+        fix = "yes" if rule.fix else ""
+        rows.append(f"| {rule.code} | {rule.name} | {rule.severity.value} | {fix} | {summary} |")
     return "\n".join(rows) + "\n"

@@ -28,6 +28,8 @@ class Rule:
     explanation: str  # why the rule exists and how to fix it (Markdown)
     bad: str  # a manifest fragment that triggers it
     good: str  # the same fragment, fixed
+    #: What `check --fix` does about it (backfill_codegen/fixes/); empty: no safe fix.
+    fix: str = ""
 
 
 @dataclass(frozen=True)

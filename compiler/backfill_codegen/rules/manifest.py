@@ -30,6 +30,7 @@ UNKNOWN_KEY = Rule(
     "line suggests the closest known key.",
     '{ "name": "stripe", "permisions": { "http": [] } }',
     '{ "name": "stripe", "permissions": { "http": [] } }',
+    fix="rename the key to its one close match",
 )
 
 WRONG_TYPE = Rule(

@@ -30,6 +30,7 @@ PERMISSION_NOT_HTTPS = Rule(
     "entry as `https://host/path`. " + _MATCHING,
     '{ "http": ["http://api.stripe.com/*"] }',
     _GOOD,
+    fix="`http://` becomes `https://`; an entry without a scheme gets `https://`",
 )
 
 PERMISSION_HOST_WILDCARD = Rule(

@@ -27,6 +27,7 @@ MISSING_ROUTE_FILE = Rule(
     "(`backfill-codegen generate` scaffolds it) or fix the route.",
     _ROUTE + "// src/api/setup/testConnection.ts exists, test_connection.ts not",
     _ROUTE + "// src/api/setup/test_connection.ts exports POST",
+    fix="rename the route to the route file of one close match",
 )
 
 MISSING_ROUTE_METHOD = Rule(
@@ -81,6 +82,7 @@ BLOCKED_HTTP_CALL = Rule(
     'Http.get("https://files.stripe.com/v1/files");',
     '// permissions: { http: ["https://api.stripe.com/*", "https://files.stripe.com/*"] }\n'
     'Http.get("https://files.stripe.com/v1/files");',
+    fix="add the call's static prefix to `permissions.http`",
 )
 
 OAUTH_NOT_DECLARED = Rule(

@@ -28,6 +28,7 @@ INVALID_METHOD = Rule(
     "platform routes. Methods are uppercase.",
     '{ "route": "/setup/test_connection", "method": "post" }',
     '{ "route": "/setup/test_connection", "method": "POST" }',
+    fix="write the method in upper case",
 )
 
 ROUTE_NOT_POST = Rule(

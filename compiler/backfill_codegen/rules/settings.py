@@ -114,6 +114,7 @@ UNKNOWN_DIALECT = Rule(
     "for 2020-12. An unknown dialect is checked as the closest known one.",
     '{ "$schema": "https://json-schema.org/draft-07/schema#", "type": "object" }',
     '{ "$schema": "http://json-schema.org/draft-07/schema#", "type": "object" }',
+    fix="replace the URI with the known dialect it is a twin of",
 )
 
 SECRET_VALUE_IN_MANIFEST = Rule(

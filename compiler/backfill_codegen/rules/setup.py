@@ -32,6 +32,7 @@ UNKNOWN_WEBHOOK_TOKEN = Rule(
     "`<connection_id>`. Any other `<...>` would reach the provider literally.",
     '"/api/v1/extensions/<tenant>/stripe/routes/webhooks/stripe"',
     _GOOD,
+    fix="rewrite a near-miss token (`<tenantId>`, `{tenant_id}`) as the token it means",
 )
 
 WEBHOOK_WRONG_PREFIX = Rule(
@@ -44,6 +45,7 @@ WEBHOOK_WRONG_PREFIX = Rule(
     "deliver the provider's events somewhere else.",
     '"/api/v1/extensions/<tenant_id>/stripe-old/routes/webhooks/stripe"',
     _GOOD,
+    fix="rewrite `{tenant_id}` or `<tenantId>` as `<tenant_id>`",
 )
 
 WEBHOOK_MISSING_CONNECTION_ID = Rule(
