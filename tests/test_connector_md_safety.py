@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -261,9 +262,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> ir.Connector:
 def _connector(base: ir.Connector, instructions: str, plain: list[str]) -> ir.Connector:
     title, description, scope, setting_title, setting_description, url, allowed = plain
     assert base.oauth is not None and base.settings is not None and base.permissions
-    first = dataclasses.replace(
-        base.settings.properties[0], title=setting_title, description=setting_description
-    )
+    # The docs read the settings schema (emit/settings_doc.py): the first property's words.
+    schema = json.loads(base.settings.schema_json)
+    first_name = next(iter(schema["properties"]))
+    schema["properties"][first_name].update(title=setting_title, description=setting_description)
     return dataclasses.replace(
         base,
         display_name=title,
@@ -271,9 +273,7 @@ def _connector(base: ir.Connector, instructions: str, plain: list[str]) -> ir.Co
         instructions=instructions,
         oauth=dataclasses.replace(base.oauth, scopes=(scope,), authorization_url_template=url),
         permissions=(dataclasses.replace(base.permissions[0], original=allowed),),
-        settings=dataclasses.replace(
-            base.settings, properties=(first, *base.settings.properties[1:])
-        ),
+        settings=dataclasses.replace(base.settings, schema_json=json.dumps(schema)),
     )
 
 
@@ -323,8 +323,8 @@ def test_safe_links_and_layout_survive(base: ir.Connector, tmp_path: Path) -> No
     assert '<a href="https://help.example/a_b">the docs</a>' in rendered
     assert "<code>&lt;connection_id&gt;</code>" in rendered
     assert "<strong>Admin</strong>" in rendered
-    assert "<h2>Steps</h2>" in rendered
-    assert "<code>curl https://x.example\n</code>" in rendered
+    assert "<h5>Steps</h5>" in rendered  # below the page's own h3
+    assert '<code class="language-text">curl https://x.example\n</code>' in rendered
     assert '<td style="text-align:right"><code>b|c</code></td>' in rendered
     assert "<ol>" in rendered and "<table>" in rendered
 

@@ -1,0 +1,75 @@
+"""CONNECTOR.md of generated connectors (docs_manifests: nested objects, arrays, oneOf, enums,
+every string hostile), rendered by markdown-it-py with raw HTML *on*: no HTML from the
+manifest, no link at all (no manifest string may become one, on GitHub either), and every
+manifest string shown as text."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from docs_manifests import connectors
+from hypothesis import given, settings
+from markdown_it import MarkdownIt
+
+from backfill_codegen.emit import docs
+from backfill_codegen.emit.header import NOTICE
+
+#: The tags a list/table/code page renders to; nothing else may appear.
+ALLOWED = {"h1", "h2", "h3", "p", "ul", "li", "code", "strong", "table", "thead", "tbody"}
+ALLOWED |= {"tr", "th", "td", "pre", "blockquote"}
+#: What starts a GitHub (cmark-gfm) extended autolink in raw text.
+AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp)://|\bwww\.|[\w.+-]@[\w-]")
+CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.comments: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+
+def squash(value: str) -> str:
+    return " ".join(value.split())
+
+
+def assert_published_safely(markdown: str, plain: list[str]) -> None:
+    for preset in (MarkdownIt("commonmark", {"html": True}).enable("table"),):
+        page = Page()
+        page.feed(preset.render(markdown))
+        page.close()
+        assert page.comments == [f" {NOTICE} "]
+        assert set(page.tags) <= ALLOWED, set(page.tags) - ALLOWED
+        shown = squash("".join(page.text))
+        for value in plain:
+            assert squash(value) in shown, value
+    # GitHub links bare URLs, `www.` and emails in text: none may be in the raw source outside
+    # code (where GitHub does not link), so none becomes a link, broken or not.
+    for line in markdown.split("\n"):  # Markdown ends lines at LF (no CR is written)
+        if line.startswith(("```", "<!--")):
+            continue
+        assert not AUTOLINK.search(CODE.sub("", re.sub(r"\\.", "", line))), line
+
+
+@settings(deadline=None)
+@given(connectors())
+def test_generated_connectors_publish_safely(case) -> None:
+    connector, plain = case
+    markdown = docs.emit(connector)["CONNECTOR.md"]
+    assert_published_safely(markdown, plain)
+    assert docs.emit(connector)["CONNECTOR.md"] == markdown  # deterministic
