@@ -86,12 +86,15 @@ def test_page_loads_offline_without_errors_and_passes_axe(
     assert browser.errors == []
     assert all(url.startswith("file://") for url in browser.requests), browser.requests
     page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
-    )
-    assert found == []  # (axe's own stylesheet fetches fail on file://: not the page's errors)
+    for scheme in ("light", "dark"):  # the contrast of both colour schemes
+        page.emulate_media(color_scheme=scheme)
+        found = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ["violations"], preload: false}))
+                .violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
+        )
+        assert found == [], scheme
 
 
 def embedded_tree(page: Any) -> settings_doc.Field:

@@ -55,6 +55,8 @@ def _hint(field: Field) -> str:
 
 def _label_text(field: Field, fallback: str) -> str:
     text = esc(field.title or field.name or fallback)
+    if field.title and field.name:  # the key too: what the developer's code reads
+        text += f' <code class="key">{esc(field.name)}</code>'
     if field.required and field.name:
         text += ' <span class="muted">(required)</span>'
     if field.secret:
@@ -143,7 +145,7 @@ def _control(field: Field, ident: str, described: str) -> str:
             chosen = field.default_json or ""
         options = "".join(
             f'<option value="{esc(value)}"{" selected" if value == chosen else ""}>'
-            f"{esc(title or _shown(value))}</option>"
+            f"{esc(f'{title} ({_shown(value)})' if title else _shown(value))}</option>"
             for value, title in values
         )
         return f"<select {common}>{blank}{options}</select>"
