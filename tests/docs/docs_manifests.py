@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from backfill_codegen import ir
+from backfill_codegen.emit import prose
 
 HOSTILE = [
     "<script>window.__pwned = 1</script>",
@@ -90,14 +91,17 @@ def settings_schemas(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
 
 
 def strings_of(schema: Any) -> list[str]:
-    """Every string a reader must see: property names, titles, descriptions, enum values."""
+    """Every string a reader must see: property names, titles, descriptions (their backtick
+    spans show as code, without the backticks), enum values (as JSON)."""
     found: list[str] = []
     if isinstance(schema, dict):
         for key, value in schema.items():
             if key == "properties":
                 found += list(value)
-            if key in ("title", "description") and isinstance(value, str):
+            if key == "title" and isinstance(value, str):
                 found.append(value)
+            if key == "description" and isinstance(value, str):  # `code` shows as code
+                found.append(prose.plain(value))
             if key == "enum":  # shown as their JSON
                 found += [json.dumps(v, ensure_ascii=False) for v in value]
             if key == "const":
@@ -135,5 +139,13 @@ def connectors(draw: st.DrawFn) -> tuple[ir.Connector, list[str]]:
         routes=(),
         permissions=(ir.Permission(entry, "https", "api.example", 443, "/*"),),
     )
-    plain = [display, description, version, scope, credential, entry, *strings_of(schema)]
+    plain = [
+        display,
+        prose.plain(description),
+        version,
+        scope,
+        credential,
+        entry,
+        *strings_of(schema),
+    ]
     return connector, plain

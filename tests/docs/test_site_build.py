@@ -159,10 +159,10 @@ def test_generated_connector_pages_are_text_with_our_markup_only(case) -> None:
                 assert re.fullmatch(r"(\.\./)?[a-z0-9./-]+", value or ""), value
     scripts = [dict(attrs) for tag, attrs in page.tags if tag == "script"]
     assert all(s.get("type") == "application/json" or s.get("src") for s in scripts)
-    shown = " ".join("".join(page.text).split())
+    shown = "".join("".join(page.text).split())  # a space at each tag: whitespace aside
     for value in plain:  # an enum value is shown as itself, the Markdown shows its JSON
         raw = _json_string(value)
-        assert " ".join(value.split()) in shown or " ".join(raw.split()) in shown, value
+        assert "".join(value.split()) in shown or "".join(raw.split()) in shown, value
 
 
 def _json_string(value: str) -> str:
@@ -177,3 +177,19 @@ def test_the_site_is_the_same_bytes_for_the_same_connectors(tmp_path: Path) -> N
     from emit_connectors import stripe
 
     assert build([stripe()]) == build([stripe()])
+
+
+def test_a_connector_gone_from_the_tree_loses_its_page(tmp_path: Path) -> None:
+    from site_support import golden_connectors
+
+    cases = {path.name: path for path in golden_connectors()}
+    site = tmp_path / "site"
+    both = [str(cases["gen-minimal-json"]), str(cases["gen-webhook-only"])]
+    assert cli.main(["docs", *both, "-o", str(site), "-j", "1"]) == 0
+    assert (site / "connectors" / "pager.html").is_file()
+    (site / "mine.txt").write_text("mine\n", encoding="utf-8")
+    assert cli.main(["docs", both[0], "-o", str(site), "-j", "1"]) == 0
+    assert not (site / "connectors" / "pager.html").exists()
+    assert not (site / "connectors" / "pager.openapi.json").exists()
+    assert (site / "connectors" / "minimal.html").is_file()
+    assert (site / "mine.txt").read_text(encoding="utf-8") == "mine\n"

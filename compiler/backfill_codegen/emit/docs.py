@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from backfill_codegen import ir
-from backfill_codegen.emit import markdown_safe, scope_words, settings_doc
+from backfill_codegen.emit import markdown_safe, prose, scope_words, settings_doc
 from backfill_codegen.emit.escape import md_cell, md_code
 from backfill_codegen.emit.header import NOTICE
 
@@ -62,23 +62,41 @@ def _reference(value: str) -> str:
     return "".join(f"&#{ord(char)};" for char in value)
 
 
-def cell(value: str) -> str:
-    """Markdown inline text (a table cell, a heading, a list item) that renders as exactly
-    `value`: md_cell's escapes, line breaks and tabs as character references (a row is one
-    line), leading/trailing whitespace as references too (cells and headings are trimmed), and
-    no GitHub autolink."""
+def _escaped(value: str) -> str:
+    """md_cell's escapes, line breaks and tabs as references, no GitHub autolink."""
     pieces = _BREAKS.split(value)
-    escaped = "".join(
+    return "".join(
         _reference(piece)
         if index % 2
         else _AUTOLINK.sub(lambda m: _reference(m.group()), md_cell(piece))
         for index, piece in enumerate(pieces)
     )
+
+
+def _edges(escaped: str) -> str:
+    """Leading and trailing whitespace as references: cells and headings are trimmed."""
     head = _EDGE_SPACE.match(escaped)
     start = head.end() if head else 0
     tail = _EDGE_SPACE_END.search(escaped, start)
     end = tail.start() if tail else len(escaped)
     return _reference(escaped[:start]) + escaped[start:end] + _reference(escaped[end:])
+
+
+def cell(value: str) -> str:
+    """Markdown inline text (a table cell, a heading, a list item) that renders as exactly
+    `value`: md_cell's escapes, line breaks and tabs as character references (a row is one
+    line), leading/trailing whitespace as references too (cells and headings are trimmed), and
+    no GitHub autolink."""
+    return _edges(_escaped(value))
+
+
+def description(value: str) -> str:
+    """A description: text as `cell`, its backtick spans as code (emit/prose.py)."""
+    return _edges(
+        "".join(
+            code(piece) if is_code else _escaped(piece) for is_code, piece in prose.pieces(value)
+        )
+    )
 
 
 def text(value: str) -> str:
@@ -177,7 +195,7 @@ def _field_items(field: settings_doc.Field, depth: int) -> list[str]:
     pad = "  " * depth
     out = [f"{pad}- {_field_line(field)}"]
     if field.description is not None:
-        out += [f"{pad}  {text(field.description)}"]
+        out += [f"{pad}  {description(field.description)}"]
     if field.kind == "object":
         for child in field.children:
             out += _field_items(child, depth + 1)
@@ -188,7 +206,7 @@ def _field_items(field: settings_doc.Field, depth: int) -> list[str]:
         for number, option in enumerate(field.children, 1):
             out += [f"{pad}  - Choice {number}: " + _field_line(option)]
             if option.description is not None:
-                out += [f"{pad}    {text(option.description)}"]
+                out += [f"{pad}    {description(option.description)}"]
             for child in option.children if option.kind == "object" else ():
                 out += _field_items(child, depth + 2)
     return out
@@ -280,7 +298,7 @@ def _files() -> list[str]:
 def emit(connector: ir.Connector) -> dict[str, str]:
     lines = [f"<!-- {NOTICE} -->", "", f"# {text(connector.display_name)}", ""]
     if connector.description is not None:
-        lines += [text(connector.description), ""]
+        lines += [description(connector.description), ""]
     version = f", version {code(connector.version)}" if connector.version is not None else ""
     lines += [f"Connector {code(connector.name)}{version}.", ""]
     lines += ["## For the admin", ""]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from html import escape
 
+from backfill_codegen.emit.prose import pieces
 from backfill_codegen.emit.settings_doc import Field
 
 _INPUT_TYPES = {"string": "text", "integer": "number", "number": "number"}
@@ -21,6 +22,13 @@ _INPUT_TYPES = {"string": "text", "integer": "number", "number": "number"}
 
 def esc(value: str) -> str:
     return escape(value, quote=True)
+
+
+def prose_html(value: str) -> str:
+    """A description: escaped text, its backtick spans as `<code>` (emit/prose.py)."""
+    return "".join(
+        f"<code>{esc(piece)}</code>" if is_code else esc(piece) for is_code, piece in pieces(value)
+    )
 
 
 class _Ids:
@@ -45,7 +53,7 @@ def render(root: Field) -> str:
 def _hint(field: Field) -> str:
     parts = []
     if field.description is not None:
-        parts.append(esc(field.description))
+        parts.append(prose_html(field.description))
     words = [w + (f" <code>{esc(q)}</code>" if q is not None else "") for w, q in field.constraints]
     if words:
         joined = "; ".join(words)

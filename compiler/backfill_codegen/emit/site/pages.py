@@ -67,7 +67,7 @@ def index(connectors: list[ir.Connector]) -> str:
         f'<tr data-search="{esc(c.name.lower())} {esc(c.display_name.lower())}">'
         f'<td><a href="connectors/{esc(c.name)}.html">{esc(c.display_name)}</a></td>'
         f"<td><code>{esc(c.name)}</code></td>"
-        f"<td>{esc(c.description or '')}</td><td>{_auth(c)}</td>"
+        f"<td>{form.prose_html(c.description or '')}</td><td>{_auth(c)}</td>"
         f"<td>{_leaf_count(c)}</td><td>{len(c.routes)}</td></tr>\n"
         for c in connectors
     )
@@ -206,7 +206,9 @@ def connector_page(connector: ir.Connector, openapi: Mapping[str, Any], download
         f", version <code>{esc(connector.version)}</code>" if connector.version is not None else ""
     )
     description = (
-        f"<p>{esc(connector.description)}</p>\n" if connector.description is not None else ""
+        f"<p>{form.prose_html(connector.description)}</p>\n"
+        if connector.description is not None
+        else ""
     )
     body = (
         '<nav><a href="../index.html">All connectors</a></nav>\n'
