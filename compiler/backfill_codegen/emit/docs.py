@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from backfill_codegen import ir
+from backfill_codegen.emit import doc_words as words
 from backfill_codegen.emit import markdown_safe, prose, scope_words, settings_doc
 from backfill_codegen.emit.escape import md_cell, md_code
 from backfill_codegen.emit.header import NOTICE
@@ -36,10 +37,6 @@ _EDGE_SPACE_END = re.compile(r"[\s\ufeff]+\Z")
 #: What starts a GFM extended autolink: `scheme://`, `www.`, an email's `@`.
 _AUTOLINK = re.compile(r"(?<=[A-Za-z]):(?=//)|(?<=www)\.|@", re.IGNORECASE)
 
-TOKENS = {
-    "tenant_id": "the ID of the workspace installing the connector",
-    "connection_id": "the ID of this connection, created when the admin saves it",
-}
 #: What each file `generate` writes is for (record.OUTPUT_NAMES, in this order).
 GENERATED_FILES = (
     ("settings.py", "pydantic v2 models of the settings"),
@@ -127,9 +124,9 @@ def quote_markdown(value: str) -> str:
 def _setup(connector: ir.Connector) -> list[str]:
     out = ["### Setup", ""]
     if connector.instructions is None:
-        out += ["The connector gives no setup instructions.", ""]
+        out += [words.NO_INSTRUCTIONS, ""]
     else:
-        out += ["The connector's setup instructions, as the dashboard shows them:", ""]
+        out += [words.INSTRUCTIONS, ""]
         out += [quote_markdown(connector.instructions), ""]
     return out
 
@@ -137,16 +134,10 @@ def _setup(connector: ir.Connector) -> list[str]:
 def _webhook(hook: ir.Webhook | None) -> list[str]:
     out = ["### Webhook URL", ""]
     if hook is None:
-        return [*out, "This connector receives no webhooks.", ""]
-    out += [
-        "Paste this URL into the provider's webhook settings. The dashboard shows it with every",
-        "token already replaced; as a template:",
-        "",
-        fenced(hook.template),
-        "",
-    ]
+        return [*out, words.NO_WEBHOOK, ""]
+    out += [words.WEBHOOK, "", fenced(hook.template), ""]
     for token in hook.tokens:
-        meaning = TOKENS.get(token, "a value the platform fills in")
+        meaning = words.TOKENS.get(token, words.UNKNOWN_TOKEN)
         out.append(f"- {code('<' + token + '>')}: {meaning}.")
     return [*out, ""]
 
@@ -215,15 +206,11 @@ def _field_items(field: settings_doc.Field, depth: int) -> list[str]:
 def _settings(settings: ir.Settings | None) -> list[str]:
     out = ["### Settings", ""]
     if settings is None:
-        return [*out, "This connector has no settings.", ""]
+        return [*out, words.NO_SETTINGS, ""]
     root = settings_doc.tree(settings.schema)
     if not root.children:
         return [*out, "The settings form has no fields.", ""]
-    out += [
-        "The settings form, in its order. A secret is write-only: once saved, the dashboard",
-        "never shows it again.",
-        "",
-    ]
+    out += [f"The settings form, in its order. {words.SECRETS}", ""]
     for child in root.children:
         out += _field_items(child, 0)
     return [*out, ""]
@@ -232,11 +219,8 @@ def _settings(settings: ir.Settings | None) -> list[str]:
 def _consent(oauth: ir.OAuth | None) -> list[str]:
     out = ["### OAuth consent", ""]
     if oauth is None:
-        return [*out, "This connector does not use OAuth.", ""]
-    out += [
-        "Connecting sends the admin to the provider to sign in and grant these scopes:",
-        "",
-    ]
+        return [*out, words.NO_OAUTH, ""]
+    out += [words.CONSENT, ""]
     for scope in oauth.scopes:
         meaning = scope_words.words(scope)
         out.append(f"- {code(scope)}" + (f": {meaning}" if meaning else ""))
@@ -253,7 +237,7 @@ def _consent(oauth: ir.OAuth | None) -> list[str]:
 def _routes(routes: tuple[ir.Route, ...]) -> list[str]:
     out = ["### Routes", ""]
     if not routes:
-        return [*out, "This connector declares no endpoints.", ""]
+        return [*out, words.NO_ROUTES, ""]
     out += ["| Method | Platform path | File | Called by |", "| --- | --- | --- | --- |"]
     for route in routes:
         callers = ", ".join(_ROLE_WORDS.get(role, role) for role in route.roles) or NONE
@@ -267,8 +251,8 @@ def _routes(routes: tuple[ir.Route, ...]) -> list[str]:
 def _allowlist(permissions: tuple[ir.Permission, ...]) -> list[str]:
     out = ["### Allowlist", ""]
     if not permissions:
-        return [*out, "This connector makes no outbound HTTP calls.", ""]
-    out += ["Outbound HTTP may go only to these URLs (`*` matches any run of characters):", ""]
+        return [*out, words.NO_PERMISSIONS, ""]
+    out += [words.ALLOWLIST.format(star="`*`"), ""]
     for entry in permissions:
         normalized = f"{entry.scheme}://{entry.host}:{entry.port}{entry.path_pattern}"
         out.append(f"- {code(entry.original)} (normalized: {code(normalized)})")

@@ -17,7 +17,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from backfill_codegen import ir
-from backfill_codegen.emit import docs, markdown_safe, scope_words, settings_doc
+from backfill_codegen.emit import doc_words as words
+from backfill_codegen.emit import markdown_safe, scope_words, settings_doc
 from backfill_codegen.emit.header import NOTICE
 from backfill_codegen.emit.site import form
 from backfill_codegen.emit.site.form import esc
@@ -101,7 +102,7 @@ def _markdown() -> MarkdownIt:
 def _setup(connector: ir.Connector) -> str:
     out = "<h3>Setup</h3>\n"
     if connector.instructions is None:
-        return out + "<p>The connector gives no setup instructions.</p>\n"
+        return out + f"<p>{esc(words.NO_INSTRUCTIONS)}</p>\n"
     safe = markdown_safe.render(connector.instructions, heading_offset=3)
     return out + f"<blockquote>\n{_markdown().render(safe)}</blockquote>\n"
 
@@ -109,14 +110,13 @@ def _setup(connector: ir.Connector) -> str:
 def _webhook(hook: ir.Webhook | None) -> str:
     out = "<h3>Webhook URL</h3>\n"
     if hook is None:
-        return out + "<p>This connector receives no webhooks.</p>\n"
-    meanings = {t: docs.TOKENS.get(t, "a value the platform fills in") for t in hook.tokens}
+        return out + f"<p>{esc(words.NO_WEBHOOK)}</p>\n"
+    meanings = {t: words.TOKENS.get(t, words.UNKNOWN_TOKEN) for t in hook.tokens}
     tokens = "".join(
         f"<li><code>&lt;{esc(t)}&gt;</code>: {esc(m)}.</li>" for t, m in meanings.items()
     )
     return (
-        out + "<p>Paste this URL into the provider's webhook settings. The dashboard shows it "
-        "with every token already replaced; as a template:</p>\n"
+        out + f"<p>{esc(words.WEBHOOK)}</p>\n"
         f"<pre><code>{esc(hook.template)}</code></pre>\n<ul>{tokens}</ul>\n"
     )
 
@@ -124,14 +124,14 @@ def _webhook(hook: ir.Webhook | None) -> str:
 def _settings(connector: ir.Connector) -> str:
     out = "<h3>Settings</h3>\n"
     if connector.settings is None:
-        return out + "<p>This connector has no settings.</p>\n"
+        return out + f"<p>{esc(words.NO_SETTINGS)}</p>\n"
     root = settings_doc.tree(connector.settings.schema)
     schema = json.dumps(connector.settings.schema, ensure_ascii=True, sort_keys=False)
     schema = schema.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         out + "<p>A preview of the settings form the admin fills in. What you type is checked "
-        "here, against the connector's own schema, and never leaves this page. A secret is "
-        "write-only: once saved, the dashboard never shows it again.</p>\n"
+        f"here, against the connector's own schema, and never leaves this page. {words.SECRETS}"
+        "</p>\n"
         f'<script type="application/json" id="settings-schema">{schema}</script>\n'
         f'<form class="settings" novalidate aria-label="Settings form preview">'
         f"{form.render(root)}"
@@ -143,17 +143,14 @@ def _settings(connector: ir.Connector) -> str:
 def _consent(oauth: ir.OAuth | None) -> str:
     out = "<h3>OAuth consent</h3>\n"
     if oauth is None:
-        return out + "<p>This connector does not use OAuth.</p>\n"
+        return out + f"<p>{esc(words.NO_OAUTH)}</p>\n"
     items = "".join(
         f"<li><code>{esc(scope)}</code>"
-        + (f": {esc(words)}" if (words := scope_words.words(scope)) else "")
+        + (f": {esc(meaning)}" if (meaning := scope_words.words(scope)) else "")
         + "</li>"
         for scope in oauth.scopes
     )
-    return (
-        out + "<p>Connecting sends the admin to the provider to sign in and grant these "
-        f"scopes:</p>\n<ul>{items}</ul>\n"
-    )
+    return out + f"<p>{esc(words.CONSENT)}</p>\n<ul>{items}</ul>\n"
 
 
 def _endpoints(openapi: Mapping[str, Any], download: str) -> str:
@@ -170,7 +167,7 @@ def _endpoints(openapi: Mapping[str, Any], download: str) -> str:
             )
     link = f'<p><a href="{esc(download)}" download>Download openapi.json</a></p>\n'
     if not rows:
-        return "<h3>Endpoints</h3>\n<p>This connector declares no endpoints.</p>\n" + link
+        return f"<h3>Endpoints</h3>\n<p>{esc(words.NO_ROUTES)}</p>\n" + link
     return (
         '<h3>Endpoints</h3>\n<table>\n<thead><tr><th scope="col">Method</th>'
         '<th scope="col">Path</th><th scope="col">Operation</th><th scope="col">Summary</th>'
@@ -181,12 +178,9 @@ def _endpoints(openapi: Mapping[str, Any], download: str) -> str:
 def _allowlist(permissions: tuple[ir.Permission, ...]) -> str:
     out = "<h3>Allowlist</h3>\n"
     if not permissions:
-        return out + "<p>This connector makes no outbound HTTP calls.</p>\n"
+        return out + f"<p>{esc(words.NO_PERMISSIONS)}</p>\n"
     items = "".join(f"<li><code>{esc(entry.original)}</code></li>" for entry in permissions)
-    return (
-        out + "<p>Outbound HTTP may go only to these URLs (<code>*</code> matches any run of "
-        f"characters):</p>\n<ul>{items}</ul>\n"
-    )
+    return out + f"<p>{words.ALLOWLIST.format(star='<code>*</code>')}</p>\n<ul>{items}</ul>\n"
 
 
 def _credential(oauth: ir.OAuth | None) -> str:
