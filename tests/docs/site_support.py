@@ -87,14 +87,35 @@ def hostile_strings() -> list[str]:
     ]
 
 
+#: A connector per dialect the browser validator is not named after (its class is chosen).
+DIALECTS = {
+    "draft4": "http://json-schema.org/draft-04/schema#",
+    "draft2019": "https://json-schema.org/draft/2019-09/schema",
+}
+
+
+def dialect_manifest(name: str, uri: str) -> dict[str, Any]:
+    schema = {
+        "$schema": uri,
+        "type": "object",
+        "required": ["count"],
+        "properties": {"count": {"type": "integer", "title": "Count", "maximum": 9}},
+    }
+    return {"name": name, "connection": {"settingsSchema": schema}}
+
+
 def build_site(tmp: Path) -> Path:
-    """The site for the golden connectors and the hostile one, in `tmp/site`."""
-    hostile = tmp / "hostile"
-    hostile.mkdir(parents=True)
-    (hostile / "backfill.config.json").write_text(json.dumps(hostile_manifest()), "utf-8")
+    """The site for the golden connectors, the hostile one and one per other dialect, in
+    `tmp/site`."""
+    manifests = {"hostile": hostile_manifest()}
+    manifests.update({name: dialect_manifest(name, uri) for name, uri in DIALECTS.items()})
+    for name, manifest in manifests.items():
+        (tmp / name).mkdir(parents=True)
+        (tmp / name / "backfill.config.json").write_text(json.dumps(manifest), "utf-8")
     reported: list[Any] = []
+    extra = [tmp / name for name in manifests]
     built = driver.docs(
-        [*golden_connectors(), hostile], reported.extend, output=tmp / "site", jobs=1
+        [*golden_connectors(), *extra], reported.extend, output=tmp / "site", jobs=1
     )
     assert built.ok, reported
     return tmp / "site"

@@ -57,7 +57,10 @@
     var schema = JSON.parse(data.textContent);
     var dialect = String(schema.$schema || "");
     var classes = window.BackfillAjv;
+    // 2020-12 (and 2019-09, its near twin) by Ajv's 2020-12 class; drafts 03 to 07 by its
+    // draft-07 class. The class is the dialect: `$schema` is dropped, as Ajv knows only its own.
     var Validator = /2020-12|2019-09/.test(dialect) ? classes.Ajv2020 : classes.Ajv;
+    delete schema.$schema;
     var ajv = new Validator({ strict: false, allErrors: true, logger: false });
     classes.addFormats(ajv);
     ajv.addFormat("password", true);
