@@ -204,6 +204,12 @@ def test_array_rows_can_be_added_and_removed(site: Path, browser: Browser) -> No
     assert page.locator("form.settings .control").count() == before + 2
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     assert len(ids) == len(set(ids))
+    row = page.locator("form.settings .row .control").first
+    page.get_by_role("button", name="Check these settings").click()
+    row_error = page.locator(f"#{row.get_attribute('id')}-error")
+    assert "must NOT have fewer than 1 characters" in row_error.inner_text()  # minLength: 1
+    row.fill("public")
+    assert row_error.inner_text() == ""
     page.get_by_role("button", name="Remove").first.click()
     assert page.locator("form.settings .control").count() == before + 1
     assert browser.errors == []

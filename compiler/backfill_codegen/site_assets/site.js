@@ -36,7 +36,11 @@
       return out;
     }
     if (kind === "array") {
-      return own(field, ".field").map(function (item, i) { return value(item, pointer + "/" + i); });
+      // An empty row is an empty value (an array cannot hold "nothing"), checked as such.
+      return own(field, ".field").map(function (item, i) {
+        var v = value(item, pointer + "/" + i);
+        return v === undefined ? "" : v;
+      });
     }
     if (kind === "choice") {
       var chosen = own(field, ".field").filter(function (f) { return !f.closest(".option").hidden; });
