@@ -5,6 +5,7 @@ bidi controls), built straight as IR so that each example is cheap."""
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from typing import Any
 
 from hypothesis import strategies as st
@@ -149,3 +150,37 @@ def connectors(draw: st.DrawFn) -> tuple[ir.Connector, list[str]]:
         *strings_of(schema),
     ]
     return connector, plain
+
+
+class Page(HTMLParser):
+    """What a rendered page holds: its tags with their attributes, its comments, and its text
+    (a space at each tag; a `<script>`'s content is data, not text)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.comments: list[str] = []
+        self.pieces: list[str] = []
+        self.in_script = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self.in_script = tag == "script"
+        self.pieces.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_script = False
+        self.pieces.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_script:
+            self.pieces.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+    def text(self) -> str:
+        """The text, whitespace aside (a code span inside a word gets a space at its tags)."""
+        return "".join("".join(self.pieces).split())

@@ -6,9 +6,8 @@ manifest string shown as text."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
-from docs_manifests import connectors
+from docs_manifests import Page, connectors
 from hypothesis import given, settings
 from markdown_it import MarkdownIt
 
@@ -23,27 +22,6 @@ AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp)://|\bwww\.|[\w.+-]@[\w-]")
 CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.comments: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.text.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.text.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-    def handle_comment(self, data: str) -> None:
-        self.comments.append(data)
-
-
 def squash(value: str) -> str:
     """Whitespace aside: the parser puts a space at each tag (a code span inside a word)."""
     return "".join(value.split())
@@ -51,12 +29,11 @@ def squash(value: str) -> str:
 
 def assert_published_safely(markdown: str, plain: list[str]) -> None:
     for preset in (MarkdownIt("commonmark", {"html": True}).enable("table"),):
-        page = Page()
-        page.feed(preset.render(markdown))
-        page.close()
+        page = Page(preset.render(markdown))
         assert page.comments == [f" {NOTICE} "]
-        assert set(page.tags) <= ALLOWED, set(page.tags) - ALLOWED
-        shown = squash("".join(page.text))
+        tags = {tag for tag, _ in page.tags}
+        assert tags <= ALLOWED, tags - ALLOWED
+        shown = page.text()
         for value in plain:
             assert squash(value) in shown, value
     # GitHub links bare URLs, `www.` and emails in text: none may be in the raw source outside
