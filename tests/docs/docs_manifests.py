@@ -184,3 +184,24 @@ class Page(HTMLParser):
     def text(self) -> str:
         """The text, whitespace aside (a code span inside a word gets a space at its tags)."""
         return "".join("".join(self.pieces).split())
+
+
+@st.composite
+def manifests(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
+    """A whole manifest (checked and lowered by the real front half), and the plain strings its
+    docs must show as text. Secrets here carry a default, which must never be shown."""
+    schema = draw(settings_schemas())
+    schema["properties"]["token"] = {"type": "string", "writeOnly": True, "default": "s3cr3t-v4lue"}
+    display, description, version = (draw(TEXT) for _ in range(3))
+    manifest = {
+        "name": "hostile",
+        "displayName": display,
+        "description": description,
+        "version": version,
+        "permissions": {"http": ["https://api.hostile.example/v1/*"]},
+        "connection": {
+            "testConnection": {"route": "/setup/test_connection", "method": "POST"},
+            "settingsSchema": schema,
+        },
+    }
+    return manifest, [display, prose.plain(description), version, *strings_of(schema)]

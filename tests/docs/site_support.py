@@ -69,7 +69,11 @@ def hostile_manifest() -> dict[str, Any]:
                             },
                         ],
                     },
-                    "list": {"type": "array", "items": {"type": "string", "title": text("Item")}},
+                    "list": {
+                        "type": "array",
+                        "items": {"type": "string", "title": text("Item")},
+                        "default": [text("First"), "second"],
+                    },
                 },
             },
         },

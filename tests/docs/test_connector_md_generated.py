@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from docs_manifests import Page, connectors
-from hypothesis import given, settings
+from docs_manifests import Page, connectors, manifests
+from emit_connectors import build
+from hypothesis import HealthCheck, given, settings
 from markdown_it import MarkdownIt
 
 from backfill_codegen.emit import docs
@@ -51,3 +52,17 @@ def test_generated_connectors_publish_safely(case) -> None:
     markdown = docs.emit(connector)["CONNECTOR.md"]
     assert_published_safely(markdown, plain)
     assert docs.emit(connector)["CONNECTOR.md"] == markdown  # deterministic
+
+
+@settings(
+    deadline=None, max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=manifests())
+def test_generated_manifests_through_check_and_lowering(tmp_path_factory, case) -> None:
+    """The same, from manifests through the real checks and lowering: a secret's default (which
+    BF409 reports, and lowering removes) never reaches the page."""
+    manifest, plain = case
+    connector = build(tmp_path_factory.mktemp("m"), manifest)
+    markdown = docs.emit(connector)["CONNECTOR.md"]
+    assert_published_safely(markdown, plain)
+    assert "s3cr3t-v4lue" not in markdown

@@ -10,6 +10,7 @@ connector shows its strings as text and runs none of them.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -70,11 +71,12 @@ def page_path(site: Path, name: str) -> Path:
 
 
 def shown_leaves(field: settings_doc.Field) -> list[settings_doc.Field]:
-    """The leaves the form shows before any row is added: an array's items are rows."""
+    """The leaves the form shows before any row is added: an array's rows are its default's."""
     if field.kind in settings_doc.LEAF_KINDS:
         return [field]
     if field.kind == "array":
-        return []
+        default = json.loads(field.default_json) if field.default_json else []
+        return shown_leaves(field.children[0]) * (len(default) if isinstance(default, list) else 0)
     return [leaf for child in field.children for leaf in shown_leaves(child)]
 
 
@@ -98,8 +100,6 @@ def test_page_loads_offline_without_errors_and_passes_axe(
 
 
 def embedded_tree(page: Any) -> settings_doc.Field:
-    import json
-
     schema = json.loads(page.text_content("#settings-schema"))
     return settings_doc.tree(schema)
 
@@ -228,3 +228,13 @@ def test_hostile_strings_are_text_and_never_run(site: Path, browser: Browser) ->
     assert page.evaluate("() => window.__pwned") is None
     assert all(url.startswith("file://") for url in browser.requests), browser.requests
     assert browser.errors == []
+
+
+def test_an_array_default_is_its_rows(site: Path, browser: Browser) -> None:
+    page = browser.open(page_path(site, "hostile"))
+    rows = page.locator("form.settings .row .control")
+    assert rows.count() == 2
+    assert rows.nth(0).input_value().startswith("First <img")
+    assert rows.nth(1).input_value() == "second"
+    page.get_by_role("button", name="Check these settings").click()
+    assert page.evaluate("() => window.__pwned") is None

@@ -12,6 +12,7 @@ array item's ids carry `__ROW<depth>__`, which the script replaces with a fresh 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from html import escape
 
 from backfill_codegen.emit.prose import pieces
@@ -94,9 +95,17 @@ def _field(field: Field, ids: _Ids, row: str, depth: int) -> str:
             f'<button type="button" class="remove">Remove</button></div>'
         )
         legend = _label_text(field, "List")
+        # The default's items as rows already there (ids numbered like any other field).
+        defaults = json.loads(field.default_json) if field.default_json is not None else None
+        rows = "".join(
+            f'<div class="row">'
+            f"{_field(replace(item, default_json=json.dumps(value)), ids, row, depth + 1)}"
+            f'<button type="button" class="remove">Remove</button></div>'
+            for value in (defaults if isinstance(defaults, list) else [])
+        )
         return (
             f'<fieldset {attrs} data-depth="{depth}"><legend>{legend}</legend>{hint_html}'
-            f'<div class="children"></div><template>{template}</template>'
+            f'<div class="children">{rows}</div><template>{template}</template>'
             f'<button type="button" class="add">Add {esc(item.title or "an item")}</button>'
             f"{error}</fieldset>"
         )
