@@ -4,7 +4,7 @@ setup instructions (author Markdown) cannot leave their section."""
 
 from __future__ import annotations
 
-import json
+import html
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ def text(inline: Token) -> str:
     """The text content of an inline token; fails on anything but plain text."""
     assert inline.children is not None
     kinds = {child.type for child in inline.children}
-    assert kinds <= {"text"}, (inline.content, kinds)
+    assert kinds <= {"text", "code_inline"}, (inline.content, kinds)
     return "".join(child.content for child in inline.children)
 
 
@@ -99,86 +99,52 @@ def rendered(connector: ir.Connector) -> tuple[str, list[Token]]:
     return source, markdown().parse(source)
 
 
-SECTIONS = [
-    ("h2", "Setup"),
-    ("h3", "Webhook URL"),
-    ("h2", "Settings"),
-    ("h2", "OAuth"),
-    ("h2", "Endpoints"),
-    ("h2", "Permissions"),
-]
+ADMIN = [("h2", "For the admin"), ("h3", "Setup"), ("h3", "Webhook URL"), ("h3", "Settings")]
+ADMIN += [("h3", "OAuth consent")]
+DEVELOPER = [("h2", "For the developer"), ("h3", "Routes"), ("h3", "Allowlist")]
+FILES = [("h3", "Generated files")]
+
+
+def sections(oauth: bool = False) -> list[tuple[str, str]]:
+    return [*ADMIN, *DEVELOPER, *([("h3", "OAuth client")] if oauth else []), *FILES]
+
+
+def list_items(tokens: list[Token]) -> list[str]:
+    """The text of each list item's first paragraph, code spans as their content."""
+    items = []
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            inline = next(t for t in tokens[index:] if t.type == "inline")
+            items.append("".join(c.content for c in inline.children or [] if c.content))
+    return items
 
 
 def test_stripe_document() -> None:
     source, tokens = rendered(stripe())
     assert source.startswith(f"<!-- {NOTICE} -->\n")
-    assert source.endswith("|\n")
     no_html(tokens[1:])  # the notice comment is the one HTML block
     assert tokens[0].type == "html_block" and tokens[0].content == f"<!-- {NOTICE} -->\n"
-    assert top_level_headings(tokens) == [("h1", "Stripe"), *SECTIONS]
-    found = tables(tokens)
-    by_header = {tuple(table[0]): table[1:] for table in found}
-    settings = by_header[
-        ("Setting", "Title", "Type", "Required", "Secret", "Default", "Description")
-    ]
-    assert settings == [
-        [
-            "api_key",
-            "Secret API key",
-            "string",
-            "yes",
-            "yes",
-            "—",
-            "A restricted key with read access to balance, charges and payouts.",
-        ],
-        [
-            "webhook_signing_secret",
-            "Webhook signing secret",
-            "string",
-            "no",
-            "yes",
-            "—",
-            "The `whsec_...` secret Stripe shows for the webhook endpoint.",
-        ],
-        [
-            "account_country",
-            "Account country",
-            'one of: "US", "GB", "DE", "FR", "AU"',
-            "no",
-            "no",
-            '"US"',
-            "—",
-        ],
-    ]
-    assert by_header[("Token", "Replaced with")][0][0] == "<connection_id>"
-    endpoints = by_header[("Method", "Platform path", "Route", "Role", "Operation", "File")]
-    assert endpoints[0] == [
-        "POST",
-        "/api/v1/extensions/{tenant_id}/stripe/routes/setup/test_connection",
-        "/setup/test_connection",
-        "testConnection",
-        "postSetupTestConnection",
-        "src/api/setup/test_connection.ts",
-    ]
-    permissions = by_header[("Allowed URL, as written", "Scheme", "Host", "Port", "Path pattern")]
-    assert permissions == [["https://api.stripe.com/*", "https", "api.stripe.com", "443", "/*"]]
+    assert top_level_headings(tokens) == [("h1", "Stripe"), *sections()]
+    assert "Connector `stripe`, version `1.0.0`." in source  # never `1\\.0.0`
+    items = list_items(tokens)
+    assert any(i.startswith("Secret API key (api_key): string; required; secret") for i in items)
+    assert any('Account country (account_country): one of "US", "GB"' in i for i in items)
+    assert "<connection_id>: the ID of this connection, created when the admin saves it." in items
+    assert any(i.startswith("https://api.stripe.com/* (normalized: ") for i in items)
+    (routes,) = tables(tokens)
+    assert routes[0] == ["Method", "Platform path", "File", "Called by"]
     fences = [t for t in tokens if t.type == "fence"]
     assert [f.content for f in fences] == [stripe().webhook.template + "\n"]  # type: ignore[union-attr]
 
 
 def test_oauth_document(tmp_path: Path) -> None:
-    _, tokens = rendered(build(tmp_path, SHOPIFY))
+    _source, tokens = rendered(build(tmp_path, SHOPIFY))
     no_html(tokens[1:])
-    by_header = {tuple(table[0]): table[1:] for table in tables(tokens)}
-    oauth = dict(by_header[("OAuth", "")])  # type: ignore[arg-type]
-    assert oauth["Authorization URL"] == "https://<shop>.myshopify.com/admin/oauth/authorize"
-    assert oauth["Token URL"] == "https://<shop>.myshopify.com/admin/oauth/access_token"
-    assert oauth["Client credential key"] == "shopify_app"
-    assert oauth["Settings in the URLs"] == "<shop>"
-    assert oauth["Dynamic host"] == "yes"
-    assert by_header[("Scope",)] == [["read_orders"], ["read_products"]]
-    roles = by_header[("Method", "Platform path", "Route", "Role", "Operation", "File")][0][3]
-    assert roles == "postConnect, testConnection"
+    assert top_level_headings(tokens)[-2:] == [("h3", "OAuth client"), ("h3", "Generated files")]
+    items = list_items(tokens)
+    assert "read_orders" in items and "read_products" in items
+    assert "Client credential key: shopify_app" in items
+    assert "Authorization URL: https://<shop>.myshopify.com/admin/oauth/authorize" in items
 
 
 @pytest.mark.parametrize("manifest", [OAUTH_SPLIT, WEBHOOK_ONLY, DRAFT7, MODERN])
@@ -188,7 +154,8 @@ def test_every_connector_has_the_sections_and_square_tables(
     connector = build(tmp_path, manifest)
     source, tokens = rendered(connector)
     no_html(tokens[1:])
-    assert top_level_headings(tokens) == [("h1", connector.display_name), *SECTIONS]
+    expected = [("h1", connector.display_name), *sections(connector.oauth is not None)]
+    assert top_level_headings(tokens) == expected
     for table in tables(tokens):
         assert len({len(row) for row in table}) == 1
     assert docs.emit(connector)["CONNECTOR.md"] == source  # deterministic
@@ -197,11 +164,11 @@ def test_every_connector_has_the_sections_and_square_tables(
 def test_secret_defaults_are_never_echoed(tmp_path: Path) -> None:
     source, tokens = rendered(build(tmp_path, MODERN))
     assert "tok_dont_echo" not in source
-    settings = next(t for t in tables(tokens) if t[0][0] == "Setting")
-    token_row = next(row for row in settings if row[0] == "token")
-    assert token_row[4:6] == ["yes", "—"]  # a secret's default (BF409) never reaches the docs
-    limit_row = next(row for row in settings if row[0] == "limit")
-    assert limit_row[4:6] == ["no", "10"]
+    items = list_items(tokens)
+    token = next(i for i in items if i.startswith("token:"))
+    assert "secret" in token and "default" not in token
+    limit = next(i for i in items if i.startswith("limit:"))
+    assert "default 10" in limit
 
 
 def hostile_manifest() -> dict[str, Any]:
@@ -220,24 +187,18 @@ def hostile_manifest() -> dict[str, Any]:
     }
 
 
-def test_hostile_strings_stay_exact_in_tables_headings_and_text(tmp_path: Path) -> None:
+def test_hostile_strings_stay_exact_in_headings_and_text(tmp_path: Path) -> None:
     manifest = hostile_manifest()
     connector = build(tmp_path, manifest)
-    _, tokens = rendered(connector)
+    source, tokens = rendered(connector)
     no_html(tokens[1:])
-    assert top_level_headings(tokens) == [("h1", manifest["displayName"]), *SECTIONS]
+    assert top_level_headings(tokens) == [("h1", manifest["displayName"]), *sections()]
     title = next(i for i, t in enumerate(tokens) if t.type == "heading_close")
     assert tokens[title + 1].type == "paragraph_open"
     assert text(tokens[title + 2]) == manifest["description"]
-    settings = next(t for t in tables(tokens) if t[0][0] == "Setting")
-    header, rows = settings[0], settings[1:]
-    assert len(rows) == len(HOSTILE)
-    for value, row in zip(HOSTILE, rows, strict=True):
-        assert len(row) == len(header), row
-        assert row[0] == value  # name
-        assert row[1] == value  # title
-        assert row[5] == json.dumps(value, ensure_ascii=False, sort_keys=True)  # default
-        assert row[6] == value  # description
+    shown = markdown().render(source)
+    for value in HOSTILE:  # titles and descriptions are text (strong: the title)
+        assert html.escape(value.strip(), quote=False).split("\n")[0] in shown
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -293,11 +254,11 @@ def test_instructions_are_author_markdown_kept_inside_their_quote(tmp_path: Path
     no_html(tokens[1:])
     assert "<script>" not in markdown().render(source)
     # The author's `## Settings` and fake table stay inside the blockquote.
-    assert top_level_headings(tokens) == [("h1", "quoted"), *SECTIONS]
+    assert top_level_headings(tokens) == [("h1", "quoted"), *sections()]
     quote_open = next(i for i, t in enumerate(tokens) if t.type == "blockquote_open")
     quote_close = max(i for i, t in enumerate(tokens) if t.type == "blockquote_close")
     inside = tokens[quote_open:quote_close]
-    assert any(t.type == "heading_open" and t.tag == "h2" for t in inside)
+    assert any(t.type == "heading_open" and t.tag == "h5" for t in inside)  # below our h3
     assert any(t.type == "strong_open" for t in inside[0].children or []) or any(
         c.type == "strong_open" for t in inside for c in t.children or []
     )

@@ -111,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     _add_watch(generate)
     _add_jobs(generate)
 
+    docs = commands.add_parser(
+        "docs", help="check, then write the docs site: a catalogue and a page per connector"
+    )
+    docs.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="manifests or directories; default: ."
+    )
+    docs.add_argument("--example", action="store_true", help="the bundled example connector")
+    docs.add_argument(
+        "-o", "--output", type=Path, metavar="SITE", help="the site's folder (default: ./site)"
+    )
+    docs.add_argument("--format", choices=FORMATS, default="full", help="diagnostics format")
+    _add_jobs(docs)
+
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
     openapi.add_argument("path", type=Path, metavar="PATH", help="a manifest or its directory")
 
@@ -147,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(arguments)
         if arguments.command == "lsp":
             return _lsp()
+        if arguments.command == "docs":
+            return _docs(arguments)
         if arguments.command == "openapi":
             return _out(driver.openapi(arguments.path, _to_stderr("full")), none=EXIT_ERRORS)
         if arguments.command == "explain":
@@ -302,6 +317,21 @@ def _generate(arguments: argparse.Namespace) -> int:
         print(f"{generated.stale} generated file(s) are stale; run backfill-codegen generate")
         return EXIT_ERRORS
     print("Generated files are up to date.")
+    return EXIT_CLEAN
+
+
+def _docs(arguments: argparse.Namespace) -> int:
+    built = driver.docs(
+        arguments.paths,
+        _to_stderr(arguments.format),
+        example=arguments.example,
+        output=arguments.output,
+        jobs=arguments.jobs,
+        note=_note,
+    )
+    if not built.ok:
+        return EXIT_ERRORS
+    sys.stdout.write(built.summary)
     return EXIT_CLEAN
 
 

@@ -486,6 +486,50 @@ def _save_cache(
         cache.save(home, slot, entry)
 
 
+def docs(
+    paths: Sequence[Path],
+    report: OnDiagnostics,
+    *,
+    example: bool = False,
+    output: Path | None = None,
+    jobs: int | None = None,
+    note: OnNote = _ignore_note,
+) -> Generated:
+    """Check every connector under `paths` and write the docs site (default `./site`) with the
+    same writer as `generate`: planned in memory, swapped in atomically, only files its record
+    lists overwritten. `ok` is False when errors stopped it (reported; nothing written)."""
+    # start-up: the site and the writer are the docs command's only
+    from backfill_codegen import writer
+    from backfill_codegen.emit.site.build import build
+    from backfill_codegen.lower import lower  # start-up: as above
+
+    paths = [example_dir()] if example else list(paths) or [Path(".")]
+    site = (output or Path("site")).absolute()
+    # A declared route without its file (BF701) does not stop the docs: they describe the
+    # manifest, and `generate` scaffolds the file.
+    results = _checked(find_manifests(paths), report, jobs, scaffolding=True)
+    if results is None:
+        return Generated(ok=False)
+    connectors = [lower(result.manifest, result.route_files) for result in results]
+    names = [connector.name for connector in connectors]
+    if len(set(names)) != len(names):
+        raise UsageError("two connectors have the same name; the site needs one page each")
+    files = {site / relative: text for relative, text in build(connectors).items()}
+    with writer.locked([site]):
+        writer.recover(site)
+        try:
+            plan = writer.plan(files, {}, {site: site}, display_path, names={site: "docs site"})
+        except writer.WriteConflict as error:
+            raise UsageError(str(error)) from error
+        for text in plan.notes:
+            note(text)
+        try:
+            writer.apply(plan.changes)
+        except OSError as error:
+            raise UsageError(f"cannot write the docs site: {error}") from error
+    return Generated(ok=True, summary=writer.summary(plan.changes, files))
+
+
 def explain(code: str | None) -> str:
     """What a rule checks, why, and how to fix it; without a code, the list of rules."""
     # start-up: explain's text builders; no other command needs them

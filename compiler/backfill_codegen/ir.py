@@ -33,7 +33,8 @@ class Setting:
     """A root property of the settings schema, as the docs and OpenAPI describe it."""
 
     name: str
-    type_label: str  # "string", "integer", "one of: a, b", "array of string", "object", ...
+    json_type: str | None  # "string", "integer", ...: one plain type; None for an enum, a
+    # constant, a choice, several types or none (the docs' words: emit/settings_doc.py)
     required: bool
     secret: bool
     default_json: str | None  # the default as JSON text, None when there is none

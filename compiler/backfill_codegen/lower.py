@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from backfill_codegen.route_files import RouteFile
 
 _PLATFORM_PREFIX = "/api/v1/extensions/{tenant_id}/"
-_LABEL_DEPTH = 4
 
 
 def platform_path(name: str, route: str) -> str:
@@ -134,7 +133,7 @@ def _settings(schema: Any) -> ir.Settings | None:
         properties.append(
             ir.Setting(
                 name=prop.name,
-                type_label=type_label(schema, prop.schema),
+                json_type=_plain_type(views),
                 required=prop.name in required,
                 secret=settings_schema.is_secret_schema(schema, prop.schema, prop.path),
                 default_json=_first(views, _default_json),
@@ -165,41 +164,15 @@ def _default_json(schema: Any) -> str | None:
     return json.dumps(schema["default"], ensure_ascii=False, sort_keys=True)
 
 
-def type_label(root: Any, schema: Any, depth: int = 0) -> str:
-    """A short human description of a property's type, for the docs' settings table."""
-    if depth > _LABEL_DEPTH:  # a `$ref` cycle through oneOf/anyOf/items
-        return "…"
-    views = [s for _, s in settings_schema.views(root, schema)] or [schema]
-    for view in views:
-        if isinstance(view, Mapping) and isinstance(view.get("enum"), list):
-            return "one of: " + ", ".join(json.dumps(v, ensure_ascii=False) for v in view["enum"])
-        if isinstance(view, Mapping) and "const" in view:
-            return "constant " + json.dumps(view["const"], ensure_ascii=False)
-    for view in views:
-        if not isinstance(view, Mapping):
-            continue
-        for choice in ("oneOf", "anyOf"):
-            if isinstance(view.get(choice), list):
-                labels = [type_label(root, option, depth + 1) for option in view[choice]]
-                titled = [
-                    option.get("title") if isinstance(option, Mapping) else None
-                    for option in view[choice]
-                ]
-                names = [
-                    t if isinstance(t, str) else lbl for t, lbl in zip(titled, labels, strict=True)
-                ]
-                return "one of: " + " | ".join(names)
-        kind = view.get("type")
-        if isinstance(kind, list):
-            return " or ".join(str(k) for k in kind)
-        if kind == "array":
-            items = view.get("items")
-            if isinstance(items, Mapping):
-                return "array of " + type_label(root, items, depth + 1)
-            return "array"
-        if isinstance(kind, str):
-            return kind
-    return "any"
+def _plain_type(views: list[Any]) -> str | None:
+    """The JSON type of a setting with no enum, constant or choice: its first `type` when that
+    names one type; else None. (The docs' wording of types is emit/settings_doc.py's.)"""
+    if any(
+        isinstance(v, Mapping) and ({"enum", "const", "oneOf", "anyOf"} & v.keys()) for v in views
+    ):
+        return None
+    kind = next((v["type"] for v in views if isinstance(v, Mapping) and "type" in v), None)
+    return kind if isinstance(kind, str) else None
 
 
 def _oauth(oauth: Any) -> ir.OAuth | None:

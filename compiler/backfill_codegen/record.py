@@ -45,9 +45,17 @@ OUTPUT_NAMES = frozenset(
 )
 
 
+#: What `docs` writes in its site folder (emit/site/build.py): the only other names a record may
+#: make removable.
+_SITE_NAME = re.compile(
+    r"index\.html|assets/(?:site\.css|site\.js|ajv\.js)|connectors/[a-z0-9-]+\.(?:html|openapi\.json)"
+)
+
+
 def producible(path: str) -> bool:
-    """Whether `generate` can write `path` (relative to an output directory) at all."""
-    return path in OUTPUT_NAMES
+    """Whether `generate` (or `docs`, in its site) can write `path`, relative to an output
+    directory, at all."""
+    return path in OUTPUT_NAMES or _SITE_NAME.fullmatch(path) is not None
 
 
 def sha256(data: bytes) -> str:

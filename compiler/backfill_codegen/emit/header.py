@@ -7,6 +7,10 @@ _FIRST_LINES = {
     ".py": f"# {NOTICE}\n",
     ".ts": f"// {NOTICE}\n",
     ".md": f"<!-- {NOTICE} -->\n",
+    # The docs site's pages and assets (emit/site/).
+    ".html": f"<!-- {NOTICE} -->\n",
+    ".css": f"/* {NOTICE} */\n",
+    ".js": f"// {NOTICE}\n",
 }
 #: A JSON output carries the notice as a top-level member, on a line of its own (indent 2).
 _JSON_LINES = (f'  "$comment": "{NOTICE}",\n', f'  "x-generated": "{NOTICE}",\n')

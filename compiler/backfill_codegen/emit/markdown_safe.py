@@ -75,8 +75,9 @@ def _fence(text: str, info: str = "") -> list[str]:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, heading_offset: int = 0) -> None:
         self.in_table = False
+        self.heading_offset = heading_offset
 
     # --- Blocks: each renders to a list of lines. ---------------------------------------
 
@@ -98,10 +99,12 @@ class _Writer:
             return [text] if text else []
         if kind == "heading":
             level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
+            level = min(6, level + self.heading_offset)  # below the page's own headings
             return ["#" * level + " " + self.inline_of(node)]
         if kind in ("fence", "code_block"):
             info = _INFO.match(node.info.strip()) if kind == "fence" else None
-            return _fence(node.content, info.group() if info else "")
+            # A block with no language is `text`: markdownlint (MD040) wants one on every fence.
+            return _fence(node.content, info.group() if info else "text")
         if kind == "hr":
             return ["---"]
         if kind == "blockquote":
@@ -226,7 +229,7 @@ def _is_tight(node: SyntaxTreeNode) -> bool:
     return True
 
 
-def render(text: str) -> str:
+def render(text: str, heading_offset: int = 0) -> str:
     """`text` (the author's Markdown) as safe Markdown with the same layout; past
     MAX_MARKDOWN_CHARS, the text verbatim in a fenced block."""
     from markdown_it.tree import SyntaxTreeNode  # start-up: markdown-it only for setup instructions
@@ -234,4 +237,4 @@ def render(text: str) -> str:
     if len(text) > MAX_MARKDOWN_CHARS:
         return "\n".join(_fence(re.sub(r"\r\n?", "\n", text), "text"))
     tree = SyntaxTreeNode(parser().parse(text))
-    return "\n".join(_Writer().blocks(tree.children))
+    return "\n".join(_Writer(heading_offset).blocks(tree.children))

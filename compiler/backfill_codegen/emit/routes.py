@@ -145,7 +145,7 @@ def _bearer_setting(connector: ir.Connector) -> ir.Setting | None:
         (
             s
             for s in connector.settings.properties
-            if s.secret and s.required and s.type_label == "string"
+            if s.secret and s.required and s.json_type == "string"
         ),
         None,
     )

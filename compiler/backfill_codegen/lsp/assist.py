@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from backfill_codegen.checks.routes import METHODS
 from backfill_codegen.diagnostics.explain import explain_rule
 from backfill_codegen.diagnostics.model import Diagnostic
 from backfill_codegen.diagnostics.registry import rule
+from backfill_codegen.domain.routes import METHODS
+from backfill_codegen.domain.webhook import TOKENS
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.lsp import lookup, schema_docs
 from backfill_codegen.route_files.discovery import route_of
-from backfill_codegen.webhook import TOKENS
 from backfill_codegen.workspace import API_DIR
 
 _PLATFORM_TOKENS = {
