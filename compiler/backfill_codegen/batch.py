@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from backfill_codegen import parallel
@@ -11,14 +12,16 @@ from backfill_codegen.pipeline import ManifestResult, check_manifest
 from backfill_codegen.workspace import find_manifests
 
 
-def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestResult]:
+def check_all(
+    paths: Iterable[Path], jobs: int | None = None, skip: frozenset[str] = frozenset()
+) -> list[ManifestResult]:
     """check_manifest for every manifest under `paths`, in `jobs` worker processes (default: the
-    CPUs); the results in the sorted manifest order whatever the worker count."""
+    CPUs); the results in the sorted manifest order whatever the worker count. `skip`: checks
+    whose rules are all deselected (check_manifest)."""
     manifests = find_manifests(paths)
     progress = parallel.terminal_progress("checking")
-    return parallel.run_ordered(
-        check_manifest, manifests, jobs or parallel.default_jobs(), progress
-    )
+    run = partial(check_manifest, skip=skip) if skip else check_manifest
+    return parallel.run_ordered(run, manifests, jobs or parallel.default_jobs(), progress)
 
 
 def summary_line(per_connector: Sequence[Sequence[Diagnostic]]) -> str:

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backfill_codegen import batch
+from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer
 from backfill_codegen.diagnostics.registry import all_rules, find_rule
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
 if TYPE_CHECKING:
@@ -102,6 +104,17 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     return not (ignore and code.startswith(ignore))
 
 
+def skipped_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """The checks none of whose rules --select/--ignore keep: `check` need not run them."""
+    if not select and not ignore:
+        return frozenset()
+    return frozenset(
+        check.name
+        for check in ALL_CHECKS
+        if not any(_wanted(rule.code, select, ignore) for rule in check.emits)
+    )
+
+
 def check(
     paths: Sequence[Path],
     jobs: int | None = None,
@@ -113,7 +126,7 @@ def check(
     """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
     selected, ignored = rule_codes(select), rule_codes(ignore)
     paths = [example_dir()] if example else list(paths) or [Path(".")]
-    results = batch.check_all(paths, jobs)
+    results = batch.check_all(paths, jobs, skipped_checks(selected, ignored))
     kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
     return Checked(results, kept)
 
@@ -238,7 +251,7 @@ def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) ->
     diagnostics = []
     for index, reason in sorted(failed.failures.items()):
         finding = Finding(
-            "BF413",
+            SETTINGS_SCHEMA_NOT_GENERATABLE,
             f"settings.py could not be generated for this schema: {reason}",
             Pointer(SETTINGS_PATH, "key"),
             help="this is a bug in backfill-codegen's checks; please report it with the schema",

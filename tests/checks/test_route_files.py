@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from backfill_codegen import ir
 from backfill_codegen.diagnostics.model import Diagnostic
 from backfill_codegen.domain.urls import parse_entry
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.lower import lower
 from backfill_codegen.pipeline import ManifestResult, check_manifest
 from backfill_codegen.resources import example_dir

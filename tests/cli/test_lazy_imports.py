@@ -86,6 +86,7 @@ def test_a_json_manifest_without_settings_loads_nothing_heavy(tmp_path: Path) ->
         not {
             "backfill_codegen.route_files",
             "backfill_codegen.frontends.typescript",
+            "backfill_codegen.frontends.ts_static",
             "backfill_codegen.domain.oauth_template",
             "backfill_codegen.diagnostics.render.full",
             "backfill_codegen.lower",
