@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 
-from docs_manifests import Page, connectors, manifests
-from emit_connectors import build
 from hypothesis import HealthCheck, given, settings
 from markdown_it import MarkdownIt
 
 from backfill_codegen.emit import docs
 from backfill_codegen.emit.header import NOTICE
+from tests.support.docs_manifests import Page, connectors, manifests
+from tests.support.emit_connectors import build
 
 #: The tags a list/table/code page renders to; nothing else may appear.
 ALLOWED = {"h1", "h2", "h3", "p", "ul", "li", "code", "strong", "table", "thead", "tbody"}

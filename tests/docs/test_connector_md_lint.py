@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 CLI = ROOT / "node_modules" / ".bin" / "markdownlint-cli2"
 
 

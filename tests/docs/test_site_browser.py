@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import ROOT, build_site, hostile_strings
 
 from backfill_codegen.emit import settings_doc
+from tests.support.site_support import ROOT, build_site, hostile_strings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

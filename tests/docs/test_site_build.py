@@ -11,15 +11,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from docs_manifests import Page, connectors
 from hypothesis import given, settings
 
 from backfill_codegen import cli
 from backfill_codegen.emit.site import pages
 from backfill_codegen.emit.site.build import build
 from backfill_codegen.resources import data_dir
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.docs_manifests import Page, connectors
+from tests.support.paths import ROOT
 
 
 def test_docs_example_writes_the_site_once(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -148,13 +147,13 @@ def _json_string(value: str) -> str:
 
 
 def test_the_site_is_the_same_bytes_for_the_same_connectors(tmp_path: Path) -> None:
-    from emit_connectors import stripe
+    from tests.support.emit_connectors import stripe
 
     assert build([stripe()]) == build([stripe()])
 
 
 def test_a_connector_gone_from_the_tree_loses_its_page(tmp_path: Path) -> None:
-    from site_support import golden_connectors
+    from tests.support.site_support import golden_connectors
 
     cases = {path.name: path for path in golden_connectors()}
     site = tmp_path / "site"

@@ -8,13 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_support import compare, run_cli
 
 from backfill_codegen.diagnostics.explain import explain_rule
 from backfill_codegen.diagnostics.registry import all_rules
 from backfill_codegen.fixes import MAKERS
+from tests.support.golden_support import compare, run_cli
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(path for path in (ROOT / "golden" / "fix").iterdir() if path.is_dir())
 
 

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from backfill_codegen.fixes import fix_manifest
 from backfill_codegen.pipeline import ManifestResult, check_text
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
 
 
 def _valid_manifests() -> list[Path]:

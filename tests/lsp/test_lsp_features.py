@@ -7,16 +7,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import lsp_support
 import pytest
-from lsp_support import did_open, forget, opened, published
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from backfill_codegen.lsp.positions import offset
 from backfill_codegen.source import SourceFile
+from tests.support import lsp_support
+from tests.support.lsp_support import did_open, forget, opened, published
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
 client = lsp_support.client  # the fixture: a session with the server
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import lsp_support
 import pytest
-from golden_support import case_source, run_cli
-from lsp_support import did_open, forget, published
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from backfill_codegen.lsp.positions import as_tuple, range_of
 from backfill_codegen.source import SourceFile, Span
+from tests.support import lsp_support
+from tests.support.golden_support import case_source, run_cli
+from tests.support.lsp_support import did_open, forget, published
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(p for p in (ROOT / "golden").iterdir() if p.is_dir() and p.name != "fix")
 client = lsp_support.client  # the fixture: a session with the server
 

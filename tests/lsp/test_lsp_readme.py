@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-
-from lsp_support import readme_commands
 
 from backfill_codegen.workspace import MANIFEST_NAMES
+from tests.support.lsp_support import readme_commands
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 EDITORS = (ROOT / "README.md").read_text(encoding="utf-8").split("## Editors", 1)[1]
 
 

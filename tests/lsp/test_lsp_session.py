@@ -14,8 +14,8 @@ from backfill_codegen.diagnostics.render.json import to_object
 from backfill_codegen.lsp.server import BackfillServer
 from backfill_codegen.lsp.session import Session, manifest_of, real
 from backfill_codegen.pipeline import check_manifest, check_text
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
 
 

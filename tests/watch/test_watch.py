@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 
 from backfill_codegen.watch import connectors_of
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
 WAIT = 60  # seconds: a bound on one run on a loaded machine, never a pause
 
