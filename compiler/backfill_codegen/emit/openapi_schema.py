@@ -32,34 +32,24 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.domain import settings_schema
+from backfill_codegen.domain import dialects, settings_schema
+from backfill_codegen.domain.schema_keywords import (
+    CHILD_MAP,
+    CHILD_ONE,
+    DEFINITION_MAPS,
+    IN_PLACE_LIST,
+    IN_PLACE_MAP,
+    IN_PLACE_ONE,
+)
 
 SETTINGS = "Settings"
 COMPONENTS = "#/components/schemas/"
 
-_DIALECT_ORDER = (
-    "http://json-schema.org/draft-03/schema",
-    "http://json-schema.org/draft-04/schema",
-    "http://json-schema.org/draft-06/schema",
-    "http://json-schema.org/draft-07/schema",
-    "https://json-schema.org/draft/2019-09/schema",
-    "https://json-schema.org/draft/2020-12/schema",
-)
-_DEFINITION_MAPS = ("$defs", "definitions")
-_SCHEMA_ONE = (
-    "not",
-    "if",
-    "then",
-    "else",
-    "additionalProperties",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "propertyNames",
-    "contentSchema",
-)
-_SCHEMA_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_MAP = ("properties", "patternProperties", "dependentSchemas", *_DEFINITION_MAPS)
+#: Keywords holding one schema (`items` may hold a list), a list, a map of schemas; also
+#: `contentSchema`, an annotation the validating walk does not read but the output keeps.
+_SCHEMA_ONE = (*IN_PLACE_ONE, *CHILD_ONE, "items", "contentSchema")
+_SCHEMA_LIST = (*IN_PLACE_LIST, "prefixItems")
+_SCHEMA_MAP = (*CHILD_MAP, *IN_PLACE_MAP, *DEFINITION_MAPS)
 #: The one schema position where every consumer takes a boolean: OpenAPI 3.0 itself allowed
 #: `additionalProperties: true|false`, and it is the common idiom for a closed object.
 BOOLEAN_KEPT = frozenset({"additionalProperties"})
@@ -85,7 +75,7 @@ class _Location:
 @dataclass
 class _Converter:
     root: Any
-    rank: int  # index of the input dialect in _DIALECT_ORDER
+    rank: int  # index of the input dialect in dialects.KNOWN_DIALECTS (0: draft-03)
     locations: dict[JsonPath, _Location] = field(default_factory=dict)
 
     @property
@@ -106,7 +96,7 @@ class _Converter:
         for key in keys:
             value = node[key]
             here = (*path, key)
-            if key == "$schema" or (path == () and key in _DEFINITION_MAPS):
+            if key == "$schema" or (path == () and key in DEFINITION_MAPS):
                 continue  # dropped, or hoisted to components
             if key == "additionalItems" and self.rank <= 4 and not items_list:
                 continue  # beside a single-schema `items` it never applied
@@ -158,7 +148,7 @@ class _Converter:
         if name in BOOLEAN_KEPT and isinstance(value, bool):
             self.locations[here] = _Location(at.component, steps)
             return value
-        if key in _SCHEMA_ONE or key in ("items", "additionalItems"):
+        if key in _SCHEMA_ONE:
             if isinstance(value, list):  # draft-07 tuple `items`
                 return [
                     self.schema(v, (*here, i), _Location(at.component, (*steps, str(i))))
@@ -223,15 +213,15 @@ def boolean_schema(value: bool) -> dict[str, Any]:
 
 
 def _rank(schema: Any) -> int:
-    uri = settings_schema.dialect_of(schema).uri
-    return _DIALECT_ORDER.index(uri) if uri in _DIALECT_ORDER else len(_DIALECT_ORDER) - 1
+    newest = dialects.rank(dialects.DEFAULT_DIALECT)  # what an unknown dialect is read as
+    return min(dialects.rank(settings_schema.dialect_of(schema).uri), newest)
 
 
 def _component_names(schema: Mapping[str, Any]) -> dict[JsonPath, str]:
     """`Settings<Name>` for each hoisted definition, by its path in the input."""
     taken = {SETTINGS}
     names: dict[JsonPath, str] = {}
-    for keyword in _DEFINITION_MAPS:
+    for keyword in DEFINITION_MAPS:
         definitions = schema.get(keyword)
         if not isinstance(definitions, Mapping):
             continue
@@ -288,7 +278,7 @@ def components(schema: Any) -> dict[str, Any]:
         )
     found[SETTINGS] = converter.schema(schema, (), _Location(SETTINGS, ()))
     if isinstance(found[SETTINGS], dict):
-        for keyword in _DEFINITION_MAPS:  # entries that are not schemas stay where they were
+        for keyword in DEFINITION_MAPS:  # entries that are not schemas stay where they were
             rest = schema.get(keyword)
             if isinstance(rest, Mapping):
                 kept = {k: v for k, v in rest.items() if (keyword, k) not in names}
