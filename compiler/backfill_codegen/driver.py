@@ -221,9 +221,9 @@ def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     misses = [manifest for manifest in manifests if manifest not in run.hits]
     run.skipped = sum(len(hit.entry.outputs) - 1 for hit in run.hits.values())  # the record aside
     if not run.check and run.hits:
-        with writer.locked([hit.output_dir for hit in run.hits.values()]):
-            for hit in run.hits.values():
-                writer.recover(hit.output_dir)  # what a killed run left beside it
+        kept = [hit.output_dir for hit in run.hits.values()]
+        with writer.locked(kept):
+            writer.recover(*kept)  # what a killed run left beside them
     if not misses:
         if run.check:
             return Generated(ok=True, check=True)
@@ -344,8 +344,7 @@ def _write(
     generated, scaffolds = written
     targets = [job.output_dir for job in jobs]
     if not run.check:
-        for output_dir in targets:
-            writer.recover(output_dir)  # as apply would; also when nothing else is to be written
+        writer.recover(*targets)  # as apply would; also when nothing else is to be written
     try:
         plan = writer.plan(
             generated,
