@@ -13,7 +13,7 @@ known only at the end is in the returned result.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,12 +124,13 @@ def _checked(
     jobs: int | None = None,
     *,
     scaffolding: bool = False,
+    sources: Mapping[Path, bytes | None] | None = None,
 ) -> list[ManifestResult] | None:
     """Check every manifest; the results when none has an error, else None. The diagnostics
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
-    not reported: the summary lists the stub instead."""
-    results = batch.check_all(paths, jobs)
+    not reported: the summary lists the stub instead. `sources`: manifests' bytes already read."""
+    results = batch.check_all(paths, jobs, sources)
     stopped = any(result.has_errors for result in results)
     diagnostics = [
         d
@@ -308,7 +309,10 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
     from backfill_codegen.lower import lower  # start-up: as above
 
-    results = _checked(misses, run.report, run.jobs, scaffolding=True)
+    # The bytes the cache hashed are the bytes checked: each manifest read once, and the cache
+    # key describes exactly what was generated.
+    sources = {m: inputs.manifest for m in misses if (inputs := run.inputs.get(m)) is not None}
+    results = _checked(misses, run.report, run.jobs, scaffolding=True, sources=sources)
     if results is None:
         return Generated(ok=False, check=run.check)
     jobs = []

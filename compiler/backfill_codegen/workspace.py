@@ -67,7 +67,7 @@ def find_manifests(paths: Iterable[Path]) -> list[Path]:
 
 def _search(root: Path) -> list[Path]:
     found = []
-    pending = [root]
+    pending = [str(root)]  # strings, not Paths: thousands of folders in a monorepo
     while pending:
         folder = pending.pop()
         try:
@@ -76,17 +76,18 @@ def _search(root: Path) -> list[Path]:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             continue
-        if folder != root and any(entry.name == RECORD_NAME for entry in entries):
+        if folder != str(root) and any(entry.name == RECORD_NAME for entry in entries):
             continue  # generated output: nothing to find, and often many folders deep
         # A manifest-named symlink is found whatever it points to, so that one leading out of
         # the connector (BF009) or nowhere (BF010) is reported rather than silently skipped.
         here = [e for e in entries if e.name in MANIFEST_NAMES and (e.is_symlink() or e.is_file())]
         if len(here) > 1:
             names = ", ".join(e.name for e in here)
-            raise UsageError(f"{folder.as_posix()}: more than one manifest ({names}); keep one")
-        found.extend(folder / e.name for e in here)
+            where = Path(folder).as_posix()
+            raise UsageError(f"{where}: more than one manifest ({names}); keep one")
+        found.extend(Path(folder, e.name) for e in here)
         for entry in entries:
             skip = entry.name.startswith(".") or entry.name in ("node_modules", "__pycache__")
             if not skip and entry.is_dir(follow_symlinks=False):
-                pending.append(folder / entry.name)
+                pending.append(os.path.join(folder, entry.name))
     return found

@@ -167,3 +167,69 @@ def test_check_of_one_manifest_never_imports_multiprocessing() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- A cache miss checks the bytes the cache hashed: each manifest read once. ---------------
+
+
+def _golden_manifests() -> list[Path]:
+    return sorted(
+        path
+        for path in (ROOT / "golden").glob("*/backfill.config.*")
+        if path.is_file() and not path.is_symlink()
+    )
+
+
+def _seen(diagnostics: list) -> list:  # type: ignore[type-arg]
+    """What a user sees of each diagnostic (SourceFile objects compare by identity)."""
+    seen = []
+    for d in diagnostics:
+        where = (d.primary.source.path, d.primary.source.text, d.primary.span, d.primary.message)
+        also = [(label.span, label.message) for label in d.secondary]
+        seen.append((d.code, d.severity, d.message, d.help, where, also))
+    return seen
+
+
+def test_checking_given_bytes_equals_checking_the_file() -> None:
+    """Over the whole golden corpus (every rule's failing inputs, every front end)."""
+    from backfill_codegen import cache
+    from backfill_codegen.pipeline import check_manifest
+
+    manifests = _golden_manifests()
+    assert len(manifests) > 50
+    compared = 0
+    for path in manifests:
+        inputs = cache.read_inputs(path.absolute())
+        if inputs is None or inputs.manifest is None:
+            continue  # past a limit or not readable: the check reads the file itself
+        assert inputs.manifest == path.read_bytes()
+        ours, theirs = check_manifest(path, inputs.manifest), check_manifest(path)
+        assert _seen(ours.diagnostics) == _seen(theirs.diagnostics), path
+        assert ours.manifest == theirs.manifest, path
+        compared += 1
+    assert compared > 50
+
+
+def test_a_cache_miss_reads_the_manifest_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backfill_codegen import driver, pipeline, safe_read
+    from backfill_codegen.resources import example_dir
+
+    connector = tmp_path / "stripe"
+    shutil.copytree(example_dir(), connector)
+    manifest = connector / "backfill.config.ts"
+    reads: list[Path] = []
+    real = safe_read.read_bounded
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path).name == manifest.name:
+            reads.append(Path(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.safe_read, "read_bounded", counting)
+    monkeypatch.chdir(tmp_path)
+    result = driver.generate([manifest], lambda found: None, jobs=1)
+    assert result.ok and reads == []  # the cache's read served the check
+    result = driver.generate([manifest], lambda found: None, jobs=1, cache=False)
+    assert result.ok and reads == [manifest]  # without a cache, the check reads it
