@@ -32,24 +32,17 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.domain import dialects, settings_schema
-from backfill_codegen.domain.schema_keywords import (
-    CHILD_MAP,
-    CHILD_ONE,
-    DEFINITION_MAPS,
-    IN_PLACE_LIST,
-    IN_PLACE_MAP,
-    IN_PLACE_ONE,
-)
+from backfill_codegen.domain import dialects, schema_keywords, settings_schema
 
 SETTINGS = "Settings"
 COMPONENTS = "#/components/schemas/"
 
 #: Keywords holding one schema (`items` may hold a list), a list, a map of schemas; also
 #: `contentSchema`, an annotation the validating walk does not read but the output keeps.
-_SCHEMA_ONE = (*IN_PLACE_ONE, *CHILD_ONE, "items", "contentSchema")
-_SCHEMA_LIST = (*IN_PLACE_LIST, "prefixItems")
-_SCHEMA_MAP = (*CHILD_MAP, *IN_PLACE_MAP, *DEFINITION_MAPS)
+_DEFINITION_MAPS = schema_keywords.DEFINITION_MAPS
+_SCHEMA_ONE = (*schema_keywords.IN_PLACE_ONE, *schema_keywords.CHILD_ONE, "items", "contentSchema")
+_SCHEMA_LIST = (*schema_keywords.IN_PLACE_LIST, "prefixItems")
+_SCHEMA_MAP = (*schema_keywords.CHILD_MAP, *schema_keywords.IN_PLACE_MAP, *_DEFINITION_MAPS)
 #: The one schema position where every consumer takes a boolean: OpenAPI 3.0 itself allowed
 #: `additionalProperties: true|false`, and it is the common idiom for a closed object.
 BOOLEAN_KEPT = frozenset({"additionalProperties"})
@@ -96,7 +89,7 @@ class _Converter:
         for key in keys:
             value = node[key]
             here = (*path, key)
-            if key == "$schema" or (path == () and key in DEFINITION_MAPS):
+            if key == "$schema" or (path == () and key in _DEFINITION_MAPS):
                 continue  # dropped, or hoisted to components
             if key == "additionalItems" and self.rank <= 4 and not items_list:
                 continue  # beside a single-schema `items` it never applied
@@ -221,7 +214,7 @@ def _component_names(schema: Mapping[str, Any]) -> dict[JsonPath, str]:
     """`Settings<Name>` for each hoisted definition, by its path in the input."""
     taken = {SETTINGS}
     names: dict[JsonPath, str] = {}
-    for keyword in DEFINITION_MAPS:
+    for keyword in _DEFINITION_MAPS:
         definitions = schema.get(keyword)
         if not isinstance(definitions, Mapping):
             continue
@@ -278,7 +271,7 @@ def components(schema: Any) -> dict[str, Any]:
         )
     found[SETTINGS] = converter.schema(schema, (), _Location(SETTINGS, ()))
     if isinstance(found[SETTINGS], dict):
-        for keyword in DEFINITION_MAPS:  # entries that are not schemas stay where they were
+        for keyword in _DEFINITION_MAPS:  # entries that are not schemas stay where they were
             rest = schema.get(keyword)
             if isinstance(rest, Mapping):
                 kept = {k: v for k, v in rest.items() if (keyword, k) not in names}
