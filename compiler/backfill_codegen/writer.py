@@ -26,7 +26,9 @@ instant) finds either the whole old set of files or the whole new set, never a m
 1. the new tree is built in a hidden sibling, `.<out>.backfill-partial-<random>`: every entry
    of the current directory that does not change (the user's own files and folders included)
    is hard-linked into it (copied where links are impossible), every new or changed file is
-   written and fsynced; the sibling is renamed `...-ready-...` once complete;
+   written; once every sibling of the run is built, all are flushed to disk together (one
+   `syncfs` per file system on Linux, else an fsync of each file and then each folder), and
+   only then is each renamed `...-ready-...`;
 2. the two directories are swapped in one step (`renameat2(RENAME_EXCHANGE)` on Linux); the
    sibling, now holding the old tree, is removed;
 3. where an atomic exchange is not available, the old directory is renamed aside and the new
