@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backfill_codegen import batch
+from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer
 from backfill_codegen.diagnostics.registry import all_rules, find_rule
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
 if TYPE_CHECKING:
@@ -102,6 +104,17 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     return not (ignore and code.startswith(ignore))
 
 
+def skipped_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """The checks none of whose rules --select/--ignore keep: `check` need not run them."""
+    if not select and not ignore:
+        return frozenset()
+    return frozenset(
+        check.name
+        for check in ALL_CHECKS
+        if not any(_wanted(rule.code, select, ignore) for rule in check.emits)
+    )
+
+
 def check(
     paths: Sequence[Path],
     jobs: int | None = None,
@@ -113,7 +126,7 @@ def check(
     """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
     selected, ignored = rule_codes(select), rule_codes(ignore)
     paths = [example_dir()] if example else list(paths) or [Path(".")]
-    results = batch.check_all(paths, jobs)
+    results = batch.check_all(paths, jobs, skipped_checks(selected, ignored))
     kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
     return Checked(results, kept)
 
@@ -130,7 +143,7 @@ def _checked(
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
     not reported: the summary lists the stub instead. `sources`: manifests' bytes already read."""
-    results = batch.check_all(paths, jobs, sources)
+    results = batch.check_all(paths, jobs, sources=sources)
     stopped = any(result.has_errors for result in results)
     diagnostics = [
         d
@@ -208,7 +221,7 @@ def generate(
 def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     """The cache's hits skipped (a hit only reads: a run racing with another ends with one
     run's complete set either way), the misses generated."""
-    # start-up: the cache and the writer are generate's only (tests/test_lazy_imports.py)
+    # start-up: the cache and the writer are generate's only (tests/cli/test_lazy_imports.py)
     from backfill_codegen import cache, writer
 
     stubs = not run.example
@@ -239,7 +252,7 @@ def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) ->
     diagnostics = []
     for index, reason in sorted(failed.failures.items()):
         finding = Finding(
-            "BF413",
+            SETTINGS_SCHEMA_NOT_GENERATABLE,
             f"settings.py could not be generated for this schema: {reason}",
             Pointer(SETTINGS_PATH, "key"),
             help="this is a bug in backfill-codegen's checks; please report it with the schema",
@@ -304,7 +317,7 @@ def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
 
 
 def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) -> Generated:
-    # start-up: rendering and writing are generate's only (tests/test_lazy_imports.py)
+    # start-up: rendering and writing are generate's only (tests/cli/test_lazy_imports.py)
     from backfill_codegen import writer
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
     from backfill_codegen.lower import lower  # start-up: as above

@@ -20,6 +20,7 @@ from backfill_codegen.limits import (
     MAX_SETTINGS_SUBSCHEMAS,
     MAX_UNFOLDED_CHOICES,
 )
+from backfill_codegen.rules.source import TOO_COMPLEX
 
 
 def _in_place_children(root: Any, path: JsonPath, schema: Any) -> list[tuple[JsonPath, Any]]:
@@ -75,7 +76,7 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
     for count, sub in enumerate(walk(schema), start=1):
         if _unfolded(schema, sub.path, sub.schema, memo) > MAX_UNFOLDED_CHOICES:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 "this subschema's `allOf`/`anyOf`/`oneOf` members and `$ref`s unfold into "
                 f"more than {MAX_UNFOLDED_CHOICES:,} schemas (the settings generator's time "
                 "grows with them)",
@@ -85,7 +86,7 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
             return
         if count > MAX_SETTINGS_SUBSCHEMAS:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 f"the settings schema holds more than {MAX_SETTINGS_SUBSCHEMAS:,} subschemas",
                 Pointer((*SETTINGS_PATH, *sub.path), "key" if sub.path else "value"),
                 help="split the connector, or describe repeated fields once in `$defs`",
@@ -97,7 +98,7 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
         values += len(enum)
         if values > MAX_ENUM_VALUES_TOTAL:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 f"with this `enum`, the settings schema's enums list {values:,} values; at "
                 f"most {MAX_ENUM_VALUES_TOTAL:,} are allowed in all",
                 Pointer((*SETTINGS_PATH, *sub.path, "enum")),
@@ -106,4 +107,4 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
             return
 
 
-CHECKS = (Check("settings-budgets", (SETTINGS_PATH,), check_budgets),)
+CHECKS = (Check("settings-budgets", (SETTINGS_PATH,), check_budgets, emits=(TOO_COMPLEX,)),)

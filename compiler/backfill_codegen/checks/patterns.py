@@ -14,11 +14,12 @@ from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, Pointer
 from backfill_codegen.domain import ecma
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH, walk
+from backfill_codegen.rules.patterns import PATTERN_NOT_IN_MODEL
 
 
 def _finding(pattern: str, why: str, at: Pointer) -> Finding:
     return Finding(
-        "BF512",
+        PATTERN_NOT_IN_MODEL,
         f"`settings.py` will not check this pattern: {why}",
         at,
         help="the dashboard still enforces it; write it without `\\p{...}`, backreferences into "
@@ -52,4 +53,11 @@ def check_translatable(manifest: Manifest) -> Iterator[Finding]:
                     yield _finding(key, why, Pointer(where, "key"))
 
 
-CHECKS = (Check("settings-pattern-translation", (SETTINGS_PATH,), check_translatable),)
+CHECKS = (
+    Check(
+        "settings-pattern-translation",
+        (SETTINGS_PATH,),
+        check_translatable,
+        emits=(PATTERN_NOT_IN_MODEL,),
+    ),
+)

@@ -63,6 +63,7 @@ from backfill_codegen.domain.ecma_translate import to_python, untranslatable
 from backfill_codegen.domain.settings_schema import is_secret, types_of, views, walk
 from backfill_codegen.emit.escape import comment_text
 from backfill_codegen.emit.header import NOTICE
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 
 FILENAME = "settings.py"
 #: The name the generator is told the schema came from (it never reads a file).
@@ -504,7 +505,8 @@ def assert_generable(schema: Mapping[str, Any]) -> None:
     found = settings_generable.problems(schema)
     if found:
         where = _pointer(found[0].path)
-        raise SettingsModelError(f"not generatable (BF413) at {where}: {found[0].message}")
+        code = SETTINGS_SCHEMA_NOT_GENERATABLE.code
+        raise SettingsModelError(f"not generatable ({code}) at {where}: {found[0].message}")
 
 
 def _has_root_class(code: str) -> bool:

@@ -20,6 +20,16 @@ _TEST = ("connection", "testConnection")
 _POST_CONNECT = ("connection", "oauth", "postConnect")
 _TEMPLATE = ("connection", "setup", "webhookUrlTemplate")
 _HTTP = ("permissions", "http")
+#: Every manifest path read here. An error on or under one of them keeps that part from being
+#: compared (`_sound`), so the pipeline runs every check that can report one there.
+READS: tuple[JsonPath, ...] = (
+    _TEST,
+    _POST_CONNECT,
+    _TEMPLATE,
+    ("name",),
+    ("connection", "oauth"),
+    ("permissions",),
+)
 
 
 @dataclass(frozen=True)

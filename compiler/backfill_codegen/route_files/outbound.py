@@ -22,7 +22,7 @@ from tree_sitter import Node
 
 from backfill_codegen.domain import urls
 from backfill_codegen.frontends import ts_literals
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.limits import MAX_DEPTH
 
 _WRAPPERS = frozenset(
