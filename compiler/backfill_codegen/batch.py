@@ -34,7 +34,7 @@ def check_all(
 
 def _check_read(item: tuple[Path, bytes | None], skip: frozenset[str]) -> ManifestResult:
     path, data = item
-    return check_manifest(path, skip, data)
+    return check_manifest(path, skip, data=data)
 
 
 def summary_line(per_connector: Sequence[Sequence[Diagnostic]]) -> str:

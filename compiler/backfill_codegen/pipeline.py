@@ -162,7 +162,7 @@ def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diag
 
 
 def check_manifest(
-    path: Path, skip: frozenset[str] = frozenset(), data: bytes | None = None
+    path: Path, skip: frozenset[str] = frozenset(), *, data: bytes | None = None
 ) -> ManifestResult:
     """Every diagnostic for one manifest file (`data`: its bytes, when already read). The checks
     named in `skip` (their rules are all deselected: `--select`/`--ignore`) do not run, unless an

@@ -203,7 +203,7 @@ def test_checking_given_bytes_equals_checking_the_file() -> None:
         if inputs is None or inputs.manifest is None:
             continue  # past a limit or not readable: the check reads the file itself
         assert inputs.manifest == path.read_bytes()
-        ours, theirs = check_manifest(path, inputs.manifest), check_manifest(path)
+        ours, theirs = check_manifest(path, data=inputs.manifest), check_manifest(path)
         assert _seen(ours.diagnostics) == _seen(theirs.diagnostics), path
         assert ours.manifest == theirs.manifest, path
         compared += 1
