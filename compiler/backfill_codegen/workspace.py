@@ -42,9 +42,9 @@ def display_path(path: Path) -> str:
 def find_manifests(paths: Iterable[Path]) -> list[Path]:
     """Manifest files named by the arguments: files as given, directories searched recursively.
 
-    Hidden folders, `node_modules`, symlinked folders and output directories of `generate`
-    (they hold its record, RECORD_NAME) are not entered. Two manifests in one folder are
-    ambiguous and a usage error.
+    Hidden folders, `node_modules` and symlinked folders are not entered. Folders holding
+    generate's record are (`generate -o` may write into a connector's own folder, or above
+    others). Two manifests in one folder are ambiguous and a usage error.
     """
     found: list[Path] = []
     for path in paths:
@@ -76,8 +76,6 @@ def _search(root: Path) -> list[Path]:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             continue
-        if folder != str(root) and any(entry.name == RECORD_NAME for entry in entries):
-            continue  # generated output: nothing to find, and often many folders deep
         # A manifest-named symlink is found whatever it points to, so that one leading out of
         # the connector (BF009) or nowhere (BF010) is reported rather than silently skipped.
         here = [e for e in entries if e.name in MANIFEST_NAMES and (e.is_symlink() or e.is_file())]

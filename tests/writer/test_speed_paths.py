@@ -4,7 +4,7 @@
   directory left (compared on generated layouts of output directories and leftovers);
 - `writer.apply` flushes all the new trees together, by `syncfs` or, without it, by an fsync
   of every file and folder: either way the same files on disk;
-- `find_manifests` does not enter generate's output directories (they hold its record);
+- `find_manifests` still finds a manifest in or under a folder generate wrote into;
 - `check` of one manifest never imports `multiprocessing`.
 """
 
@@ -140,17 +140,38 @@ def test_apply_flushes_once_and_writes_the_same(
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"c{i}" for i in range(5)]
 
 
-def test_find_manifests_skips_output_directories(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "layout",
+    [
+        # -o into the connector's own folder: the record sits beside the manifest
+        {"c/backfill.config.json": "{}", f"c/{RECORD_NAME}": "{}"},
+        # -o above other connectors: a record in a folder that holds connector folders
+        {f"out/{RECORD_NAME}": "{}", "out/x/backfill.config.yaml": "{}"},
+        # a record deep in an output tree beside a nested connector
+        {f"c/gen/{RECORD_NAME}": "{}", "c/gen/py/backfill.config.json": "{}"},
+    ],
+)
+def test_find_manifests_enters_folders_generate_wrote_into(
+    tmp_path: Path, layout: dict[str, str]
+) -> None:
+    """An output folder is no reason to stop looking: skipping folders that hold the record lost
+    the connector whose outputs were written beside its manifest (`generate c -o c`)."""
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    wanted = sorted(tmp_path / n for n in layout if n.rsplit("/", 1)[-1].startswith("backfill."))
+    assert sorted(find_manifests([tmp_path])) == wanted
+
+
+def test_generate_into_the_connector_then_check_finds_it(tmp_path: Path) -> None:
     connector = tmp_path / "c"
-    (connector / "generated" / "python").mkdir(parents=True)
-    (connector / "backfill.config.json").write_text("{}")
-    (connector / "generated" / RECORD_NAME).write_text("{}")
-    # Nothing is looked for inside an output directory, however deep...
-    (connector / "generated" / "python" / "backfill.config.json").write_text("{}")
-    # ...but a folder named as the argument is searched even when it holds a record.
-    assert find_manifests([tmp_path]) == [connector / "backfill.config.json"]
-    inner = connector / "generated" / "python" / "backfill.config.json"
-    assert find_manifests([connector / "generated"]) == [inner]
+    shutil.copytree(ROOT / "compiler" / "backfill_codegen" / "example" / "stripe", connector)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "compiler")}
+    run = [sys.executable, "-m", "backfill_codegen"]
+    made = subprocess.run([*run, "generate", "c", "-o", "c"], cwd=tmp_path, env=env)
+    assert made.returncode == 0 and (connector / RECORD_NAME).exists()
+    checked = subprocess.run([*run, "check", "."], cwd=tmp_path, env=env, capture_output=True)
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_check_of_one_manifest_never_imports_multiprocessing() -> None:
