@@ -1,6 +1,6 @@
 """settings.ts, routes.ts and the route stubs: emitted for several connectors into a tree laid out
 as a connector's, type-checked with the pinned tsc (`--strict --noEmit`, ONE run for all of them)
-against the documented SDK surface (tests/sdk/index.d.ts), shown to reject mistakes (so the types
+against the documented SDK surface (backfill_codegen/sdk/index.d.ts), shown to reject mistakes (so the types
 are not `any`), and run in node to check that every literal evaluates to the manifest's value.
 """
 
@@ -302,7 +302,7 @@ def tree(connectors: dict[str, ir.Connector], tmp_path_factory: pytest.TempPathF
         target = root / "example" / source.relative_to(example)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    sdk_examples = tsc_support.SDK.parent / "spec_examples.ts"
+    sdk_examples = Path(__file__).resolve().parent / "sdk" / "spec_examples.ts"
     (root / "spec_examples.ts").write_text(sdk_examples.read_text(encoding="utf-8"), "utf-8")
     return root
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from backfill_codegen import __version__, driver
+from backfill_codegen import __version__, driver, scaffold
 from backfill_codegen.diagnostics.model import Diagnostic
 from backfill_codegen.diagnostics.render import render
 from backfill_codegen.workspace import UsageError
@@ -106,6 +106,17 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the manifest's JSON Schema, for editors")
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+    init = commands.add_parser("init", help="create a new connector that passes check and tsc")
+    init.add_argument(
+        "directory", nargs="?", type=Path, default=Path("."), metavar="DIR", help="default: ."
+    )
+    init.add_argument("--template", choices=scaffold.TEMPLATES, help="default: api-key")
+    init.add_argument("--format", choices=scaffold.FORMATS, help="the manifest's; default: ts")
+    init.add_argument("--name", help="the connector's name (default: from DIR)")
+    init.add_argument(
+        "--force", action="store_true", help="add the missing files to a non-empty DIR"
+    )
     return parser
 
 
@@ -121,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(arguments)
         if arguments.command == "openapi":
             return _out(driver.openapi(arguments.path, _to_stderr("full")), none=EXIT_ERRORS)
+        if arguments.command == "init":
+            return _init(arguments)
         if arguments.command == "explain":
             return _out(driver.explain(arguments.code))
         return _out(driver.schema(arguments.output))  # None: written to the -o file
@@ -203,4 +216,46 @@ def _out(text: str | None, *, none: int = EXIT_CLEAN) -> int:
     if text is None:
         return none
     sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def _ask(question: str, choices: Sequence[str], default: str) -> str:
+    """One question on the terminal; the default on an empty answer or end of input."""
+    while True:
+        try:
+            answer = input(f"{question} [{'/'.join(choices) or default}] ({default}): ").strip()
+        except EOFError:
+            return default
+        if not answer:
+            return default
+        if not choices or answer in choices:
+            return answer
+        print(f"choose one of: {', '.join(choices)}", file=sys.stderr)
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    directory: Path = arguments.directory
+    template, manifest_format, name = arguments.template, arguments.format, arguments.name
+    suggested = scaffold.default_name(directory) or "my-connector"
+    if sys.stdin.isatty() and sys.stdout.isatty():  # prompts only on a terminal, never in CI
+        template = template or _ask("Template", scaffold.TEMPLATES, "api-key")
+        manifest_format = manifest_format or _ask("Manifest format", scaffold.FORMATS, "ts")
+        name = name or _ask("Connector name", (), suggested)
+    done = scaffold.scaffold(
+        directory,
+        template or "api-key",
+        manifest_format or "ts",
+        name or scaffold.default_name(directory) or "",
+        force=arguments.force,
+    )
+    shown = directory.as_posix()
+    if not done.written:
+        print(f"{shown}/ already holds every file init writes; nothing was changed.")
+        return EXIT_CLEAN
+    print(f"Created a {template or 'api-key'} connector in {shown}/:")
+    for relative in done.written:
+        print(f"  {relative}")
+    for relative in done.kept:
+        print(f"  {relative} (exists: kept as it is)")
+    sys.stdout.write(scaffold.next_steps(directory, shown))
     return EXIT_CLEAN
