@@ -252,7 +252,7 @@ def _init(arguments: argparse.Namespace) -> int:
     if not done.written:
         print(f"{shown}/ already holds every file init writes; nothing was changed.")
         return EXIT_CLEAN
-    print(f"Created a {template or 'api-key'} connector in {shown}/:")
+    print(f"Created {shown}/ from the {template or 'api-key'} template:")
     for relative in done.written:
         print(f"  {relative}")
     for relative in done.kept:
