@@ -176,7 +176,7 @@ _FROM_NUMBERS = frozenset({"date-time", "date", "time", "ipv4", "ipv6"})
 
 
 def as_any_of(schema: Any) -> Any:
-    """`schema` as loose as the models are by design (docs/assumptions.md, "Generated code"): every `oneOf`
+    """`schema` as loose as the models are by design (docs/assumptions.md): every `oneOf`
     read as `anyOf` (the model takes the first choice that fits: pydantic has no exclusive
     union), `not` and conditionals dropped, a date or time also taking a number, secrets'
     patterns dropped, `additionalProperties` in merged `allOf` members dropped. An instance

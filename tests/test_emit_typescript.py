@@ -1,7 +1,8 @@
 """settings.ts, routes.ts and the route stubs: emitted for several connectors into a tree laid out
 as a connector's, type-checked with the pinned tsc (`--strict --noEmit`, ONE run for all of them)
-against the documented SDK surface (backfill_codegen/sdk/index.d.ts), shown to reject mistakes (so the types
-are not `any`), and run in node to check that every literal evaluates to the manifest's value.
+against the documented SDK surface (backfill_codegen/sdk/index.d.ts), shown to reject mistakes
+(so the types are not `any`), and run in node to check that every literal evaluates to the
+manifest's value.
 """
 
 from __future__ import annotations
