@@ -30,10 +30,33 @@ _TYPE_NAMES = {
 }
 
 
+#: Keywords of the exported schema that only editors act on (value patterns, enums, the settings
+#: schema's meta-schema): the semantic checks report those defects, located and with a fix, so
+#: the shape check validates without them.
+EDITOR_ONLY = frozenset(("pattern", "enum", "const", "uniqueItems", "maxLength", "allOf"))
+_SCHEMA_MAPS = frozenset(("properties", "$defs", "patternProperties"))
+
+
 @cache
 def manifest_schema() -> dict[str, Any]:
     text = (data_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    shape: dict[str, Any] = _shape_only(json.loads(text))
+    return shape
+
+
+def _shape_only(node: Any, names: bool = False) -> Any:
+    """`node` without EDITOR_ONLY keywords; `names`: a map of names to schemas (`properties`)."""
+    if isinstance(node, list):
+        return [_shape_only(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if names:
+        return {key: _shape_only(value) for key, value in node.items()}
+    return {
+        key: _shape_only(value, key in _SCHEMA_MAPS)
+        for key, value in node.items()
+        if key not in EDITOR_ONLY
+    }
 
 
 @cache
