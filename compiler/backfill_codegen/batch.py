@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from backfill_codegen import parallel
-from backfill_codegen.diagnostics.model import Diagnostic, Severity
-from backfill_codegen.pipeline import ManifestResult, check_manifest
-from backfill_codegen.workspace import find_manifests
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer, Severity
+from backfill_codegen.pipeline import ManifestResult, check_manifest, resolve
+from backfill_codegen.rules.manifest import DUPLICATE_NAME
+from backfill_codegen.workspace import display_path, find_manifests
 
 
 def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestResult]:
@@ -16,9 +17,33 @@ def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestRe
     CPUs); the results in the sorted manifest order whatever the worker count."""
     manifests = find_manifests(paths)
     progress = parallel.terminal_progress("checking")
-    return parallel.run_ordered(
+    results = parallel.run_ordered(
         check_manifest, manifests, jobs or parallel.default_jobs(), progress
     )
+    _report_duplicate_names(results)
+    return results
+
+
+def _report_duplicate_names(results: list[ManifestResult]) -> None:
+    """BF105 on every connector whose `name` an earlier one (in path order) already has: the one
+    rule that reads several manifests, so it runs here, after the per-manifest checks."""
+    first: dict[str, ManifestResult] = {}
+    for result in results:
+        manifest = result.manifest
+        name = manifest.get("name") if isinstance(manifest, dict) else None
+        if not isinstance(name, str) or result.document is None:
+            continue
+        earlier = first.setdefault(name, result)
+        if earlier is result:
+            continue
+        finding = Finding(
+            DUPLICATE_NAME.code,
+            f"the connector name `{name}` is taken by {display_path(earlier.path)}",
+            Pointer(("name",)),
+            help="give each connector its own `name` (the `<name>` of its platform URLs)",
+        )
+        result.diagnostics.extend(resolve(result.document, [finding]))
+        result.diagnostics.sort(key=Diagnostic.sort_key)
 
 
 def summary_line(per_connector: Sequence[Sequence[Diagnostic]]) -> str:

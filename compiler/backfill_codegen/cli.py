@@ -35,6 +35,13 @@ def _add_jobs(command: argparse.ArgumentParser) -> None:
     command.add_argument("-j", "--jobs", type=_jobs, metavar="N", help=workers)
 
 
+def _add_rule_filters(command: argparse.ArgumentParser) -> None:
+    for option, text in (("--select", "report only"), ("--ignore", "do not report")):
+        command.add_argument(
+            option, nargs="+", default=[], metavar="CODE", help=f"{text} these codes"
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backfill-codegen",
@@ -53,10 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--example", action="store_true", help="check the bundled example connector")
     check.add_argument("--format", choices=FORMATS, default="full", help="output format")
-    for option, text in (("--select", "report only"), ("--ignore", "do not report")):
-        check.add_argument(
-            option, nargs="+", default=[], metavar="CODE", help=f"{text} these codes"
-        )
+    _add_rule_filters(check)
     check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -90,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 and print a diff when any output is stale",
     )
     generate.add_argument("--format", choices=FORMATS, default="full", help="diagnostics format")
+    _add_rule_filters(generate)
     generate.add_argument(
         "--no-cache",
         action="store_true",
@@ -99,7 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs(generate)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
-    openapi.add_argument("path", type=Path, metavar="PATH", help="a manifest or its directory")
+    openapi.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="a manifest or its directory; default: .",
+    )
 
     explain = commands.add_parser("explain", help="what a rule checks, why, and how to fix it")
     explain.add_argument("code", nargs="?", help="a rule code or name; omit to list every rule")
@@ -120,9 +132,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, except that an argument the command does not take is reported with that
+    command's usage (argparse leaves it to the top parser, whose usage says nothing useful)."""
+    arguments, extra = parser.parse_known_args(argv)
+    if extra:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[arguments.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return arguments
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        arguments = _parser().parse_args(argv)
+        arguments = _parse(_parser(), argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
         return int(exit_.code or 0)
     try:
@@ -197,6 +219,8 @@ def _generate(arguments: argparse.Namespace) -> int:
         cache=not arguments.no_cache,
         jobs=arguments.jobs,
         note=_note,
+        select=arguments.select,
+        ignore=arguments.ignore,
     )
     if not generated.ok:
         return EXIT_ERRORS

@@ -95,6 +95,37 @@ def rule_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(codes)
 
 
+#: Errors `generate --ignore` (or a `--select` that leaves them out) may pass over: judgments
+#: about a well-formed value (a setting that looks like a pasted token, a call the allowlist
+#: blocks, a default that fails its schema), which the emitters render faithfully. Any other
+#: error means a value the outputs cannot be built from (a wrong type, an unparsable entry): it
+#: is reported and stops `generate` whatever the filters say.
+GENERATE_IGNORABLE = frozenset(
+    (
+        "BF305",  # empty setup instructions
+        "BF403",  # a `required` name with no property
+        "BF404",  # a default its schema rejects
+        "BF409",  # a secret's value in the manifest (the emitters leave it out)
+        "BF411",  # a misspelt settings keyword
+        "BF505",  # a dynamic host the compiler cannot prove safe
+        "BF510",  # a setting that looks like a pasted OAuth token
+        "BF702",  # a route file without the declared export
+        "BF703",  # a route file's config not static
+        "BF704",  # a route file's config.auth not a string
+        "BF705",  # an Http call the allowlist blocks
+        "BF706",  # OAuth used in code without connection.oauth
+    )
+)
+
+
+def _generate_keeps(d: Diagnostic, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """What `generate` reports: what --select / --ignore keep, and every error it cannot pass
+    over (GENERATE_IGNORABLE)."""
+    if d.severity == "error" and d.code not in GENERATE_IGNORABLE and d.code not in SCAFFOLDED:
+        return True
+    return _wanted(d.code, select, ignore)
+
+
 def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
     """--select keeps only codes with one of its prefixes; --ignore then drops its prefixes."""
     if select and not code.startswith(select):
@@ -124,12 +155,15 @@ def _checked(
     jobs: int | None = None,
     *,
     scaffolding: bool = False,
+    wanted: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> list[ManifestResult] | None:
     """Check every manifest; the results when none has an error, else None. The diagnostics
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
     not reported: the summary lists the stub instead."""
     results = batch.check_all(paths, jobs)
+    for result in results:  # what --select / --ignore leave out neither shows nor stops
+        result.diagnostics = [d for d in result.diagnostics if _generate_keeps(d, *wanted)]
     stopped = any(result.has_errors for result in results)
     diagnostics = [
         d
@@ -148,11 +182,15 @@ def openapi(path: Path, report: OnDiagnostics) -> str | None:
     from backfill_codegen.emit.openapi import emit
     from backfill_codegen.lower import lower  # start-up: as above
 
-    results = _checked([path], report)
+    manifests = find_manifests([path])
+    if len(manifests) != 1:  # before checking: which one is the user's to say
+        names = "\n  ".join(display_path(manifest) for manifest in manifests)
+        raise UsageError(
+            f"{path.as_posix()}: holds {len(manifests)} manifests; name one:\n  {names}"
+        )
+    results = _checked(manifests, report)
     if results is None:
         return None
-    if len(results) != 1:
-        raise UsageError(f"{path}: holds {len(results)} manifests; name one")
     (text,) = emit(lower(results[0].manifest, results[0].route_files)).values()
     json.loads(text)  # the emitter's contract: one JSON document
     return text
@@ -171,8 +209,10 @@ class _Run:
         report: OnDiagnostics,
         note: OnNote,
         count: int,
+        wanted: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> None:
         self.example, self.output, self.check, self.cache = example, output, check, cache
+        self.wanted = wanted  # --select / --ignore, as code prefixes
         self.jobs, self.report, self.note, self.count = jobs, report, note, count
         self.inputs: dict[Path, Inputs | None] = {}
         self.hits: dict[Path, Hit] = {}
@@ -189,18 +229,27 @@ def generate(
     cache: bool = True,
     jobs: int | None = None,
     note: OnNote = _ignore_note,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Generated:
     """Check, lower, render and write (or compare, with `check`) every connector the cache
     cannot vouch for; a connector whose inputs and outputs are as the last run left them is
     skipped, silently (its warnings are printed by `check`, or on the next miss). From the
     moment it reads an output directory to decide what to write until it has written, a run
     holds a lock on the folder holding it (writer.locked): concurrent runs into one output
-    directory take turns. `cache=False` neither reads nor writes the cache."""
+    directory take turns. `cache=False` neither reads nor writes the cache.
+
+    `select` / `ignore` filter the diagnostics as for `check`: an error they leave out neither is
+    reported nor stops the run, when it is one of GENERATE_IGNORABLE. The cache is then off: an
+    entry vouches for a run with every rule, and a run with fewer must not make the next, full
+    one skip its checks."""
+    wanted = rule_codes(select), rule_codes(ignore)
+    cache = cache and wanted == ((), ())
     paths = [example_dir()] if example else list(paths) or [Path(".")]
     if example and output is None:
         output = Path("generated")  # never write into the installed package
     manifests = find_manifests(paths)
-    run = _Run(example, output, check, cache, jobs, report, note, len(manifests))
+    run = _Run(example, output, check, cache, jobs, report, note, len(manifests), wanted)
     return _generate_cached(run, manifests)
 
 
@@ -308,7 +357,7 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
     from backfill_codegen.lower import lower  # start-up: as above
 
-    results = _checked(misses, run.report, run.jobs, scaffolding=True)
+    results = _checked(misses, run.report, run.jobs, scaffolding=True, wanted=run.wanted)
     if results is None:
         return Generated(ok=False, check=run.check)
     jobs = []
@@ -319,9 +368,10 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
         assert output_dir is not None
         jobs.append(Job(connector, connector_dir, output_dir, write_stubs=not run.example))
     targets = [job.output_dir for job in jobs]
-    every_target = targets + [hit.output_dir for hit in run.hits.values()]
-    if len(set(every_target)) != len(every_target):
-        raise UsageError("two connectors would generate into the same directory; use unique names")
+    _refuse_shared_targets(
+        [(r.path, job.output_dir) for r, job in zip(results, jobs, strict=True)]
+        + [(manifest, hit.output_dir) for manifest, hit in run.hits.items()]
+    )
     try:
         generated, scaffolds = render(jobs, run.jobs, standby)
     except SettingsFailed as failed:
@@ -329,6 +379,19 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
         return Generated(ok=False, check=run.check)
     with writer.locked(targets, shared=run.check):  # the parents exist from here on
         return _write(run, results, jobs, (generated, scaffolds))
+
+
+def _refuse_shared_targets(targets: list[tuple[Path, Path]]) -> None:
+    """A usage error naming the first two connectors (manifests) that would write into one
+    output directory (`-o OUT` with two connectors of the same `name`)."""
+    seen: dict[Path, Path] = {}
+    for manifest, output_dir in targets:
+        other = seen.setdefault(output_dir, manifest)
+        if other != manifest:
+            raise UsageError(
+                f"{display_path(other)} and {display_path(manifest)} would both generate into "
+                f"{display_path(output_dir)}: give the connectors different names"
+            )
 
 
 def _write(

@@ -21,11 +21,11 @@ from backfill_codegen.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
-#: golden case -> (template, manifest format) it holds, always with --name acme.
+#: golden case -> (template, manifest format, --name) it holds.
 CASES = {
-    "gen-init-api-key": ("api-key", "ts"),
-    "gen-init-oauth": ("oauth", "yaml"),
-    "gen-init-webhook": ("webhook", "json"),
+    "gen-init-api-key": ("api-key", "ts", "acme"),
+    "gen-init-oauth": ("oauth", "yaml", "acme-oauth"),
+    "gen-init-webhook": ("webhook", "json", "acme-webhook"),
 }
 #: What a golden case holds besides init's files.
 CASE_ONLY = ("expected", "samples.json")
@@ -40,15 +40,15 @@ def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
 
 
 def test_golden_cases_cover_every_template() -> None:
-    assert sorted(template for template, _ in CASES.values()) == sorted(scaffold.TEMPLATES)
-    assert {f for _, f in CASES.values()} == set(scaffold.FORMATS)
+    assert sorted(template for template, _, _ in CASES.values()) == sorted(scaffold.TEMPLATES)
+    assert {f for _, f, _ in CASES.values()} == set(scaffold.FORMATS)
     assert sorted(p.name for p in GOLDEN.glob("gen-init-*")) == sorted(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_golden_case_is_what_init_writes(case: str, tmp_path: Path, update_golden: bool) -> None:
-    template, manifest_format = CASES[case]
-    args = ["init", case, "--template", template, "--format", manifest_format, "--name", "acme"]
+    template, manifest_format, name = CASES[case]
+    args = ["init", case, "--template", template, "--format", manifest_format, "--name", name]
     status, _, err = run(args, tmp_path)
     assert status == 0, err
     written = tree(tmp_path / case)
@@ -61,15 +61,16 @@ def test_golden_case_is_what_init_writes(case: str, tmp_path: Path, update_golde
 
 
 def test_every_template_in_every_format_checks_clean_and_means_the_same(tmp_path: Path) -> None:
-    for template in scaffold.TEMPLATES:
-        for manifest_format in scaffold.FORMATS:
-            folder = f"{template}-{manifest_format}"
-            args = ["init", folder, "--template", template, "--format", manifest_format]
-            assert run([*args, "--name", template], tmp_path)[0] == 0
-    status, out, _ = run(["check", ".", "--format", "json"], tmp_path)
-    assert (status, json.loads(out)) == (0, [])
+    for manifest_format in scaffold.FORMATS:  # one tree per format: names are unique in a tree
+        tree_root = tmp_path / manifest_format
+        tree_root.mkdir()
+        for template in scaffold.TEMPLATES:
+            args = ["init", template, "--template", template, "--format", manifest_format]
+            assert run(args, tree_root)[0] == 0
+        status, out, _ = run(["check", ".", "--format", "json"], tree_root)
+        assert (status, json.loads(out)) == (0, []), manifest_format
     for template in scaffold.TEMPLATES:  # one manifest, three spellings: one OpenAPI document
-        documents = {run(["openapi", f"{template}-{f}"], tmp_path)[1] for f in scaffold.FORMATS}
+        documents = {run(["openapi", f"{f}/{template}"], tmp_path)[1] for f in scaffold.FORMATS}
         assert len(documents) == 1 and documents != {""}, template
 
 

@@ -4,6 +4,21 @@ from backfill_codegen.diagnostics.model import Rule, Severity
 
 E = Severity.ERROR
 
+DUPLICATE_NAME = Rule(
+    "BF105",
+    "duplicate-name",
+    E,
+    "Two connectors in the tree checked have the same `name`.",
+    "`name` is the connector's identity on the platform: it is the `<name>` in its URLs "
+    "(`/api/v1/extensions/<tenant_id>/<name>/routes/...`), and `generate -o OUT` writes each "
+    "connector to `OUT/<name>`. Two connectors with one name would answer at the same URLs and "
+    "write over each other's outputs, so the second one found (in path order) is reported, "
+    "pointing at the first. Usually a connector folder was copied and its `name` not changed.",
+    "// connectors/shop/backfill.config.ts and connectors/shop-eu/backfill.config.ts\n"
+    '{ "name": "shop" }   // both',
+    '{ "name": "shop" }   // connectors/shop\n{ "name": "shop-eu" }   // connectors/shop-eu',
+)
+
 RULES = (
     Rule(
         "BF101",
@@ -48,4 +63,5 @@ RULES = (
         '{ "name": "Stripe Payments" }',
         '{ "name": "stripe-payments" }',
     ),
+    DUPLICATE_NAME,
 )

@@ -35,7 +35,7 @@ class AllowEntry(NamedTuple):
     original: str
 
 
-CONNECTOR = "acme"
+CONNECTOR = "acme-oauth"
 ALLOWLIST: tuple[AllowEntry, ...] = (
     AllowEntry(
         scheme="https",

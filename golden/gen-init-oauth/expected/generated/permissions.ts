@@ -30,7 +30,7 @@ export interface AllowEntry {
   readonly original: string;
 }
 
-export const connector = "acme";
+export const connector = "acme-oauth";
 export const allowlist = [
   {
     scheme: "https",

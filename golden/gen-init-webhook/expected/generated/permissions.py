@@ -35,7 +35,7 @@ class AllowEntry(NamedTuple):
     original: str
 
 
-CONNECTOR = "acme"
+CONNECTOR = "acme-webhook"
 ALLOWLIST: tuple[AllowEntry, ...] = ()
 
 DEFAULT_PORT = 443

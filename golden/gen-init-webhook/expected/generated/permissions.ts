@@ -30,7 +30,7 @@ export interface AllowEntry {
   readonly original: string;
 }
 
-export const connector = "acme";
+export const connector = "acme-webhook";
 export const allowlist = [] as const satisfies readonly AllowEntry[];
 
 const DEFAULT_PORT = 443;

@@ -35,7 +35,7 @@ class Settings(BaseModel):
     webhook_signing_secret: Annotated[
         SecretStr,
         Field(
-            description="The secret Acme signs each event with.",
+            description="The secret Acme Webhook signs each event with.",
             min_length=1,
             title="Webhook signing secret",
         ),
