@@ -13,6 +13,7 @@ known only at the end is in the returned result.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -388,9 +389,11 @@ def _refuse_shared_targets(targets: list[tuple[Path, Path]]) -> None:
     for manifest, output_dir in targets:
         other = seen.setdefault(output_dir, manifest)
         if other != manifest:
+            first, second = sorted((display_path(other), display_path(manifest)))
+            where = os.path.relpath(output_dir)
             raise UsageError(
-                f"{display_path(other)} and {display_path(manifest)} would both generate into "
-                f"{display_path(output_dir)}: give the connectors different names"
+                f"{first} and {second} would both generate into {where}: give the "
+                "connectors different names"
             )
 
 
