@@ -123,11 +123,27 @@ def check_shape(value: Any) -> tuple[list[Finding], list[JsonPath]]:
             found = describe(get_path(value, path))
             findings.append(
                 Finding(
-                    "BF103", f"expected {expected or 'another type'}, found {found}", Pointer(path)
+                    "BF103",
+                    f"expected {expected or 'another type'}, found {found}",
+                    Pointer(path),
+                    help=_type_help(detail.get("types", ()), get_path(value, path)),
                 )
             )
             broken.append(path)
     return findings, broken
+
+
+def _type_help(types: Any, found: Any) -> str | None:
+    """How to write a value of the expected type, from the one found."""
+    if "string" in types and isinstance(found, bool | int | float):
+        return f"quote it: {json.dumps(json.dumps(found))}"
+    if "array" in types and not isinstance(found, list | dict):
+        return f"put it in a list: [{json.dumps(found)}]"
+    if "object" in types:
+        return "write an object of keys and values: { ... }"
+    if "string" in types:
+        return "write a string in quotes"
+    return None
 
 
 def _missing(parent: JsonPath, key: str) -> Finding:

@@ -15,7 +15,10 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface RouteInfo {
   /** The route path; its handler is `src/api<route>.ts`. */
   readonly route: string;
-  /** Where the platform serves it: `{tenant_id}` is the installing workspace's tenant ID. */
+  /**
+   * Where the platform serves it: `<tenant_id>` is the installing workspace's tenant ID (the
+   * manifest's spelling; openapi.json writes it `{tenant_id}`, a path parameter).
+   */
   readonly platformPath: string;
   readonly method: RouteMethod;
   /** Why the platform calls it. */
@@ -29,7 +32,7 @@ export interface RouteInfo {
 export const routes = [
   {
     route: "/oauth/post_connect",
-    platformPath: "/api/v1/extensions/{tenant_id}/acme-oauth/routes/oauth/post_connect",
+    platformPath: "/api/v1/extensions/<tenant_id>/acme-oauth/routes/oauth/post_connect",
     method: "POST",
     roles: ["postConnect"],
     file: "src/api/oauth/post_connect.ts",
