@@ -17,7 +17,7 @@ MANIFEST_NAMES = (
     "backfill.config.yaml",
     "backfill.config.yml",
 )
-#: The folder of route files beside a manifest (connector-directory mode).
+#: The folder of route files beside a manifest (docs/route-files.md).
 API_DIR = ("src", "api")
 
 
