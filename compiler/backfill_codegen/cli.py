@@ -257,11 +257,15 @@ def _ask(question: str, choices: Sequence[str], default: str) -> str:
         print(f"choose one of: {', '.join(choices)}", file=sys.stderr)
 
 
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _init(arguments: argparse.Namespace) -> int:
     directory: Path = arguments.directory
     template, manifest_format, name = arguments.template, arguments.format, arguments.name
     suggested = scaffold.default_name(directory) or "my-connector"
-    if sys.stdin.isatty() and sys.stdout.isatty():  # prompts only on a terminal, never in CI
+    if _on_terminal():  # prompts only on a terminal, never in CI or a script
         template = template or _ask("Template", scaffold.TEMPLATES, "api-key")
         manifest_format = manifest_format or _ask("Manifest format", scaffold.FORMATS, "ts")
         name = name or _ask("Connector name", (), suggested)
