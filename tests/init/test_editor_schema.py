@@ -188,3 +188,21 @@ def test_generated_shape_defects(tmp_path: Path) -> None:
     assert all(applied.values()), f"mutations that apply to no golden case: {applied}"
     judged = _judged(values, tmp_path)
     assert not [name for name, accepted in judged.items() if accepted]
+
+
+def test_every_key_has_a_human_title_an_example_and_markdown() -> None:
+    schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    bare = []
+    objects = [schema, *schema["$defs"].values()]
+    for node in objects:
+        for key, sub in node["properties"].items():
+            if node is schema["$defs"]["Connection"]["properties"]["settingsSchema"]:
+                continue
+            title = sub.get("title", "")
+            if not (
+                title and sub.get("examples") and "Example:" in sub.get("markdownDescription", "")
+            ):
+                bare.append(key)
+            elif any(c.isupper() for c in key[1:]) and " " not in title:
+                bare.append(f"{key}: {title}")  # pydantic's "Settingsschema", not a human title
+    assert not bare, bare
