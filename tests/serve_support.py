@@ -146,7 +146,7 @@ def load(text: str, folder: Path, name: str) -> ModuleType:
 def validator(schema: Any) -> Any:
     from referencing import Registry
 
-    from backfill_codegen.settings_schema import dialect_of
+    from backfill_codegen.domain.settings_schema import dialect_of
 
     cls = dialect_of(schema).validator
 
@@ -227,7 +227,7 @@ def accepts(judge: Any, instance: Any) -> bool | None:
 
 
 def _resolve(root: Any, schema: Any) -> list[Mapping[str, Any]]:
-    from backfill_codegen.settings_schema import views
+    from backfill_codegen.domain.settings_schema import views
 
     return [view for _, view in views(root, schema)] if isinstance(schema, Mapping) else []
 
@@ -329,7 +329,7 @@ def valid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
     yield "minimal instance", base
     if not isinstance(base, dict):
         return
-    from backfill_codegen.settings_schema import root_properties
+    from backfill_codegen.domain.settings_schema import root_properties
 
     for prop in root_properties(schema).values():
         for view in _resolve(schema, prop.schema):
@@ -352,7 +352,7 @@ def invalid_candidates(schema: Any, base: Any) -> Iterable[tuple[str, Any]]:
         return
     for name in list(base):
         yield f"without required {name!r}", {k: v for k, v in base.items() if k != name}
-    from backfill_codegen.settings_schema import root_properties
+    from backfill_codegen.domain.settings_schema import root_properties
 
     for prop in list(root_properties(schema).values())[:40]:
         for value in _other_type_values():

@@ -1,6 +1,5 @@
 """The content-hash cache of `generate` (backfill_codegen/cache.py): a connector is skipped only
-when
-its inputs, the tool, the options and its outputs are exactly as a previous run ON THIS MACHINE
+when its inputs, the tool, the options and its outputs are exactly as a previous run ON THIS MACHINE
 left them (an HMAC under a per-machine secret); any other state is a miss, handled by the normal
 path, and the cache never changes what is written."""
 

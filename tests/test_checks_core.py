@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from backfill_codegen.checks import project, routes, setup
-from backfill_codegen.checks.routes import route_problem, suggest_route
 from backfill_codegen.checks.structure import check_shape
 from backfill_codegen.diagnostics.model import Finding
+from backfill_codegen.domain.routes import route_problem, suggest_route
 
 
 def _run(module: Any, manifest: dict[str, Any]) -> list[Finding]:

@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from backfill_codegen import ecma, ecma_translate
 from backfill_codegen.checks import oauth
 from backfill_codegen.checks.oauth import looks_like_oauth_token
 from backfill_codegen.diagnostics.model import Finding
 from backfill_codegen.diagnostics.registry import rule
-from backfill_codegen.oauth_template import parse_template
+from backfill_codegen.domain import ecma, ecma_translate
+from backfill_codegen.domain.oauth_template import parse_template
 
 OA = ("connection", "oauth")
 S = ("connection", "settingsSchema")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from backfill_codegen.checks import settings
 from backfill_codegen.diagnostics.model import Finding
 from backfill_codegen.diagnostics.registry import rule
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain.settings_schema import (
     dialect_of,
     is_secret,
     resolve_local,

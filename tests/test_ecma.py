@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from backfill_codegen import ecma
+from backfill_codegen.domain import ecma
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from backfill_codegen import ecma
 from backfill_codegen.checks import settings
+from backfill_codegen.domain import ecma
 
 ATOMS = ["a", "\\d", ".", "[a-z]", "[(?i:]", "\\(", "(?:b)", "(?=c)", "(?<=d)", "(?<!e)", "x*"]
 

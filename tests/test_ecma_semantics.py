@@ -5,7 +5,7 @@ One corpus: every pattern in the goldens and in the real schemas and OAuth provi
 (tests/ecma_patterns.py) and the issue's examples, each with tricky strings (a trailing `\\n`,
 U+2028, Unicode digits, astral characters, `_`, the empty string) and strings sampled from the
 pattern itself. Node evaluates all of it in one process; the Python translation
-(backfill_codegen/ecma_translate.py, under `re.search`) and the generated `settings.py` (a plain
+(domain/ecma_translate.py, under `re.search`) and the generated `settings.py` (a plain
 field,
 a secret's `_secret_pattern` helper and a `patternProperties` key) must give the same verdicts.
 
@@ -34,10 +34,10 @@ import pytest
 from conftest import ROOT
 from pydantic import ValidationError
 
-from backfill_codegen import ecma, ecma_syntax, ecma_translate
+from backfill_codegen.domain import ecma, ecma_syntax, ecma_translate
+from backfill_codegen.domain.settings_schema import walk
 from backfill_codegen.emit import python_settings
 from backfill_codegen.pipeline import parse, read_source
-from backfill_codegen.settings_schema import walk
 
 #: Reads `[[pattern, [text, ...]], ...]` on stdin; writes, per pattern, null (not a valid `u`
 #: pattern) or per text true / false / "split" (V8 matched inside a surrogate pair).

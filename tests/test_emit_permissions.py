@@ -1,9 +1,8 @@
 """backfill_codegen/emit/permissions.py: permissions.json, and the generated permissions.py and
-permissions.ts matchers (the runtime of backfill_codegen/runtime/ with the entries in its data
+permissions.ts matchers (the runtime of runtime/ with the entries in its data
 section),
-RUN on the shared URL corpus (tests/url_corpus.json) and on random URLs: backfill_codegen/urls.py,
-the
-generated Python and the generated TypeScript must agree on every URL. (tests/test_url_whatwg.py
+RUN on the shared URL corpus (tests/url_corpus.json) and on random URLs: domain/urls.py,
+the generated Python and the generated TypeScript must agree on every URL. (tests/test_url_whatwg.py
 checks what they allow against Node's WHATWG URL parser.)
 
 The TypeScript is compiled with the pinned tsc (node_modules/.bin/tsc) in one batch and run in
@@ -28,8 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from url_corpus import CORPUS, build, render
 
-from backfill_codegen import ir, urls
+from backfill_codegen import ir
 from backfill_codegen.diagnostics.model import Severity
+from backfill_codegen.domain import urls
 from backfill_codegen.emit.header import NOTICE
 from backfill_codegen.emit.permissions import emit, runtime_parts
 from backfill_codegen.lower import lower

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from backfill_codegen import ir, urls
+from backfill_codegen import ir
+from backfill_codegen.domain import urls
 from backfill_codegen.emit import routes, typescript_settings
 from backfill_codegen.emit.header import NOTICE, has_notice
 from backfill_codegen.emit.ts_names import property_key, ts_literal

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from backfill_codegen import settings_generable
+from backfill_codegen.domain import settings_generable
 from tests import serve_support
 from tests.golden_support import run_cli
 from tests.schema_strategy import settings_schemas

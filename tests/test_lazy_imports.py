@@ -29,8 +29,8 @@ from backfill_codegen import pipeline
 from backfill_codegen.checks import settings, settings_fast
 from backfill_codegen.checks.base import get_path
 from backfill_codegen.diagnostics.model import Finding
+from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS, dialect_of
 from backfill_codegen.resources import example_dir
-from backfill_codegen.settings_schema import KNOWN_DIALECTS, dialect_of
 
 #: Run `check` with the given arguments, then write the exit code and the loaded modules.
 PROBE = """
@@ -86,7 +86,8 @@ def test_a_json_manifest_without_settings_loads_nothing_heavy(tmp_path: Path) ->
         not {
             "backfill_codegen.route_files",
             "backfill_codegen.frontends.typescript",
-            "backfill_codegen.oauth_template",
+            "backfill_codegen.frontends.ts_static",
+            "backfill_codegen.domain.oauth_template",
             "backfill_codegen.diagnostics.render.full",
             "backfill_codegen.lower",
             "backfill_codegen.generate",
@@ -101,7 +102,7 @@ def test_the_example_needs_no_jsonschema(tmp_path: Path) -> None:
     code, modules = loaded_by_check(tmp_path, "--example")
     assert code == 0
     assert not {*GENERATE_ONLY, "jsonschema"} & top_level(modules)
-    assert "backfill_codegen.oauth_template" not in modules
+    assert "backfill_codegen.domain.oauth_template" not in modules
     # What this connector does need is loaded, so the test above is not vacuous.
     assert {"tree_sitter", "regress"} <= top_level(modules)
     assert "backfill_codegen.route_files" in modules

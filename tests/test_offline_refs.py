@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from backfill_codegen import offline
 from backfill_codegen.checks import settings as settings_checks
 from backfill_codegen.checks import settings_fast
-from backfill_codegen.settings_schema import KNOWN_DIALECTS, dialect_of
+from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS, dialect_of
 
 REMOTE_TARGETS = (
     "https://schemas.evil.example/x.json",
@@ -205,8 +205,7 @@ def test_draft04_id_and_a_relative_ref_make_no_request(trap: Trap) -> None:
 
 def test_every_validator_is_built_by_the_offline_helper() -> None:
     """No code under backfill_codegen/ constructs a validator itself: a `...Validator(...)` call, or
-    a
-    call of what `validator_for` returns, appears only in backfill_codegen/offline.py."""
+    a call of what `validator_for` returns, appears only in backfill_codegen/offline.py."""
     import ast
     import re
     from pathlib import Path

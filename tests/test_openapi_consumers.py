@@ -35,9 +35,9 @@ from referencing.jsonschema import DRAFT202012
 from tsc_support import ROOT, require_tsc, typecheck
 
 from backfill_codegen import ir
+from backfill_codegen.domain.oauth_template import parse_template
 from backfill_codegen.emit import openapi
 from backfill_codegen.emit.openapi_schema import BOOLEAN_KEPT
-from backfill_codegen.oauth_template import parse_template
 
 DOCUMENTS = sorted(GOLDEN.glob("gen-*/expected/generated/openapi.json"))
 DIALECTS = {

@@ -14,7 +14,7 @@ from conftest import GOLDEN
 from backfill_codegen import parallel
 from backfill_codegen.batch import summary_line
 from backfill_codegen.diagnostics.model import Diagnostic
-from backfill_codegen.diagnostics.registry import make_diagnostic
+from backfill_codegen.diagnostics.registry import make_diagnostic, rule
 from backfill_codegen.pipeline import check_manifest
 from backfill_codegen.resources import example_dir
 from backfill_codegen.workspace import UsageError, find_manifests
@@ -164,7 +164,7 @@ def test_progress_during_a_run_ends_erased() -> None:
 
 
 def _diagnostics(*codes: str) -> list[Diagnostic]:
-    return [make_diagnostic(code, "m", None) for code in codes]
+    return [make_diagnostic(rule(code), "m", None) for code in codes]
 
 
 def test_summary_counts_each_connector_under_its_worst_severity() -> None:

@@ -52,7 +52,8 @@ def test_output_excerpts_are_in_the_generated_example() -> None:
 
 
 def test_limits_table_states_the_limits_the_code_enforces() -> None:
-    from backfill_codegen import ecma, limits
+    from backfill_codegen import limits
+    from backfill_codegen.domain import ecma
 
     text = SECURITY.read_text(encoding="utf-8")
     table = text.split("## Limits", 1)[1].split("##", 1)[0]

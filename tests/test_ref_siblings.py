@@ -18,15 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tsc_support import typecheck
 
-from backfill_codegen.emit import typescript_settings
-from backfill_codegen.emit.openapi_schema import components
-from backfill_codegen.emit.ts_types import build as build_types
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain.settings_schema import (
     as_read,
     dialect_of,
     keyword_applies,
     ref_siblings_apply,
 )
+from backfill_codegen.emit import typescript_settings
+from backfill_codegen.emit.openapi_schema import components
+from backfill_codegen.emit.ts_types import build as build_types
 
 LEGACY = (
     "http://json-schema.org/draft-04/schema#",

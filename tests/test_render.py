@@ -22,6 +22,9 @@ from backfill_codegen.diagnostics.registry import all_rules, make_diagnostic
 from backfill_codegen.diagnostics.render import FORMATS, render
 from backfill_codegen.diagnostics.render.github import escape_data, escape_property
 from backfill_codegen.diagnostics.render.snippet import MAX_WIDTH, snippet
+from backfill_codegen.rules.manifest import INVALID_NAME, UNKNOWN_KEY, WRONG_TYPE
+from backfill_codegen.rules.setup import WEBHOOK_ABSOLUTE_URL, WEBHOOK_MISSING_CONNECTION_ID
+from backfill_codegen.rules.source import INVALID_ENCODING, SYNTAX_ERROR
 from backfill_codegen.source import SourceFile, Span
 
 TEXT = (
@@ -49,24 +52,26 @@ def label(span: Span, message: str = "", source: SourceFile = SOURCE) -> Label:
 
 DIAGNOSTICS = [
     make_diagnostic(
-        "BF102",
+        UNKNOWN_KEY,
         "unknown key `permisions`",
         label(at('"permisions"'), "not a manifest key"),
         help="did you mean `permissions`?",
     ),
     make_diagnostic(
-        "BF304",
+        WEBHOOK_MISSING_CONNECTION_ID,
         "an object over lines",
         label(Span(at("{", 1).start, at("}").end), "this object"),
     ),
-    make_diagnostic("BF301", "odd \u202e text", label(at('"a\u2028b"'), "here")),
+    make_diagnostic(WEBHOOK_ABSOLUTE_URL, "odd \u202e text", label(at('"a\u2028b"'), "here")),
     make_diagnostic(
-        "BF103",
+        WRONG_TYPE,
         "`name` again",
         label(at('"name"', 1), "second"),
         secondary=(label(at('"name"'), "first defined here"),),
     ),
-    make_diagnostic("BF001", "unexpected end", label(Span(len(TEXT), len(TEXT)), "expected `,`")),
+    make_diagnostic(
+        SYNTAX_ERROR, "unexpected end", label(Span(len(TEXT), len(TEXT)), "expected `,`")
+    ),
 ]
 
 FULL = """\
@@ -223,7 +228,7 @@ def test_empty_outputs() -> None:
 
 
 def test_diagnostic_without_a_file() -> None:
-    lone = [make_diagnostic("BF001", "no file at all", None, help="look elsewhere")]
+    lone = [make_diagnostic(SYNTAX_ERROR, "no file at all", None, help="look elsewhere")]
     assert render(lone, "full", color=False) == (
         "error[BF001]: no file at all\n  = help: look elsewhere\n\nFound 1 error.\n"
     )
@@ -297,7 +302,7 @@ def _caret_rows(text: str) -> list[tuple[int, str]]:
 
 def test_span_ending_after_a_line_break_ends_on_the_line_before() -> None:
     source = SourceFile("a.yaml", "name: x\nbad: 1\n")
-    diagnostic = make_diagnostic("BF102", "unknown", Label(source, Span(8, 15), "m"))
+    diagnostic = make_diagnostic(UNKNOWN_KEY, "unknown", Label(source, Span(8, 15), "m"))
     out = render([diagnostic], "full", color=False)
     assert "2 | bad: 1\n  | ^^^^^^ m\n" in out
     assert "..." not in out
@@ -305,7 +310,7 @@ def test_span_ending_after_a_line_break_ends_on_the_line_before() -> None:
 
 def test_span_over_two_lines_has_no_elision() -> None:
     source = SourceFile("a.yaml", "a: [1,\n    2]\n")
-    diagnostic = make_diagnostic("BF103", "wrong", Label(source, Span(3, 13), "list"))
+    diagnostic = make_diagnostic(WRONG_TYPE, "wrong", Label(source, Span(3, 13), "list"))
     out = render([diagnostic], "full", color=False)
     assert "1 | a: [1,\n  |    ^^^\n2 |     2]\n  |     ^^ list\n" in out
 
@@ -313,7 +318,7 @@ def test_span_over_two_lines_has_no_elision() -> None:
 def test_gutter_widens_with_line_numbers() -> None:
     source = SourceFile("a.yaml", "x\n" * 120 + "bad: 1\n")
     start = source.text.index("bad")
-    diagnostic = make_diagnostic("BF102", "k", Label(source, Span(start, start + 3)), help="h")
+    diagnostic = make_diagnostic(UNKNOWN_KEY, "k", Label(source, Span(start, start + 3)), help="h")
     assert render([diagnostic], "full", color=False) == (
         "error[BF102]: k\n"
         "   --> a.yaml:121:1\n"
@@ -331,7 +336,7 @@ def test_controls_in_lines_messages_and_paths_are_escaped() -> None:
     text = 'name: "a\x1b[31mb\u2066c\u0007"'
     source = SourceFile("we\x1bird\u202e.yaml", text)
     diagnostic = make_diagnostic(
-        "BF104",
+        INVALID_NAME,
         "bad \x1b[2J name\n",
         Label(source, Span(6, len(text)), "note \u202e"),
         help="fix\u2067it",
@@ -352,7 +357,7 @@ def test_controls_in_lines_messages_and_paths_are_escaped() -> None:
 
 def test_lone_surrogate_does_not_break_output() -> None:
     source = SourceFile("a.json", '"\ud800"')
-    diagnostic = make_diagnostic("BF002", "bad", Label(source, Span(1, 2), "here"))
+    diagnostic = make_diagnostic(INVALID_ENCODING, "bad", Label(source, Span(1, 2), "here"))
     for fmt in FORMATS:
         render([diagnostic], fmt, color=False).encode("utf-8")
 
@@ -379,7 +384,9 @@ def test_long_line_is_cut_around_the_span() -> None:
     text = '{"name": "' + "a" * 5_000_000 + '", "bad": 1, "x": "' + "b" * 5_000_000 + '"}'
     source = SourceFile("big.json", text)
     start = text.index('"bad"')
-    diagnostic = make_diagnostic("BF102", "unknown key", Label(source, Span(start, start + 5), "k"))
+    diagnostic = make_diagnostic(
+        UNKNOWN_KEY, "unknown key", Label(source, Span(start, start + 5), "k")
+    )
     out = render([diagnostic], "full", color=False)
     assert len(out) < 1000
     source_row = next(line for line in out.splitlines() if line.startswith("1 | "))
@@ -402,7 +409,7 @@ def test_line_slightly_too_long_keeps_its_start() -> None:
 
 def test_spans_outside_the_text_are_clamped() -> None:
     source = SourceFile("a.json", "{}")
-    diagnostic = make_diagnostic("BF001", "odd", Label(source, Span(5, 9), "past the end"))
+    diagnostic = make_diagnostic(SYNTAX_ERROR, "odd", Label(source, Span(5, 9), "past the end"))
     for fmt in FORMATS:
         render([diagnostic], fmt, color=False)
     (item,) = json.loads(render([diagnostic], "json", color=False))
@@ -417,7 +424,7 @@ def test_github_escaping() -> None:
     assert escape_property("100% a\r\nb:c,d") == "100%25 a%0D%0Ab%3Ac%2Cd"
     source = SourceFile("odd:dir,x/100%.json", "{}")
     diagnostic = make_diagnostic(
-        "BF001", "50% off: a, b", Label(source, Span(0, 1)), help="line one\nline two"
+        SYNTAX_ERROR, "50% off: a, b", Label(source, Span(0, 1)), help="line one\nline two"
     )
     assert render([diagnostic], "github", color=False) == (
         "::error file=odd%3Adir%2Cx/100%25.json,line=1,col=1,endLine=1,endColumn=2,"
@@ -431,8 +438,10 @@ def test_github_escaping() -> None:
 def test_sarif_validates_against_the_schema() -> None:
     schema = _sarif_schema()
     extra = [
-        make_diagnostic("BF001", "no file", None),
-        make_diagnostic("BF001", "spaced", Label(SourceFile("my dir/é.json", "{}"), Span(0, 0))),
+        make_diagnostic(SYNTAX_ERROR, "no file", None),
+        make_diagnostic(
+            SYNTAX_ERROR, "spaced", Label(SourceFile("my dir/é.json", "{}"), Span(0, 0))
+        ),
     ]
     log = json.loads(render([*DIAGNOSTICS, *extra], "sarif", color=False))
     jsonschema.validate(log, schema)
@@ -480,7 +489,7 @@ def test_sarif_content() -> None:
 
 def test_sarif_uri_is_percent_encoded() -> None:
     source = SourceFile("my dir/é.json", "{}")
-    diagnostic = make_diagnostic("BF001", "x", Label(source, Span(0, 1)))
+    diagnostic = make_diagnostic(SYNTAX_ERROR, "x", Label(source, Span(0, 1)))
     log = json.loads(render([diagnostic], "sarif", color=False))
     location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "my%20dir/%C3%A9.json"

@@ -22,6 +22,7 @@ from backfill_codegen.diagnostics.model import Diagnostic, Label
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.render import FORMATS, render
 from backfill_codegen.diagnostics.render.display import display_path
+from backfill_codegen.rules.manifest import INVALID_NAME, UNKNOWN_KEY
 from backfill_codegen.source import SourceFile, Span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +38,8 @@ _ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), min_size=1
 def _diagnostics(path: str) -> list[Diagnostic]:
     source = SourceFile(path, '{"name": "X"}\n')
     return [
-        make_diagnostic("BF104", "`X` is not a slug", Label(source, Span(9, 12), "here")),
-        make_diagnostic("BF102", "unknown key", Label(source, Span(1, 7)), help="fix it"),
+        make_diagnostic(INVALID_NAME, "`X` is not a slug", Label(source, Span(9, 12), "here")),
+        make_diagnostic(UNKNOWN_KEY, "unknown key", Label(source, Span(1, 7)), help="fix it"),
     ]
 
 

@@ -22,9 +22,9 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backfill_codegen import ecma
 from backfill_codegen.checks import budgets
 from backfill_codegen.checks import settings as settings_checks
+from backfill_codegen.domain import ecma
 from backfill_codegen.limits import (
     MAX_ENUM_VALUES,
     MAX_ENUM_VALUES_TOTAL,

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from backfill_codegen import ir
 from backfill_codegen.diagnostics.model import Diagnostic
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.domain.urls import parse_entry
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.lower import lower
 from backfill_codegen.pipeline import ManifestResult, check_manifest
 from backfill_codegen.resources import example_dir
@@ -21,7 +22,6 @@ from backfill_codegen.route_files import RouteFile, discovery
 from backfill_codegen.route_files.outbound import StaticUrl, judge, static_url
 from backfill_codegen.route_files.parse import read_facts
 from backfill_codegen.source import SourceFile
-from backfill_codegen.urls import parse_entry
 
 SDK = 'import { api, Http, OAuth } from "@backfill-io/sdk";\n'
 TEST_CONNECTION = {"route": "/setup/test_connection", "method": "POST"}

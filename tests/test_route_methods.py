@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backfill_codegen.checks.routes import METHODS
+from backfill_codegen.domain.routes import METHODS
 from backfill_codegen.pipeline import check_manifest
 
 ROLES = ("testConnection", "postConnect")

@@ -22,16 +22,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backfill_codegen.emit.python_settings import generate_settings_module
-from backfill_codegen.generate import outputs
-from backfill_codegen.lower import lower
-from backfill_codegen.pipeline import check_manifest
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain.settings_schema import (
     CHILD_KEYWORDS,
     VALUE_CHILD_KEYWORDS,
     is_secret_schema,
     secret_values,
 )
+from backfill_codegen.emit.python_settings import generate_settings_module
+from backfill_codegen.generate import outputs
+from backfill_codegen.lower import lower
+from backfill_codegen.pipeline import check_manifest
 
 MARKER = "zQ7SECRETx9"
 _modules = itertools.count()
@@ -541,7 +541,7 @@ def test_a_secret_that_is_not_a_string_is_bf413(
     result = check_manifest(_write(tmp_path_factory.mktemp("nonstring"), schema))
     found = [d for d in result.diagnostics if d.code == "BF413"]
     assert found and "a secret must be a string" in found[0].message, result.diagnostics
-    from backfill_codegen import settings_generable
+    from backfill_codegen.domain import settings_generable
 
     located = [p.path for p in settings_generable.problems(schema) if "secret" in p.message]
     assert located == [where]

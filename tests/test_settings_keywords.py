@@ -20,9 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backfill_codegen.checks.settings import check_keywords
-from backfill_codegen.pipeline import check_manifest
-from backfill_codegen.settings_schema import KNOWN_DIALECTS
-from backfill_codegen.settings_vocabulary import (
+from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS
+from backfill_codegen.domain.settings_vocabulary import (
     ACCEPTED,
     SIGNIFICANT,
     all_keywords,
@@ -30,6 +29,7 @@ from backfill_codegen.settings_vocabulary import (
     edit_distance,
     is_known,
 )
+from backfill_codegen.pipeline import check_manifest
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "settings-schemas"
 MODERN = [uri for uri in KNOWN_DIALECTS if "draft-03" not in uri]

@@ -9,7 +9,7 @@ uppercase, `@` in the path, non-ASCII anywhere, encoded dots, slashes and backsl
 hosts (`ẞ`, full-width letters). The URLs, with the shared corpus (tests/url_corpus.json), are
 judged by (a) Node's `new URL()` in ONE node process, which also runs (c) the generated
 permissions.ts compiled by the project's tsc; (b) the generated permissions.py; (d)
-backfill_codegen/urls.py. All matchers must agree, and each URL allowed must be, for WHATWG,
+backfill_codegen/domain/urls.py. All matchers must agree, and each URL allowed must be, for WHATWG,
 `https:`,
 on the entry's host and port, with a pathname that, percent-decoded once, matches the entry's
 pattern (an independent decoder and glob here, not the runtime's).
@@ -33,7 +33,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from url_corpus import CORPUS
 
-from backfill_codegen import ir, urls
+from backfill_codegen import ir
+from backfill_codegen.domain import urls
 from backfill_codegen.emit.permissions import emit
 from backfill_codegen.lower import lower
 from backfill_codegen.pipeline import check_manifest

@@ -1,4 +1,4 @@
-"""backfill_codegen/urls.py: parsing and normalizing allowlist entries, matching requests,
+"""backfill_codegen/domain/urls.py: parsing and normalizing allowlist entries, matching requests,
 coverage."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backfill_codegen import urls
-from backfill_codegen.urls import (
+from backfill_codegen.domain import urls
+from backfill_codegen.domain.urls import (
     AllowEntry,
     Kind,
     covers,

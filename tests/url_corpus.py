@@ -1,5 +1,5 @@
 """The shared corpus of request URLs (tests/url_corpus.json) that every permission matcher must
-judge the same way: backfill_codegen/urls.py, the generated permissions.py and permissions.ts.
+judge the same way: domain/urls.py, the generated permissions.py and permissions.ts.
 
 Run `.venv/bin/python tests/url_corpus.py` to rewrite the JSON file after changing this script;
 a test checks that the two agree. The URLs are built, not collected: each group crosses the
@@ -17,7 +17,7 @@ CORPUS = Path(__file__).with_name("url_corpus.json")
 
 COMMENT = (
     "Request URLs for the permission matchers; written by tests/url_corpus.py, do not edit "
-    "by hand. Judged by backfill_codegen/urls.py, the generated permissions.py and permissions.ts."
+    "by hand. Judged by domain/urls.py, the generated permissions.py and permissions.ts."
 )
 
 #: One spelling of each host the test connectors use (tests/test_emit_permissions.py).

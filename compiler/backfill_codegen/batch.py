@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from backfill_codegen import parallel
@@ -12,14 +13,16 @@ from backfill_codegen.rules.manifest import DUPLICATE_NAME
 from backfill_codegen.workspace import display_path, find_manifests
 
 
-def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestResult]:
+def check_all(
+    paths: Iterable[Path], jobs: int | None = None, skip: frozenset[str] = frozenset()
+) -> list[ManifestResult]:
     """check_manifest for every manifest under `paths`, in `jobs` worker processes (default: the
-    CPUs); the results in the sorted manifest order whatever the worker count."""
+    CPUs); the results in the sorted manifest order whatever the worker count. `skip`: checks
+    whose rules are all deselected (check_manifest)."""
     manifests = find_manifests(paths)
     progress = parallel.terminal_progress("checking")
-    results = parallel.run_ordered(
-        check_manifest, manifests, jobs or parallel.default_jobs(), progress
-    )
+    run = partial(check_manifest, skip=skip) if skip else check_manifest
+    results = parallel.run_ordered(run, manifests, jobs or parallel.default_jobs(), progress)
     _report_duplicate_names(results)
     return results
 
@@ -37,7 +40,7 @@ def _report_duplicate_names(results: list[ManifestResult]) -> None:
         if earlier is result:
             continue
         finding = Finding(
-            DUPLICATE_NAME.code,
+            DUPLICATE_NAME,
             f"the connector name `{name}` is taken by {display_path(earlier.path)}",
             Pointer(("name",)),
             help="give each connector its own `name` (the `<name>` of its platform URLs)",

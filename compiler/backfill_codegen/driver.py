@@ -19,11 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backfill_codegen import batch
+from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer
 from backfill_codegen.diagnostics.registry import all_rules, find_rule
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
-from backfill_codegen.settings_schema import SETTINGS_PATH
+from backfill_codegen.rules import oauth as oauth_rules
+from backfill_codegen.rules import route_files as route_rules
+from backfill_codegen.rules import settings as settings_rules
+from backfill_codegen.rules import setup as setup_rules
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
 if TYPE_CHECKING:
@@ -102,19 +108,20 @@ def rule_codes(values: Sequence[str]) -> tuple[str, ...]:
 #: error means a value the outputs cannot be built from (a wrong type, an unparsable entry): it
 #: is reported and stops `generate` whatever the filters say.
 GENERATE_IGNORABLE = frozenset(
-    (
-        "BF305",  # empty setup instructions
-        "BF403",  # a `required` name with no property
-        "BF404",  # a default its schema rejects
-        "BF409",  # a secret's value in the manifest (the emitters leave it out)
-        "BF411",  # a misspelt settings keyword
-        "BF505",  # a dynamic host the compiler cannot prove safe
-        "BF510",  # a setting that looks like a pasted OAuth token
-        "BF702",  # a route file without the declared export
-        "BF703",  # a route file's config not static
-        "BF704",  # a route file's config.auth not a string
-        "BF705",  # an Http call the allowlist blocks
-        "BF706",  # OAuth used in code without connection.oauth
+    rule.code
+    for rule in (
+        setup_rules.EMPTY_INSTRUCTIONS,
+        settings_rules.UNKNOWN_REQUIRED,
+        settings_rules.INVALID_DEFAULT,
+        settings_rules.SECRET_VALUE_IN_MANIFEST,  # the emitters leave the value out
+        settings_rules.MISSPELT_SETTINGS_KEYWORD,
+        oauth_rules.UNCONSTRAINED_DYNAMIC_HOST,
+        oauth_rules.PASTED_OAUTH_TOKEN,
+        route_rules.MISSING_ROUTE_METHOD,
+        route_rules.ROUTE_CONFIG_NOT_STATIC,
+        route_rules.ROUTE_CONFIG_AUTH,
+        route_rules.BLOCKED_HTTP_CALL,
+        route_rules.OAUTH_NOT_DECLARED,
     )
 )
 
@@ -134,6 +141,17 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     return not (ignore and code.startswith(ignore))
 
 
+def skipped_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """The checks none of whose rules --select/--ignore keep: `check` need not run them."""
+    if not select and not ignore:
+        return frozenset()
+    return frozenset(
+        check.name
+        for check in ALL_CHECKS
+        if not any(_wanted(rule.code, select, ignore) for rule in check.emits)
+    )
+
+
 def check(
     paths: Sequence[Path],
     jobs: int | None = None,
@@ -145,7 +163,7 @@ def check(
     """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
     selected, ignored = rule_codes(select), rule_codes(ignore)
     paths = [example_dir()] if example else list(paths) or [Path(".")]
-    results = batch.check_all(paths, jobs)
+    results = batch.check_all(paths, jobs, skipped_checks(selected, ignored))
     kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
     return Checked(results, kept)
 
@@ -288,7 +306,7 @@ def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) ->
     diagnostics = []
     for index, reason in sorted(failed.failures.items()):
         finding = Finding(
-            "BF413",
+            SETTINGS_SCHEMA_NOT_GENERATABLE,
             f"settings.py could not be generated for this schema: {reason}",
             Pointer(SETTINGS_PATH, "key"),
             help="this is a bug in backfill-codegen's checks; please report it with the schema",

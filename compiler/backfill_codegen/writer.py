@@ -3,8 +3,7 @@
 A plan is computed in memory first (`plan`), then either applied (`apply`) or compared (`diff`,
 for `--check`). A file in an output directory is ours only when the directory's record
 (backfill_codegen/record.py: what the previous run wrote there) lists it AND it carries the header
-line
-exactly where the emitters put it (`has_header`); only such files are overwritten, or removed
+line exactly where the emitters put it (`has_header`); only such files are overwritten, or removed
 when no longer produced (removed only while their bytes are still those recorded). Anything
 else at an output path is a WriteConflict; anywhere else it is left alone. A directory without
 a record (written by an earlier version) adopts the files at output paths whose header is

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from backfill_codegen import settings_schema
 from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.domain import settings_schema
 
 SETTINGS = "Settings"
 COMPONENTS = "#/components/schemas/"

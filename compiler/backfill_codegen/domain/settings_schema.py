@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from backfill_codegen import ecma
 from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.domain import ecma
 from backfill_codegen.limits import MAX_DEPTH
 
 if TYPE_CHECKING:

@@ -2,11 +2,10 @@
 
 One parse serves every static question the compiler asks of a pattern: which characters a
 match can contain (`alphabet`, for dynamic hosts), whether every match spans the whole string
-(`is_anchored`), and what the pattern is in Python's `re` (backfill_codegen/ecma_translate.py).
+(`is_anchored`), and what the pattern is in Python's `re` (domain/ecma_translate.py).
 
-Call `parse` only on patterns `regress` compiled (backfill_codegen/ecma.py `compile_error`): the
-parser
-trusts the syntax is valid and raises `Unsupported` for anything it does not model (a group
+Call `parse` only on patterns `regress` compiled (domain/ecma.py `compile_error`): the
+parser trusts the syntax is valid and raises `Unsupported` for anything it does not model (a group
 nested deeper than `MAX_NESTING`, modifiers such as `(?i:...)`), so that callers can treat it
 conservatively. Flags are always just `u` (no `i`, `m`, `s`, `v`): case-sensitive, `^`/`$` at
 the ends of the input only, `.` excluding line terminators.

@@ -4,7 +4,7 @@ The dashboard validates with `new RegExp(pattern, "u").test(value)`. Python's `r
 same text differently: `$` also matches before a final newline, `\\d`, `\\w`, `\\s` and `\\b`
 are Unicode-aware, `.` matches U+2028, `[^]` is an error. Rust's `regex` (pydantic's default
 engine) has its own differences. `to_python` rewrites a parsed pattern
-(backfill_codegen/ecma_syntax.py)
+(backfill_codegen/domain/ecma_syntax.py)
 so that it means, in `re.search`, exactly what it means in `RegExp.test`:
 
 - every character set (`.`, `\\d`, `\\W`, `[^a-z]`, `[^]`, `[]`) becomes an explicit class of
@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from backfill_codegen import ecma_syntax as syntax
-from backfill_codegen.ecma_syntax import Ranges
+from backfill_codegen.domain import ecma_syntax as syntax
+from backfill_codegen.domain.ecma_syntax import Ranges
 
 _WORD = "[0-9A-Z_a-z]"
 _BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"

@@ -15,7 +15,7 @@ that a manifest of many catastrophic patterns costs the budget, not the timeout 
 number. An answer that runs out of time is "unknown" (None), never a hang.
 
 Static questions (anchoring, the characters a pattern can match, the Python translation) are
-answered from a parse: backfill_codegen/ecma_syntax.py and backfill_codegen/ecma_translate.py.
+answered from a parse: domain/ecma_syntax.py and domain/ecma_translate.py.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from backfill_codegen import ecma_syntax, limits
+from backfill_codegen import limits
+from backfill_codegen.domain import ecma_syntax
 
 if TYPE_CHECKING:
     import regress  # start-up: regress only for a manifest with a pattern

@@ -2,8 +2,7 @@
 
 `problems(schema)` lists what no generated model can serve faithfully; `check` reports each
 with its location, and `backfill_codegen/emit/python_settings.py` asserts the list is empty before
-it
-runs datamodel-code-generator, so the two cannot drift. `for_generator(schema)` rewrites the
+it runs datamodel-code-generator, so the two cannot drift. `for_generator(schema)` rewrites the
 copy handed to the generator where a faithful model exists but the generator would stumble.
 
 Never imports the generator (`check` must stay fast): everything here is plain JSON walking.
@@ -22,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain.settings_schema import (
     Subschema,
     as_read,
     is_secret,

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from backfill_codegen.checks.settings_fast import _specifications, metaschema_documents
-from backfill_codegen.settings_schema import KNOWN_DIALECTS
+from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS
 
 #: Accepted in every dialect. The compiler reads these whatever `$schema` says (a secret is
 #: `writeOnly`/`format: password` in draft-04 too; `#/$defs/...` resolves in draft-07 too), and
