@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from backfill_codegen.settings_schema import KNOWN_DIALECTS
+from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS
 
 #: Patterns for editors (ECMA-262 and Python `re` read them alike: ASCII classes only). `check`
 #: decides the same with a located diagnostic and a fix; these only let an editor see it early.
