@@ -53,3 +53,19 @@ def test_the_readme_is_for_users() -> None:
     assert len(text.splitlines()) <= 330
     for section in ("## Command line", "## Rules", "## Quick start", "## Editors"):
         assert f"\n{section}\n" in text
+
+
+def test_the_command_line_section_has_a_line_per_command() -> None:
+    """One `backfill-codegen COMMAND` line per subcommand the parser has, in parser order."""
+    import argparse
+
+    from backfill_codegen.cli import _parser
+
+    parser = _parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Command line\n", 1)[1].split("```\n", 2)[1]
+    listed = [
+        line.split()[1] for line in block.splitlines() if line.startswith("backfill-codegen ")
+    ]
+    assert sorted(listed) == sorted(commands.choices)
