@@ -275,7 +275,7 @@ def generate(
 def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     """The cache's hits skipped (a hit only reads: a run racing with another ends with one
     run's complete set either way), the misses generated."""
-    # start-up: the cache and the writer are generate's only (tests/test_lazy_imports.py)
+    # start-up: the cache and the writer are generate's only (tests/cli/test_lazy_imports.py)
     from backfill_codegen import cache, writer
 
     stubs = not run.example
@@ -371,7 +371,7 @@ def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
 
 
 def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) -> Generated:
-    # start-up: rendering and writing are generate's only (tests/test_lazy_imports.py)
+    # start-up: rendering and writing are generate's only (tests/cli/test_lazy_imports.py)
     from backfill_codegen import writer
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
     from backfill_codegen.lower import lower  # start-up: as above

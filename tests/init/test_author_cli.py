@@ -11,14 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_support import run_cli as run
 
 from backfill_codegen.driver import GENERATE_IGNORABLE
 from backfill_codegen.pipeline import SCAFFOLDED, check_manifest
 from backfill_codegen.workspace import MANIFEST_NAMES
-
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "golden"
+from tests.support.golden_support import run_cli as run
+from tests.support.paths import GOLDEN
 
 
 def _connector(root: Path, name: str = "acme", template: str = "api-key") -> Path:

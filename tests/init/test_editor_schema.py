@@ -19,9 +19,8 @@ from typing import Any
 from backfill_codegen.cli import main
 from backfill_codegen.pipeline import check_manifest
 from backfill_codegen.workspace import MANIFEST_NAMES
+from tests.support.paths import GOLDEN, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "golden"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
 #: Rules whose every defect the schema states (types, keys, enums, patterns, the settings

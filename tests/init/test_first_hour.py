@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tsc_support import require_tsc
 
 from backfill_codegen.scaffold import MANIFEST_FILE
+from tests.support.tsc_support import require_tsc
 
 #: template -> (manifest format, the text in the manifest, a mistake for it, the rule reported)
 MISTAKES = {

@@ -11,8 +11,8 @@ import pytest
 
 from backfill_codegen.pipeline import check_manifest
 from backfill_codegen.workspace import find_manifests
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 #: Syntax errors (the manifest's and a route file's) and a route file's non-static config: the
 #: front ends own their messages.
 FRONT_END = frozenset(("BF001", "BF703", "BF708"))

@@ -10,12 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_support import run_cli as run
 
 from backfill_codegen import scaffold
+from tests.support.golden_support import run_cli as run
+from tests.support.paths import GOLDEN
 
-ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "golden"
 #: golden case -> (template, manifest format, --name) it holds.
 CASES = {
     "gen-init-api-key": ("api-key", "ts", "acme"),

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from golden_support import run_cli as run
+
+from tests.support.golden_support import run_cli as run
 
 
 def _sh(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from golden_support import run_cli as run
-from tsc_support import require_tsc
+from tests.support.golden_support import run_cli as run
+from tests.support.paths import ROOT
+from tests.support.tsc_support import require_tsc
 
-ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

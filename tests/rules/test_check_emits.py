@@ -29,8 +29,8 @@ from backfill_codegen.checks.structure import check_shape
 from backfill_codegen.diagnostics.model import JsonPath, Rule
 from backfill_codegen.pipeline import check_manifest
 from backfill_codegen.workspace import find_manifests
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "golden"
 MANIFESTS = find_manifests([GOLDEN])
 VALUES = [r.manifest for r in map(check_manifest, MANIFESTS) if isinstance(r.manifest, dict)]

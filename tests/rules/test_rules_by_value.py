@@ -19,8 +19,8 @@ import pytest
 from backfill_codegen import rules
 from backfill_codegen.diagnostics.registry import all_rules
 from backfill_codegen.rules import AREAS
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "compiler" / "backfill_codegen"
 CODE = re.compile(r"BF\d{3}")
 

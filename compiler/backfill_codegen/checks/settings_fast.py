@@ -6,7 +6,7 @@ connector, and a good settings schema needs none of it: no finding comes out. So
 always come from Python's jsonschema, whose wording and choice of error are the contract: on
 "invalid", on any error, and on any input outside what the two libraries are known to treat
 alike, these functions answer False and the check runs jsonschema as before. Slower, never
-different; tests/test_lazy_imports.py checks the two paths agree.
+different; tests/cli/test_lazy_imports.py checks the two paths agree.
 
 A "valid" is trusted because both libraries then validate
 - against the same documents: the metaschemas are read from the files Python's jsonschema uses

@@ -243,8 +243,7 @@ def _json_type_of(value: Any) -> set[str]:
 def _enum_outside_type(schema: Mapping[str, Any]) -> bool:
     """An `enum` (or `const`) none of whose values has the schema's `type`: the generator keeps
     one and drops the other, so the model would accept what the schema never does."""
-    kinds = schema.get("type")
-    kinds = {kinds} if isinstance(kinds, str) else set(kinds) if isinstance(kinds, list) else None
+    kinds = _types(schema)  # only the strings: an invalid `type` is BF401's, not a crash here
     if not kinds:
         return False
     if "const" in schema:

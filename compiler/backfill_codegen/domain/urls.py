@@ -45,7 +45,7 @@ Otherwise it is allowed by an entry when
      removed (RFC 3986, 5.2.4, as WHATWG does), matches the entry's pattern in full.
 The query and fragment are ignored. With encoded dots, slashes and backslashes refused, decoding
 creates no segment and no dot segment, so the path judged is the path WHATWG sends, decoded once
-(tests/test_url_whatwg.py checks that against Node's `new URL` on a generated corpus).
+(tests/domain/test_url_whatwg.py checks that against Node's `new URL` on a generated corpus).
 
 Coverage, `covers(a, b)`: every request that `b` allows, `a` allows too. That holds exactly when
 scheme, host and port are equal and the language of `b`'s pattern is inside `a`'s, decided as a

@@ -17,7 +17,7 @@ One pass that knows exactly what it expects at each point gives the precise mess
 ',' or '}' after an object member", "trailing commas are not allowed in JSON"), spans for every key
 and value, duplicate keys (BF003, the later value wins), a depth limit checked at each bracket
 (BF006, an explicit stack: no recursion at all) and `NaN`/`Infinity` as BF008. Measured on a
-10 MB manifest: see tests/test_frontend_json.py (about 1.8 s on the development machine).
+10 MB manifest: see tests/frontends/test_frontend_json.py (about 1.8 s on the development machine).
 
 Numbers: an integer literal stays `int` (any size the interpreter converts; a literal longer than
 its 4,300-digit conversion limit is BF006), anything with `.` or an exponent is `float`; a float

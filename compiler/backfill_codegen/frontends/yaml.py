@@ -34,11 +34,11 @@ Semantics, decided here and not by the library's resolver:
 - Nesting deeper than limits.MAX_DEPTH is BF006 at the first too-deep collection; syntax errors
   are BF001 at ruamel's problem mark, with its message rewritten without Python reprs.
 
-Speed: ruamel's pure-Python scanner is the bottleneck, about 0.4 MB/s (a 10 MB block-style
-manifest takes about 25 s; see tests/test_frontend_yaml.py), and a flow collection nested 10,000
+Speed: ruamel's pure-Python scanner is the bottleneck, about 0.4 MB/s (a 10 MB block-style manifest
+takes about 25 s; see tests/frontends/test_frontend_yaml.py), and a flow collection nested 10,000
 deep costs about 0.7 s before the depth limit stops it (the scanner looks up to 1,024 characters
-ahead for implicit keys). A C event parser (ruamel.yaml.clib, libyaml-based) would be far faster;
-it is not a dependency today.
+ahead for implicit keys). A C event parser (ruamel.yaml.clib, libyaml-based) would be far faster; it
+is not a dependency today.
 """
 
 from __future__ import annotations
