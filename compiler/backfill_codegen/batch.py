@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -14,15 +14,24 @@ from backfill_codegen.workspace import display_path, find_manifests
 
 
 def check_all(
-    paths: Iterable[Path], jobs: int | None = None, skip: frozenset[str] = frozenset()
+    paths: Iterable[Path],
+    jobs: int | None = None,
+    skip: frozenset[str] = frozenset(),
+    sources: Mapping[Path, bytes | None] | None = None,
 ) -> list[ManifestResult]:
     """check_manifest for every manifest under `paths`, in `jobs` worker processes (default: the
     CPUs); the results in the sorted manifest order whatever the worker count. `skip`: checks
-    whose rules are all deselected (check_manifest)."""
+    whose rules are all deselected (check_manifest). `sources`: the bytes of manifests already
+    read (by generate's cache), so that none is read twice."""
     manifests = find_manifests(paths)
     progress = parallel.terminal_progress("checking")
-    run = partial(check_manifest, skip=skip) if skip else check_manifest
-    results = parallel.run_ordered(run, manifests, jobs or parallel.default_jobs(), progress)
+    jobs = jobs or parallel.default_jobs()
+    if sources:
+        items = [(manifest, sources.get(manifest)) for manifest in manifests]
+        results = parallel.run_ordered(partial(_check_read, skip=skip), items, jobs, progress)
+    else:
+        run = partial(check_manifest, skip=skip) if skip else check_manifest
+        results = parallel.run_ordered(run, manifests, jobs, progress)
     _report_duplicate_names(results)
     return results
 
@@ -47,6 +56,11 @@ def _report_duplicate_names(results: list[ManifestResult]) -> None:
         )
         result.diagnostics.extend(resolve(result.document, [finding]))
         result.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _check_read(item: tuple[Path, bytes | None], skip: frozenset[str]) -> ManifestResult:
+    path, data = item
+    return check_manifest(path, skip, data=data)
 
 
 def summary_line(per_connector: Sequence[Sequence[Diagnostic]]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,12 +175,14 @@ def _checked(
     *,
     scaffolding: bool = False,
     wanted: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    sources: Mapping[Path, bytes | None] | None = None,
 ) -> list[ManifestResult] | None:
     """Check every manifest; the results when none has an error, else None. The diagnostics
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
-    not reported: the summary lists the stub instead."""
-    results = batch.check_all(paths, jobs)
+    not reported: the summary lists the stub instead. `sources`: manifests' bytes already read;
+    `wanted`: generate's --select / --ignore."""
+    results = batch.check_all(paths, jobs, sources=sources)
     for result in results:  # what --select / --ignore leave out neither shows nor stops
         result.diagnostics = [d for d in result.diagnostics if _generate_keeps(d, *wanted)]
     stopped = any(result.has_errors for result in results)
@@ -289,9 +291,9 @@ def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     misses = [manifest for manifest in manifests if manifest not in run.hits]
     run.skipped = sum(len(hit.entry.outputs) - 1 for hit in run.hits.values())  # the record aside
     if not run.check and run.hits:
-        with writer.locked([hit.output_dir for hit in run.hits.values()]):
-            for hit in run.hits.values():
-                writer.recover(hit.output_dir)  # what a killed run left beside it
+        kept = [hit.output_dir for hit in run.hits.values()]
+        with writer.locked(kept):
+            writer.recover(*kept)  # what a killed run left beside them
     if not misses:
         if run.check:
             return Generated(ok=True, check=True)
@@ -376,7 +378,12 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
     from backfill_codegen.lower import lower  # start-up: as above
 
-    results = _checked(misses, run.report, run.jobs, scaffolding=True, wanted=run.wanted)
+    # The bytes the cache hashed are the bytes checked: each manifest read once, and the cache
+    # key describes exactly what was generated.
+    sources = {m: inputs.manifest for m in misses if (inputs := run.inputs.get(m)) is not None}
+    results = _checked(
+        misses, run.report, run.jobs, scaffolding=True, wanted=run.wanted, sources=sources
+    )
     if results is None:
         return Generated(ok=False, check=run.check)
     jobs = []
@@ -428,8 +435,7 @@ def _write(
     generated, scaffolds = written
     targets = [job.output_dir for job in jobs]
     if not run.check:
-        for output_dir in targets:
-            writer.recover(output_dir)  # as apply would; also when nothing else is to be written
+        writer.recover(*targets)  # as apply would; also when nothing else is to be written
     try:
         plan = writer.plan(
             generated,

@@ -58,14 +58,18 @@ class ManifestResult:
         return any(d.severity == "error" and d.code not in SCAFFOLDED for d in self.diagnostics)
 
 
-def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]:
+def read_source(
+    path: Path, display: str, data: bytes | None = None
+) -> tuple[SourceFile, list[Diagnostic]]:
     """The decoded text, or an empty SourceFile and a located diagnostic saying why not.
+    `data`: the file's bytes, already read from it as below (generate's cache hashed them).
 
     The manifest's connector directory is the folder holding it: a manifest that is a symlink
     leading out of that folder is not opened (BF009), and one that is not a regular file is
     not read (BF010); neither diagnostic shows a byte of what the link points to."""
     try:
-        data = safe_read.read_bounded(path, limits.MAX_MANIFEST_BYTES, path.parent)
+        if data is None:
+            data = safe_read.read_bounded(path, limits.MAX_MANIFEST_BYTES, path.parent)
     except safe_read.Outside:
         return _not_read(display, MANIFEST_SYMLINK_OUTSIDE)
     except safe_read.NotRegular:
@@ -157,15 +161,18 @@ def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diag
     return diagnostics
 
 
-def check_manifest(path: Path, skip: frozenset[str] = frozenset()) -> ManifestResult:
-    """Every diagnostic for one manifest file. The checks named in `skip` (their rules are all
-    deselected: `--select`/`--ignore`) do not run, unless an error of theirs could change what the
-    route files beside the manifest are compared with; the diagnostics kept are the same."""
+def check_manifest(
+    path: Path, skip: frozenset[str] = frozenset(), *, data: bytes | None = None
+) -> ManifestResult:
+    """Every diagnostic for one manifest file (`data`: its bytes, when already read). The checks
+    named in `skip` (their rules are all deselected: `--select`/`--ignore`) do not run, unless an
+    error of theirs could change what the route files beside the manifest are compared with; the
+    diagnostics kept are the same."""
     display = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in _FRONTENDS:
         raise UsageError(f"{display}: not a manifest (expected .ts, .json, .yaml or .yml)")
-    source, diagnostics = read_source(path, display)
+    source, diagnostics = read_source(path, display, data)
     result = ManifestResult(path, source, diagnostics=diagnostics)
     if diagnostics:
         return result

@@ -28,6 +28,7 @@ from backfill_codegen import pipeline
 from backfill_codegen.checks import settings, settings_fast
 from backfill_codegen.checks.base import get_path
 from backfill_codegen.diagnostics.model import Finding
+from backfill_codegen.domain import dialects
 from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS, dialect_of
 from backfill_codegen.resources import example_dir
 from tests.support.paths import ROOT
@@ -140,9 +141,9 @@ def test_the_route_file_folder_is_the_one_discovery_reads() -> None:
 # --- The jsonschema-rs shortcut changes no finding. -------------------------------------------
 
 
-@pytest.mark.parametrize("uri", sorted(settings_fast._DRAFTS))
+@pytest.mark.parametrize("uri", sorted(dialects.RS_DIALECTS))
 def test_the_shortcut_reads_the_metaschemas_jsonschema_uses(uri: str) -> None:
-    documents = settings_fast.metaschema_documents(uri)
+    documents = dialects.metaschema_documents(uri)
     assert documents is not None
     meta, vocabularies = documents
     assert meta == dialect_of({"$schema": uri}).validator.META_SCHEMA

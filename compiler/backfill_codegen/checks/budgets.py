@@ -12,6 +12,7 @@ from typing import Any
 
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
+from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH, resolve_local, walk
 from backfill_codegen.limits import (
     MAX_ENUM_VALUES,
@@ -21,8 +22,6 @@ from backfill_codegen.limits import (
 )
 from backfill_codegen.rules.source import TOO_COMPLEX
 
-_IN_PLACE = ("allOf", "anyOf", "oneOf")
-
 
 def _in_place_children(root: Any, path: JsonPath, schema: Any) -> list[tuple[JsonPath, Any]]:
     """The schemas `schema` applies in place: its `allOf`/`anyOf`/`oneOf` members and the
@@ -30,7 +29,7 @@ def _in_place_children(root: Any, path: JsonPath, schema: Any) -> list[tuple[Jso
     if not isinstance(schema, Mapping):
         return []
     found: list[tuple[JsonPath, Any]] = []
-    for key in _IN_PLACE:
+    for key in IN_PLACE_LIST:
         members = schema.get(key)
         if isinstance(members, list):
             found.extend(((*path, key, i), member) for i, member in enumerate(members))

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST, IN_PLACE_ONE
 from backfill_codegen.domain.settings_schema import (
     Subschema,
     as_read,
@@ -43,11 +44,6 @@ class Problem:
 
 # --- The predicate. ----------------------------------------------------------------------------
 
-#: Keywords whose subschemas apply to the same instance (a `$ref` into them stays in place).
-_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
-_IN_PLACE_ONE = ("not", "if", "then", "else")
-
-
 #: Keywords whose subschemas describe a part of the instance inside the annotation of the
 #: instance's own type (`list[X]`, `dict[str, X]`): not a class of their own.
 _CONTAINER_ONE = ("items", "additionalItems", "additionalProperties", "contains")
@@ -64,13 +60,13 @@ def _edges(
         target = resolve_local(root, ref)
         if target.path is not None and isinstance(target.value, dict):
             yield (*path, "$ref"), target.path, "ref"
-    for key in _IN_PLACE_LISTS:
+    for key in IN_PLACE_LIST:  # same instance: a `$ref` into them stays in place
         members = node.get(key)
         if isinstance(members, list):
             for index, member in enumerate(members):
                 if isinstance(member, dict):
                     yield (*path, key, index), (*path, key, index), "in-place"
-    for key in _IN_PLACE_ONE:
+    for key in IN_PLACE_ONE:
         if isinstance(node.get(key), dict):
             yield (*path, key), (*path, key), "in-place"
     for key in _CONTAINER_ONE:
@@ -569,7 +565,7 @@ def _inline_single_all_of(node: dict[str, Any]) -> None:
     (a `maximum`, a union's `minLength`). The node's own title and description win; a member
     whose other keywords clash with the node's stays where it is."""
     for _ in range(MAX_TYPE_NESTING):
-        for key in ("allOf", "anyOf", "oneOf"):
+        for key in IN_PLACE_LIST:
             members = node.get(key)
             if not isinstance(members, list) or len(members) != 1:
                 continue

@@ -17,25 +17,30 @@ from urllib.parse import unquote
 
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.domain import ecma
+from backfill_codegen.domain.dialects import (
+    DEFAULT_DIALECT,
+    DRAFT6,
+    DRAFT7,
+    DRAFT2019,
+    DRAFT2020,
+    KNOWN_DIALECTS,
+    LEGACY_DIALECTS,
+    rank,
+)
+from backfill_codegen.domain.schema_keywords import (
+    CHILD_MAP,
+    CHILD_ONE,
+    DEFINITION_MAPS,
+    IN_PLACE_LIST,
+    IN_PLACE_MAP,
+    IN_PLACE_ONE,
+)
 from backfill_codegen.limits import MAX_DEPTH
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
 SETTINGS_PATH: JsonPath = ("connection", "settingsSchema")
-
-DEFAULT_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-#: Dialect URIs, as written in `$schema` (with or without the empty fragment `#`), and the name
-#: of Python jsonschema's validator class for each (imported only when needed: see `validator`).
-KNOWN_DIALECTS: dict[str, str] = {
-    "http://json-schema.org/draft-03/schema": "Draft3Validator",
-    "http://json-schema.org/draft-04/schema": "Draft4Validator",
-    "http://json-schema.org/draft-06/schema": "Draft6Validator",
-    "http://json-schema.org/draft-07/schema": "Draft7Validator",
-    "https://json-schema.org/draft/2019-09/schema": "Draft201909Validator",
-    "https://json-schema.org/draft/2020-12/schema": "Draft202012Validator",
-}
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,7 @@ def dialect_of(schema: Any) -> Dialect:
 
 #: Dialects in which a `$ref` replaces its whole schema: validators ignore every sibling keyword.
 #: From 2019-09 on, `$ref` is one applicator among the others and its siblings apply too.
-_REF_ALONE = frozenset(
-    {
-        "http://json-schema.org/draft-03/schema",
-        "http://json-schema.org/draft-04/schema",
-        "http://json-schema.org/draft-06/schema",
-        "http://json-schema.org/draft-07/schema",
-    }
-)
+_REF_ALONE = frozenset(LEGACY_DIALECTS)
 #: What stays beside an ignoring dialect's `$ref`: annotations (documentation, and `writeOnly` /
 #: `format` that mark a secret; neither constrains a value) and definition maps, which pointers
 #: reach into.
@@ -119,10 +117,8 @@ def ref_siblings_apply(dialect: Dialect) -> bool:
 #: does not know them, and a validator ignores an unknown keyword (draft-04's `const` and
 #: draft-07's `prefixItems` constrain nothing).
 _INTRODUCED = {
-    **dict.fromkeys(
-        ("const", "contains", "propertyNames"), "http://json-schema.org/draft-06/schema"
-    ),
-    **dict.fromkeys(("if", "then", "else"), "http://json-schema.org/draft-07/schema"),
+    **dict.fromkeys(("const", "contains", "propertyNames"), DRAFT6),
+    **dict.fromkeys(("if", "then", "else"), DRAFT7),
     **dict.fromkeys(
         (
             "dependentSchemas",
@@ -132,17 +128,16 @@ _INTRODUCED = {
             "minContains",
             "maxContains",
         ),
-        "https://json-schema.org/draft/2019-09/schema",
+        DRAFT2019,
     ),
-    "prefixItems": "https://json-schema.org/draft/2020-12/schema",
+    "prefixItems": DRAFT2020,
 }
-_RANK = {uri: rank for rank, uri in enumerate(KNOWN_DIALECTS)}
 
 
 def keyword_applies(keyword: str, dialect: Dialect) -> bool:
     """Whether `keyword` constrains a value in `dialect` (not a keyword of a later dialect)."""
     since = _INTRODUCED.get(keyword)
-    return since is None or _RANK.get(dialect.uri, len(_RANK)) >= _RANK[since]
+    return since is None or rank(dialect.uri) >= rank(since)
 
 
 def as_read(root: Any) -> Any:
@@ -175,26 +170,6 @@ def as_read(root: Any) -> Any:
 
 # --- Walking subschemas. -----------------------------------------------------------------------
 
-#: Keywords whose value is one schema applying to the same instance ("in place").
-_IN_PLACE_ONE = ("not", "if", "then", "else")
-#: Keywords whose value is a list of schemas applying in place.
-_IN_PLACE_LIST = ("allOf", "anyOf", "oneOf")
-#: Keywords whose value is a map of schemas applying in place.
-_IN_PLACE_MAP = ("dependentSchemas",)
-#: Keywords whose value is one schema for another instance (a child, an item, a name).
-_CHILD_ONE = (
-    "additionalProperties",
-    "additionalItems",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "propertyNames",
-)
-#: Keywords whose value is a map of schemas for other instances.
-_CHILD_MAP = ("properties", "patternProperties")
-#: Keywords whose value is a map of schemas that apply only where referenced.
-_DEFINITION_MAPS = ("$defs", "definitions")
-
 
 @dataclass(frozen=True)
 class Subschema:
@@ -219,18 +194,18 @@ def walk(root: Any) -> Iterator[Subschema]:
             if not isinstance(key, str):
                 continue
             here = (*path, key)
-            if key in _IN_PLACE_ONE:
+            if key in IN_PLACE_ONE:
                 children.append((here, value, scope))
-            elif key in _IN_PLACE_LIST and isinstance(value, list):
+            elif key in IN_PLACE_LIST and isinstance(value, list):
                 children.extend(((*here, i), v, scope) for i, v in enumerate(value))
-            elif key in _IN_PLACE_MAP and isinstance(value, Mapping):
+            elif key in IN_PLACE_MAP and isinstance(value, Mapping):
                 children.extend(((*here, k), v, scope) for k, v in value.items())
             elif key == "dependencies" and isinstance(value, Mapping):
                 # draft-07: a value is a schema (in place) or a list of names.
                 children.extend(((*here, k), v, scope) for k, v in value.items())
-            elif key in _CHILD_ONE:
+            elif key in CHILD_ONE:
                 children.append((here, value, here))
-            elif key in (*_CHILD_MAP, *_DEFINITION_MAPS) and isinstance(value, Mapping):
+            elif key in (*CHILD_MAP, *DEFINITION_MAPS) and isinstance(value, Mapping):
                 children.extend(((*here, k), v, (*here, k)) for k, v in value.items())
             elif key == "items":
                 if isinstance(value, list):  # draft-07 tuple form
@@ -556,7 +531,7 @@ VALUE_CHILD_KEYWORDS = frozenset(
     }
 )
 #: walk's keywords for another instance than the schema's own.
-CHILD_KEYWORDS = frozenset({*_CHILD_ONE, *_CHILD_MAP, "items", "prefixItems"})
+CHILD_KEYWORDS = frozenset({*CHILD_ONE, *CHILD_MAP, "items", "prefixItems"})
 
 
 class _SecretSearch:

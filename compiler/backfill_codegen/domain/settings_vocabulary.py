@@ -23,12 +23,9 @@ marker.
 from __future__ import annotations
 
 import difflib
-import json
 from functools import cache
-from pathlib import Path
 
-from backfill_codegen.checks.settings_fast import _specifications, metaschema_documents
-from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS
+from backfill_codegen.domain.dialects import KNOWN_DIALECTS, metaschema_documents
 
 #: Accepted in every dialect. The compiler reads these whatever `$schema` says (a secret is
 #: `writeOnly`/`format: password` in draft-04 too; `#/$defs/...` resolves in draft-07 too), and
@@ -123,26 +120,10 @@ SIGNIFICANT = frozenset(
 #: Vendor markers of a secret: the compiler does not read them (a secret is `writeOnly: true`).
 VENDOR_SECRETS = frozenset({"airbyte_secret", "secret", "sensitive", "isSecret", "x_secret"})
 
-_DRAFT3 = "http://json-schema.org/draft-03/schema"
-
-
-def _draft3_keywords() -> frozenset[str]:
-    """Draft-03's metaschema (settings_fast reads the others; jsonschema-rs has no draft-03)."""
-    folder = _specifications()
-    if folder is None:
-        return frozenset()
-    try:
-        meta = json.loads(Path(folder, "draft3", "metaschema.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return frozenset()
-    return frozenset(meta.get("properties", {}))
-
 
 @cache
 def dialect_keywords(uri: str) -> frozenset[str]:
     """The keywords of dialect `uri`, from its metaschema and vocabulary documents."""
-    if uri == _DRAFT3:
-        return _draft3_keywords()
     documents = metaschema_documents(uri)
     if documents is None:
         return frozenset()
