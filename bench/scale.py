@@ -18,7 +18,7 @@ interleaved (the order rotates each repetition), and reports medians:
 - then, once per size, the peak memory of a cold `generate`: its own and each worker's
   (bench/peak_memory.py).
 
-It prints the machine, a Markdown table, the targets of issue 5 and whether each holds
+It prints the machine, a Markdown table, the performance targets and whether each holds
 (bench/scale_report.py). Sizes of 200 and more run --runs-big repetitions.
 """
 

@@ -1,5 +1,5 @@
 """What bench/scale.py measured, and how it is shown: the machine, the Markdown table, the
-targets of issue 5 with whether each holds, and the JSON for machines."""
+performance targets with whether each holds, and the JSON for machines."""
 
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ def targets(sizes: Sequence[Size]) -> list[Target]:
 
 
 def _verdict(target: Target) -> str:
-    return "not measured" if target.holds is None else "holds" if target.holds else "MISSED"
+    return "not measured" if target.holds is None else "holds" if target.holds else "missed"
 
 
 def report(
@@ -297,7 +297,7 @@ def report(
             "NOTE: the compiler's files changed while this ran (an edited checkout): the figures "
             "mix versions of the tool. Run it again on a quiet tree.",
         ]
-    lines += ["", "Targets of issue 5:", ""]
+    lines += ["", "Targets:", ""]
     found = targets(sizes)
     width = max(len(t.name) for t in found)
     for target in found:

@@ -7,9 +7,10 @@ from functools import partial
 from pathlib import Path
 
 from backfill_codegen import parallel
-from backfill_codegen.diagnostics.model import Diagnostic, Severity
-from backfill_codegen.pipeline import ManifestResult, check_manifest
-from backfill_codegen.workspace import find_manifests
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer, Severity
+from backfill_codegen.pipeline import ManifestResult, check_manifest, resolve
+from backfill_codegen.rules.manifest import DUPLICATE_NAME
+from backfill_codegen.workspace import display_path, find_manifests
 
 
 def check_all(
@@ -27,9 +28,34 @@ def check_all(
     jobs = jobs or parallel.default_jobs()
     if sources:
         items = [(manifest, sources.get(manifest)) for manifest in manifests]
-        return parallel.run_ordered(partial(_check_read, skip=skip), items, jobs, progress)
-    run = partial(check_manifest, skip=skip) if skip else check_manifest
-    return parallel.run_ordered(run, manifests, jobs, progress)
+        results = parallel.run_ordered(partial(_check_read, skip=skip), items, jobs, progress)
+    else:
+        run = partial(check_manifest, skip=skip) if skip else check_manifest
+        results = parallel.run_ordered(run, manifests, jobs, progress)
+    _report_duplicate_names(results)
+    return results
+
+
+def _report_duplicate_names(results: list[ManifestResult]) -> None:
+    """BF105 on every connector whose `name` an earlier one (in path order) already has: the one
+    rule that reads several manifests, so it runs here, after the per-manifest checks."""
+    first: dict[str, ManifestResult] = {}
+    for result in results:
+        manifest = result.manifest
+        name = manifest.get("name") if isinstance(manifest, dict) else None
+        if not isinstance(name, str) or result.document is None:
+            continue
+        earlier = first.setdefault(name, result)
+        if earlier is result:
+            continue
+        finding = Finding(
+            DUPLICATE_NAME,
+            f"the connector name `{name}` is taken by {display_path(earlier.path)}",
+            Pointer(("name",)),
+            help="give each connector its own `name` (the `<name>` of its platform URLs)",
+        )
+        result.diagnostics.extend(resolve(result.document, [finding]))
+        result.diagnostics.sort(key=Diagnostic.sort_key)
 
 
 def _check_read(item: tuple[Path, bytes | None], skip: frozenset[str]) -> ManifestResult:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from backfill_codegen import __version__, driver
+from backfill_codegen import __version__, driver, scaffold
 from backfill_codegen.diagnostics.model import Diagnostic
 from backfill_codegen.diagnostics.render import render
 from backfill_codegen.workspace import UsageError
@@ -40,6 +40,13 @@ def _add_watch(command: argparse.ArgumentParser) -> None:
     command.add_argument("--watch", action="store_true", help=text)
 
 
+def _add_rule_filters(command: argparse.ArgumentParser) -> None:
+    for option, text in (("--select", "report only"), ("--ignore", "do not report")):
+        command.add_argument(
+            option, nargs="+", default=[], metavar="CODE", help=f"{text} these codes"
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backfill-codegen",
@@ -58,10 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--example", action="store_true", help="check the bundled example connector")
     check.add_argument("--format", choices=FORMATS, default="full", help="output format")
-    for option, text in (("--select", "report only"), ("--ignore", "do not report")):
-        check.add_argument(
-            option, nargs="+", default=[], metavar="CODE", help=f"{text} these codes"
-        )
+    _add_rule_filters(check)
     check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
@@ -102,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 and print a diff when any output is stale",
     )
     generate.add_argument("--format", choices=FORMATS, default="full", help="diagnostics format")
+    _add_rule_filters(generate)
     generate.add_argument(
         "--no-cache",
         action="store_true",
@@ -125,7 +130,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs(docs)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
-    openapi.add_argument("path", type=Path, metavar="PATH", help="a manifest or its directory")
+    openapi.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="a manifest or its directory; default: .",
+    )
 
     explain = commands.add_parser("explain", help="what a rule checks, why, and how to fix it")
     explain.add_argument("code", nargs="?", help="a rule code or name; omit to list every rule")
@@ -134,12 +146,32 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
 
     commands.add_parser("lsp", help="run the language server on stdin/stdout (for editors)")
+    init = commands.add_parser("init", help="create a new connector that passes check and tsc")
+    init.add_argument(
+        "directory", nargs="?", type=Path, default=Path("."), metavar="DIR", help="default: ."
+    )
+    init.add_argument("--template", choices=scaffold.TEMPLATES, help="default: api-key")
+    init.add_argument("--format", choices=scaffold.FORMATS, help="the manifest's; default: ts")
+    init.add_argument("--name", help="the connector's name (default: from DIR)")
+    init.add_argument(
+        "--force", action="store_true", help="add the missing files to a non-empty DIR"
+    )
     return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, except that an argument the command does not take is reported with that
+    command's usage (argparse leaves it to the top parser, whose usage says nothing useful)."""
+    arguments, extra = parser.parse_known_args(argv)
+    if extra:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[arguments.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        arguments = _parser().parse_args(argv)
+        arguments = _parse(_parser(), argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 for --help
         return int(exit_.code or 0)
     fixing = getattr(arguments, "fix", False) or getattr(arguments, "diff", False)
@@ -164,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _docs(arguments)
         if arguments.command == "openapi":
             return _out(driver.openapi(arguments.path, _to_stderr("full")), none=EXIT_ERRORS)
+        if arguments.command == "init":
+            return _init(arguments)
         if arguments.command == "explain":
             return _out(driver.explain(arguments.code))
         return _out(driver.schema(arguments.output))  # None: written to the -o file
@@ -306,6 +340,8 @@ def _generate(arguments: argparse.Namespace) -> int:
         cache=not arguments.no_cache,
         jobs=arguments.jobs,
         note=_note,
+        select=arguments.select,
+        ignore=arguments.ignore,
     )
     if not generated.ok:
         return EXIT_ERRORS
@@ -340,4 +376,50 @@ def _out(text: str | None, *, none: int = EXIT_CLEAN) -> int:
     if text is None:
         return none
     sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def _ask(question: str, choices: Sequence[str], default: str) -> str:
+    """One question on the terminal; the default on an empty answer or end of input."""
+    while True:
+        try:
+            answer = input(f"{question} [{'/'.join(choices) or default}] ({default}): ").strip()
+        except EOFError:
+            return default
+        if not answer:
+            return default
+        if not choices or answer in choices:
+            return answer
+        print(f"choose one of: {', '.join(choices)}", file=sys.stderr)
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    directory: Path = arguments.directory
+    template, manifest_format, name = arguments.template, arguments.format, arguments.name
+    suggested = scaffold.default_name(directory) or "my-connector"
+    if _on_terminal():  # prompts only on a terminal, never in CI or a script
+        template = template or _ask("Template", scaffold.TEMPLATES, "api-key")
+        manifest_format = manifest_format or _ask("Manifest format", scaffold.FORMATS, "ts")
+        name = name or _ask("Connector name", (), suggested)
+    done = scaffold.scaffold(
+        directory,
+        template or "api-key",
+        manifest_format or "ts",
+        name or scaffold.default_name(directory) or "",
+        force=arguments.force,
+    )
+    shown = directory.as_posix()
+    if not done.written:
+        print(f"{shown}/ already holds every file init writes; nothing was changed.")
+        return EXIT_CLEAN
+    print(f"Created {shown}/ from the {template or 'api-key'} template:")
+    for relative in done.written:
+        print(f"  {relative}")
+    for relative in done.kept:
+        print(f"  {relative} (exists: kept as it is)")
+    sys.stdout.write(scaffold.next_steps(directory, shown))
     return EXIT_CLEAN

@@ -13,6 +13,7 @@ known only at the end is in the returned result.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,10 @@ from backfill_codegen.diagnostics.registry import all_rules, find_rule
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
+from backfill_codegen.rules import oauth as oauth_rules
+from backfill_codegen.rules import route_files as route_rules
+from backfill_codegen.rules import settings as settings_rules
+from backfill_codegen.rules import setup as setup_rules
 from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
@@ -95,6 +100,38 @@ def rule_codes(values: Sequence[str]) -> tuple[str, ...]:
                 raise UsageError(f"unknown rule code or prefix: {part}")
             codes.append(code)
     return tuple(codes)
+
+
+#: Errors `generate --ignore` (or a `--select` that leaves them out) may pass over: judgments
+#: about a well-formed value (a setting that looks like a pasted token, a call the allowlist
+#: blocks, a default that fails its schema), which the emitters render faithfully. Any other
+#: error means a value the outputs cannot be built from (a wrong type, an unparsable entry): it
+#: is reported and stops `generate` whatever the filters say.
+GENERATE_IGNORABLE = frozenset(
+    rule.code
+    for rule in (
+        setup_rules.EMPTY_INSTRUCTIONS,
+        settings_rules.UNKNOWN_REQUIRED,
+        settings_rules.INVALID_DEFAULT,
+        settings_rules.SECRET_VALUE_IN_MANIFEST,  # the emitters leave the value out
+        settings_rules.MISSPELT_SETTINGS_KEYWORD,
+        oauth_rules.UNCONSTRAINED_DYNAMIC_HOST,
+        oauth_rules.PASTED_OAUTH_TOKEN,
+        route_rules.MISSING_ROUTE_METHOD,
+        route_rules.ROUTE_CONFIG_NOT_STATIC,
+        route_rules.ROUTE_CONFIG_AUTH,
+        route_rules.BLOCKED_HTTP_CALL,
+        route_rules.OAUTH_NOT_DECLARED,
+    )
+)
+
+
+def _generate_keeps(d: Diagnostic, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """What `generate` reports: what --select / --ignore keep, and every error it cannot pass
+    over (GENERATE_IGNORABLE)."""
+    if d.severity == "error" and d.code not in GENERATE_IGNORABLE and d.code not in SCAFFOLDED:
+        return True
+    return _wanted(d.code, select, ignore)
 
 
 def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
@@ -199,13 +236,17 @@ def _checked(
     jobs: int | None = None,
     *,
     scaffolding: bool = False,
+    wanted: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     sources: Mapping[Path, bytes | None] | None = None,
 ) -> list[ManifestResult] | None:
     """Check every manifest; the results when none has an error, else None. The diagnostics
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
-    not reported: the summary lists the stub instead. `sources`: manifests' bytes already read."""
+    not reported: the summary lists the stub instead. `sources`: manifests' bytes already read;
+    `wanted`: generate's --select / --ignore."""
     results = batch.check_all(paths, jobs, sources=sources)
+    for result in results:  # what --select / --ignore leave out neither shows nor stops
+        result.diagnostics = [d for d in result.diagnostics if _generate_keeps(d, *wanted)]
     stopped = any(result.has_errors for result in results)
     diagnostics = [
         d
@@ -224,11 +265,15 @@ def openapi(path: Path, report: OnDiagnostics) -> str | None:
     from backfill_codegen.emit.openapi import emit
     from backfill_codegen.lower import lower  # start-up: as above
 
-    results = _checked([path], report)
+    manifests = find_manifests([path])
+    if len(manifests) != 1:  # before checking: which one is the user's to say
+        names = "\n  ".join(display_path(manifest) for manifest in manifests)
+        raise UsageError(
+            f"{path.as_posix()}: holds {len(manifests)} manifests; name one:\n  {names}"
+        )
+    results = _checked(manifests, report)
     if results is None:
         return None
-    if len(results) != 1:
-        raise UsageError(f"{path}: holds {len(results)} manifests; name one")
     (text,) = emit(lower(results[0].manifest, results[0].route_files)).values()
     json.loads(text)  # the emitter's contract: one JSON document
     return text
@@ -247,8 +292,10 @@ class _Run:
         report: OnDiagnostics,
         note: OnNote,
         count: int,
+        wanted: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> None:
         self.example, self.output, self.check, self.cache = example, output, check, cache
+        self.wanted = wanted  # --select / --ignore, as code prefixes
         self.jobs, self.report, self.note, self.count = jobs, report, note, count
         self.inputs: dict[Path, Inputs | None] = {}
         self.hits: dict[Path, Hit] = {}
@@ -265,18 +312,27 @@ def generate(
     cache: bool = True,
     jobs: int | None = None,
     note: OnNote = _ignore_note,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Generated:
     """Check, lower, render and write (or compare, with `check`) every connector the cache
     cannot vouch for; a connector whose inputs and outputs are as the last run left them is
     skipped, silently (its warnings are printed by `check`, or on the next miss). From the
     moment it reads an output directory to decide what to write until it has written, a run
     holds a lock on the folder holding it (writer.locked): concurrent runs into one output
-    directory take turns. `cache=False` neither reads nor writes the cache."""
+    directory take turns. `cache=False` neither reads nor writes the cache.
+
+    `select` / `ignore` filter the diagnostics as for `check`: an error they leave out neither is
+    reported nor stops the run, when it is one of GENERATE_IGNORABLE. The cache is then off: an
+    entry vouches for a run with every rule, and a run with fewer must not make the next, full
+    one skip its checks."""
+    wanted = rule_codes(select), rule_codes(ignore)
+    cache = cache and wanted == ((), ())
     paths = [example_dir()] if example else list(paths) or [Path(".")]
     if example and output is None:
         output = Path("generated")  # never write into the installed package
     manifests = find_manifests(paths)
-    run = _Run(example, output, check, cache, jobs, report, note, len(manifests))
+    run = _Run(example, output, check, cache, jobs, report, note, len(manifests), wanted)
     return _generate_cached(run, manifests)
 
 
@@ -387,7 +443,9 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
     # The bytes the cache hashed are the bytes checked: each manifest read once, and the cache
     # key describes exactly what was generated.
     sources = {m: inputs.manifest for m in misses if (inputs := run.inputs.get(m)) is not None}
-    results = _checked(misses, run.report, run.jobs, scaffolding=True, sources=sources)
+    results = _checked(
+        misses, run.report, run.jobs, scaffolding=True, wanted=run.wanted, sources=sources
+    )
     if results is None:
         return Generated(ok=False, check=run.check)
     jobs = []
@@ -398,9 +456,10 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
         assert output_dir is not None
         jobs.append(Job(connector, connector_dir, output_dir, write_stubs=not run.example))
     targets = [job.output_dir for job in jobs]
-    every_target = targets + [hit.output_dir for hit in run.hits.values()]
-    if len(set(every_target)) != len(every_target):
-        raise UsageError("two connectors would generate into the same directory; use unique names")
+    _refuse_shared_targets(
+        [(r.path, job.output_dir) for r, job in zip(results, jobs, strict=True)]
+        + [(manifest, hit.output_dir) for manifest, hit in run.hits.items()]
+    )
     try:
         generated, scaffolds = render(jobs, run.jobs, standby)
     except SettingsFailed as failed:
@@ -408,6 +467,21 @@ def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) ->
         return Generated(ok=False, check=run.check)
     with writer.locked(targets, shared=run.check):  # the parents exist from here on
         return _write(run, results, jobs, (generated, scaffolds))
+
+
+def _refuse_shared_targets(targets: list[tuple[Path, Path]]) -> None:
+    """A usage error naming the first two connectors (manifests) that would write into one
+    output directory (`-o OUT` with two connectors of the same `name`)."""
+    seen: dict[Path, Path] = {}
+    for manifest, output_dir in targets:
+        other = seen.setdefault(output_dir, manifest)
+        if other != manifest:
+            first, second = sorted((display_path(other), display_path(manifest)))
+            where = os.path.relpath(output_dir)
+            raise UsageError(
+                f"{first} and {second} would both generate into {where}: give the "
+                "connectors different names"
+            )
 
 
 def _write(

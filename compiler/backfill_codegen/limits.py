@@ -1,4 +1,4 @@
-"""Resource limits: no input may make the compiler run unbounded. Stated in the README."""
+"""Resource limits: no input may make the compiler run unbounded (docs/security.md, "Limits")."""
 
 #: Largest manifest read, in bytes.
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024

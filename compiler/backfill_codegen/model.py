@@ -7,54 +7,132 @@ jsonschema-rs (pydantic never loads for `check`), and `backfill-codegen schema` 
 module stays here rather than in schemas/, which is package data (linked from the top-level
 schemas/ folder and read through resources.data_dir), not a Python package.
 
-Only the *shape* lives here (which keys exist, their types, which are required). What a value
-means — a route path's syntax, a URL's host, a schema's validity — is checked by
-backfill_codegen/checks/, where a rule can explain itself with a code and a location.
+The *shape* lives here (which keys exist, their types, which are required), and for editors
+what a schema can say about values (methods, patterns of names and routes, `https://` entries,
+the settings schema against its dialect's meta-schema), with titles, examples and Markdown.
+`check` validates only the shape (checks/structure.py drops the editor-only keywords,
+`EDITOR_ONLY`): what a value means is checked by backfill_codegen/checks/, where a rule can
+explain itself with a code, a location and a fix.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from backfill_codegen.domain.settings_schema import KNOWN_DIALECTS
+
+#: Patterns for editors (ECMA-262 and Python `re` read them alike: ASCII classes only). `check`
+#: decides the same with a located diagnostic and a fix; these only let an editor see it early.
+NAME_PATTERN = r"^[a-z][a-z0-9-]*$"
+ROUTE_PATTERN = r"^(/[a-z0-9_-]{1,128})+$"
+CREDENTIAL_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+HTTPS_ENTRY_PATTERN = r"^https://[^/?#@*\s]+(/[^?#\s]*)?$"
+HTTPS_TEMPLATE_PATTERN = r"^https://[^/?#\s]+([/?][^\s#]*)?$"
+SCOPE_PATTERN = r"^\S+$"
+WEBHOOK_PATTERN = (
+    r"^/api/v1/extensions/<tenant_id>/[a-z][a-z0-9-]*/routes(/[a-z0-9_-]+)+"
+    r"(\?([^<>#\s]|<tenant_id>|<connection_id>)*)?$"
+)
+
+
+def _doc(description: str, example: Any, title: str, **extra: Any) -> dict[str, Any]:
+    """Field arguments: a human title, the description, and for editors that render Markdown
+    (VS Code) the description with an example of the value; `extra` joins the field's schema."""
+    shown = json.dumps(example, ensure_ascii=False)
+    markdown = f"{description}\n\nExample: `{shown}`"
+    return {
+        "title": title,
+        "description": description,
+        "examples": [example],
+        "json_schema_extra": {"markdownDescription": markdown, **extra},
+    }
+
+
+def _titled(title: str) -> ConfigDict:
+    return ConfigDict(strict=True, extra="forbid", frozen=True, title=title)
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
 class RouteRef(_Strict):
     """A route of the connector: a file under `src/api/` and the HTTP method it exports."""
 
+    model_config = _titled("Route")
+
     route: str = Field(
-        description="Route path: `/setup/test_connection` is the file "
-        "`src/api/setup/test_connection.ts`. Lowercase segments of `[a-z0-9_-]`.",
+        pattern=ROUTE_PATTERN,
+        max_length=1024,
+        **_doc(
+            "Route path: `/setup/test_connection` is the file "
+            "`src/api/setup/test_connection.ts`. Lowercase segments of `[a-z0-9_-]`.",
+            "/setup/test_connection",
+            "Route path",
+        ),
     )
-    method: str = Field(description="HTTP method: GET, POST, PUT, PATCH or DELETE.")
+    method: Method = Field(
+        **_doc("HTTP method: GET, POST, PUT, PATCH or DELETE (upper case).", "POST", "Method")
+    )
+
+
+class PostRouteRef(RouteRef):
+    """A route the platform calls with POST (`testConnection`, `oauth.postConnect`)."""
+
+    model_config = _titled("POST route")
+
+    method: Literal["POST"] = Field(
+        **_doc("HTTP method: always POST for this route.", "POST", "Method")
+    )
 
 
 class Setup(_Strict):
     """Provider-side setup shown to the admin during install."""
 
+    model_config = _titled("Setup")
+
     webhookUrlTemplate: str | None = Field(
         default=None,
-        description="Per-installation webhook URL the admin pastes into the provider: "
-        "`/api/v1/extensions/<tenant_id>/<name>/routes/<webhook route>`. The platform replaces "
-        "the tokens `<tenant_id>` and `<connection_id>` at install time.",
+        pattern=WEBHOOK_PATTERN,
+        **_doc(
+            "Per-installation webhook URL the admin pastes into the provider: "
+            "`/api/v1/extensions/<tenant_id>/<name>/routes/<webhook route>`. The platform "
+            "replaces the tokens `<tenant_id>` and `<connection_id>` at install time.",
+            "/api/v1/extensions/<tenant_id>/stripe/routes/webhooks/stripe"
+            "?connection_id=<connection_id>",
+            "Webhook URL template",
+        ),
     )
     instructions: str | None = Field(
         default=None,
-        description="Free-form admin-facing copy (Markdown) explaining what to do on the "
-        "provider side.",
+        pattern=r"\S",
+        **_doc(
+            "Free-form admin-facing copy (Markdown) explaining what to do on the provider side.",
+            "Create a webhook for the URL below, then paste its signing secret here.",
+            "Setup instructions",
+        ),
     )
 
 
 class OAuthClient(_Strict):
     """The OAuth client the host uses: a platform credential holding its id and secret."""
 
+    model_config = _titled("OAuth client")
+
     credentialKey: str = Field(
-        description="Key of the platform credential holding the OAuth client id and secret "
-        "(`^[a-z][a-z0-9_]*$`).",
+        pattern=CREDENTIAL_KEY_PATTERN,
+        **_doc(
+            "Key of the platform credential holding the OAuth client id and secret "
+            "(`^[a-z][a-z0-9_]*$`).",
+            "shopify_oauth",
+            "Credential key",
+        ),
     )
 
 
@@ -62,71 +140,195 @@ class OAuth(_Strict):
     """OAuth 2.0 authorization-code flow run by the host: redirects, state, token exchange,
     encrypted token storage, refresh, disconnect and reauth."""
 
-    type: str = Field(description="Grant type. `authorization_code` is the only one.")
+    model_config = _titled("OAuth")
+
+    type: Literal["authorization_code"] = Field(
+        **_doc(
+            "Grant type. `authorization_code` is the only one.", "authorization_code", "Grant type"
+        )
+    )
     authorizationUrlTemplate: str = Field(
-        description="`https://` authorize endpoint. A `<setting>` token is replaced by a "
-        "required string setting, e.g. `https://<shop>.myshopify.com/admin/oauth/authorize`.",
+        pattern=HTTPS_TEMPLATE_PATTERN,
+        **_doc(
+            "`https://` authorize endpoint. A `<setting>` token is replaced by a required "
+            "string setting.",
+            "https://<shop>.myshopify.com/admin/oauth/authorize",
+            "Authorization URL template",
+        ),
     )
     tokenUrlTemplate: str = Field(
-        description="`https://` token endpoint, with the same `<setting>` tokens.",
+        pattern=HTTPS_TEMPLATE_PATTERN,
+        **_doc(
+            "`https://` token endpoint, with the same `<setting>` tokens.",
+            "https://<shop>.myshopify.com/admin/oauth/access_token",
+            "Token URL template",
+        ),
     )
-    scopes: list[str] = Field(description="Scopes requested, unique, without spaces.")
-    client: OAuthClient = Field(description="The OAuth client credential.")
-    postConnect: RouteRef | None = Field(
+    scopes: list[str] = Field(
+        **_doc(
+            "Scopes requested: unique, each without spaces.",
+            ["read_orders"],
+            "Scopes",
+            uniqueItems=True,
+            items={"type": "string", "pattern": SCOPE_PATTERN},
+        ),
+    )
+    client: OAuthClient = Field(
+        **_doc("The OAuth client credential.", {"credentialKey": "shopify_oauth"}, "Client")
+    )
+    postConnect: PostRouteRef | None = Field(
         default=None,
-        description="Route run after the token exchange; it should call "
-        "`OAuth.accessToken()`, verify the provider account and return stable metadata.",
+        **_doc(
+            "Route run after the token exchange; it should call `OAuth.accessToken()`, verify "
+            "the provider account and return stable metadata.",
+            {"route": "/oauth/post_connect", "method": "POST"},
+            "Post-connect route",
+        ),
     )
+
+
+def _settings_schema_dialects() -> dict[str, Any]:
+    """`settingsSchema` checked against its dialect's meta-schema, chosen by its `$schema`
+    (2020-12 when there is none). check-jsonschema ships these meta-schemas: nothing is fetched."""
+    branches: list[dict[str, Any]] = []
+    for uri in KNOWN_DIALECTS:
+        if "draft-03" in uri:
+            continue  # no meta-schema editors know; `check` still reads it
+        spellings = [uri, f"{uri}#"]
+        chosen: dict[str, Any] = {
+            "properties": {"$schema": {"enum": spellings}},
+            "required": ["$schema"],
+        }
+        if uri.endswith("2020-12/schema"):
+            chosen = {"anyOf": [chosen, {"not": {"required": ["$schema"]}}]}
+        ref = uri if "draft/" in uri else f"{uri}#"
+        branches.append({"if": chosen, "then": {"$ref": ref}})
+    known = [spelling for uri in KNOWN_DIALECTS for spelling in (uri, f"{uri}#")]
+    return {
+        "allOf": branches,
+        "properties": {
+            "$schema": {"description": "The settings schema's dialect.", "enum": known},
+            "type": {
+                "description": "Settings are named fields: `object`.",
+                "anyOf": [{"const": "object"}, {"const": ["object"]}],
+            },
+        },
+    }
 
 
 class Connection(_Strict):
     """How the dashboard tests credentials, walks the admin through setup and runs OAuth."""
 
-    testConnection: RouteRef | None = Field(
+    model_config = _titled("Connection")
+
+    testConnection: PostRouteRef | None = Field(
         default=None,
-        description='The route the dashboard calls when the admin clicks "Test connection". '
-        "Return 200 if the credentials work, an explicit error response otherwise.",
+        **_doc(
+            'The route the dashboard calls when the admin clicks "Test connection". Return 200 '
+            "if the credentials work, an explicit error response otherwise.",
+            {"route": "/setup/test_connection", "method": "POST"},
+            "Test connection route",
+        ),
     )
-    setup: Setup | None = Field(default=None, description="Setup instructions and webhook URL.")
+    setup: Setup | None = Field(
+        default=None,
+        **_doc(
+            "Setup instructions and webhook URL.",
+            {"instructions": "Paste your API key from the provider's settings page."},
+            "Setup",
+        ),
+    )
     settingsSchema: dict[str, Any] | None = Field(
         default=None,
-        description="JSON Schema (draft-07 or 2020-12) of the settings form, `type: object`. "
-        "Secrets are properties with `writeOnly: true` or `format: password`.",
+        **_doc(
+            "JSON Schema of the settings form (draft-04 to 2020-12, by its `$schema`; "
+            "2020-12 when absent), `type: object`. Secrets are properties with "
+            "`writeOnly: true` or `format: password`.",
+            {
+                "type": "object",
+                "required": ["api_key"],
+                "properties": {"api_key": {"type": "string", "writeOnly": True}},
+            },
+            "Settings schema",
+            **_settings_schema_dialects(),
+        ),
     )
-    oauth: OAuth | None = Field(default=None, description="OAuth, when the provider expects it.")
+    oauth: OAuth | None = Field(
+        default=None,
+        **_doc(
+            "OAuth, when the provider expects it.",
+            {"type": "authorization_code", "scopes": ["read"]},
+            "OAuth",
+        ),
+    )
 
 
 class Permissions(_Strict):
     """What the connector may reach at run time. Every outbound call must match an entry."""
 
+    model_config = _titled("Permissions")
+
     http: list[str] = Field(
         default_factory=list,
-        description="Allowlist of outbound calls: `https://` URLs with an explicit host; `*` "
-        "in the path matches any run of characters. A request no entry allows is blocked.",
+        **_doc(
+            "Allowlist of outbound calls: `https://` URLs with an explicit host; `*` in the "
+            "path matches any run of characters. A request no entry allows is blocked.",
+            ["https://api.stripe.com/*"],
+            "HTTP allowlist",
+            items={"type": "string", "pattern": HTTPS_ENTRY_PATTERN},
+        ),
     )
 
 
 class Manifest(_Strict):
     """A Backfill connector manifest (`backfill.config.ts`, `.json`, `.yaml`)."""
 
+    model_config = _titled("Backfill connector manifest")
+
     schema_uri: str | None = Field(
         default=None,
         alias="$schema",
-        title="JSON Schema",
-        description="The manifest's JSON Schema, for editors; ignored by the compiler.",
+        **_doc(
+            "The manifest's JSON Schema, for editors; ignored by the compiler.",
+            "./manifest.schema.json",
+            "JSON Schema",
+        ),
     )
     name: str = Field(
-        description="Connector slug, `^[a-z][a-z0-9-]*$`: the `<name>` in platform URLs.",
+        pattern=NAME_PATTERN,
+        **_doc(
+            "Connector slug, `^[a-z][a-z0-9-]*$`: the `<name>` in platform URLs.",
+            "stripe",
+            "Name",
+        ),
     )
-    displayName: str | None = Field(default=None, description="Human-readable name.")
-    description: str | None = Field(default=None, description="What the connector does.")
-    version: str | None = Field(default=None, description="The connector's version.")
+    displayName: str | None = Field(
+        default=None, **_doc("Human-readable name.", "Stripe", "Display name")
+    )
+    description: str | None = Field(
+        default=None,
+        **_doc(
+            "What the connector does.", "Charges, refunds and payouts from Stripe.", "Description"
+        ),
+    )
+    version: str | None = Field(
+        default=None, **_doc("The connector's version.", "1.0.0", "Version")
+    )
     permissions: Permissions | None = Field(
-        default=None, description="What the connector may reach at run time."
+        default=None,
+        **_doc(
+            "What the connector may reach at run time.",
+            {"http": ["https://api.stripe.com/*"]},
+            "Permissions",
+        ),
     )
     connection: Connection | None = Field(
         default=None,
-        description="Credentials test, setup instructions, settings form and OAuth.",
+        **_doc(
+            "Credentials test, setup instructions, settings form and OAuth.",
+            {"testConnection": {"route": "/setup/test_connection", "method": "POST"}},
+            "Connection",
+        ),
     )
 
 

@@ -44,7 +44,7 @@ class ManifestResult:
     source: SourceFile
     document: LocatedDocument | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: The route files under `src/api/` beside the manifest (connector-directory mode).
+    #: The route files under `src/api/` beside the manifest (docs/route-files.md).
     route_files: tuple[RouteFile, ...] = ()
 
     @property

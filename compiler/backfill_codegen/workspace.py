@@ -17,7 +17,7 @@ MANIFEST_NAMES = (
     "backfill.config.yaml",
     "backfill.config.yml",
 )
-#: The folder of route files beside a manifest (connector-directory mode).
+#: The folder of route files beside a manifest (docs/route-files.md).
 API_DIR = ("src", "api")
 #: The record `generate` keeps in each output directory (backfill_codegen/record.py); here so
 #: that manifest discovery can tell an output directory without importing the writer's modules.
@@ -49,20 +49,46 @@ def find_manifests(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_file() or (path.is_symlink() and path.name in MANIFEST_NAMES):
-            found.append(path)
+            # A route file (what editors and lint-staged pass) stands for its connector.
+            owner = owning_manifest(path.parent) if _is_code(path) else None
+            found.append(owner or path)
             continue
         if not path.is_dir():
             raise UsageError(f"{path.as_posix()}: no such file or directory")
         before = len(found)
         found.extend(_search(path))
         if len(found) == before:
-            raise UsageError(
-                f"{path.as_posix()}: no manifest found (looked for {', '.join(MANIFEST_NAMES)})"
-            )
+            owner = owning_manifest(path)  # inside a connector (src/api/): the one it belongs to
+            if owner is None:
+                raise UsageError(
+                    f"{path.as_posix()}: no manifest found in it or above it (looked for "
+                    f"{', '.join(MANIFEST_NAMES)})"
+                )
+            found.append(owner)
     # Deduplicated by the link's own location, never its target's: two symlinks to one file
     # are two manifests (each judged on where it leads), and a loop cannot raise here.
     unique = {os.path.join(os.path.realpath(p.parent), p.name): p for p in found}
     return sorted(unique.values(), key=lambda p: p.as_posix())
+
+
+def _is_code(path: Path) -> bool:
+    """A TypeScript file that is not a manifest: a route file, or code beside one."""
+    return path.suffix == ".ts" and path.name not in MANIFEST_NAMES
+
+
+def owning_manifest(folder: Path) -> Path | None:
+    """The manifest of the connector holding `folder`: the nearest one in it or above it, as
+    tsc finds tsconfig.json. Shown relative to the working directory when `folder` is relative
+    (`../../backfill.config.ts` from `src/api/`). Two manifests in that folder are ambiguous."""
+    absolute = Path(os.path.abspath(folder))
+    for candidate in (absolute, *absolute.parents):
+        here = [candidate / name for name in MANIFEST_NAMES if (candidate / name).is_file()]
+        if len(here) > 1:
+            names = ", ".join(p.name for p in here)
+            raise UsageError(f"{candidate.as_posix()}: more than one manifest ({names}); keep one")
+        if here:
+            return Path(os.path.relpath(here[0])) if not folder.is_absolute() else here[0]
+    return None
 
 
 def _search(root: Path) -> list[Path]:

@@ -237,7 +237,7 @@ def test_the_corpus_gives_no_false_bf411_and_bf410_only_for_nonstandard_keywords
                 expected[keyword] += count
     assert dict(found["BF411"]) == REAL_MISSPELLINGS
     assert found["BF410"] + found["BF411"] == expected
-    assert sum(found["BF410"].values()) == 486  # the README's figure
+    assert sum(found["BF410"].values()) == 486  # docs/assumptions.md's figure
 
 
 def _deterministic_typos(keyword: str) -> set[str]:

@@ -1,9 +1,11 @@
-"""The installed wheel carries its data: the manifest schema and the bundled example."""
+"""The installed wheel carries its data: the manifest schema, the bundled example, the matcher
+runtime, and what `init` writes (its templates and the SDK declaration)."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
+from pathlib import Path
 
 import pytest
 
@@ -24,5 +26,9 @@ def test_installed_distribution_carries_its_data() -> None:
     # The matcher runtime that permissions.py and permissions.ts include verbatim.
     assert "backfill_codegen/runtime/permissions_runtime.py" in names
     assert "backfill_codegen/runtime/permissions_runtime.ts" in names
+    # What `init` copies into a new connector.
+    package = Path(__file__).resolve().parent.parent / "compiler" / "backfill_codegen"
+    for path in [package / "sdk" / "index.d.ts", *(package / "templates" / "init").rglob("*.*")]:
+        assert path.relative_to(package.parent).as_posix() in names
     scripts = distribution.entry_points.select(group="console_scripts")
     assert [entry.value for entry in scripts] == ["backfill_codegen.cli:main"]

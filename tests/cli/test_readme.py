@@ -1,4 +1,6 @@
-"""The README stays true: its rules table comes from the registry, its test command is CI's."""
+"""The README and docs/ stay true: the README's rules table comes from the registry, its test
+command is CI's; docs/outputs.md's excerpts are in the generated example; docs/security.md's
+limits table states the limits the code enforces."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from backfill_codegen.diagnostics.explain import rules_markdown_table
 from tests.support.paths import ROOT
 
 README = ROOT / "README.md"
+OUTPUTS = ROOT / "docs" / "outputs.md"
+SECURITY = ROOT / "docs" / "security.md"
 START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
 
 
@@ -37,8 +41,8 @@ def test_readme_run_command_uses_the_bundled_example() -> None:
     assert "--example" in run_command
 
 
-def test_readme_excerpts_are_in_the_generated_example() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_output_excerpts_are_in_the_generated_example() -> None:
+    text = OUTPUTS.read_text(encoding="utf-8")
     excerpts = re.findall(r"<!-- excerpt: (\S+) -->\n```\w*\n(.*?)\n```", text, re.S)
     assert len(excerpts) == 8
     generated = ROOT / "golden" / "gen-stripe" / "expected" / "generated"
@@ -50,8 +54,8 @@ def test_limits_table_states_the_limits_the_code_enforces() -> None:
     from backfill_codegen import limits
     from backfill_codegen.domain import ecma
 
-    text = README.read_text(encoding="utf-8")
-    table = text.split("### Limits", 1)[1].split("###", 1)[0]
+    text = SECURITY.read_text(encoding="utf-8")
+    table = text.split("## Limits", 1)[1].split("##", 1)[0]
     rows = {line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("|")}
 
     def row(label: str) -> str:

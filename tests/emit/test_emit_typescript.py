@@ -1,7 +1,8 @@
 """settings.ts, routes.ts and the route stubs: emitted for several connectors into a tree laid out
 as a connector's, type-checked with the pinned tsc (`--strict --noEmit`, ONE run for all of them)
-against the documented SDK surface (tests/support/sdk/index.d.ts), shown to reject mistakes (so the
-types are not `any`), and run in node to check that every literal evaluates to the manifest's value.
+against the documented SDK surface (backfill_codegen/sdk/index.d.ts), shown to reject mistakes
+(so the types are not `any`), and run in node to check that every literal evaluates to the
+manifest's value.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tests.support.emit_connectors import (
     build,
     stripe,
 )
+from tests.support.paths import SUPPORT
 from tests.support.tsc_support import CONFIGURATIONS, run_node, run_tsc, typecheck
 
 #: No settings, no permissions, a POST route three levels down, its output outside `generated/`.
@@ -199,7 +201,7 @@ def tree(connectors: dict[str, ir.Connector], tmp_path_factory: pytest.TempPathF
         target = root / "example" / source.relative_to(example)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    sdk_examples = tsc_support.SDK.parent / "spec_examples.ts"
+    sdk_examples = SUPPORT / "sdk" / "spec_examples.ts"
     (root / "spec_examples.ts").write_text(sdk_examples.read_text(encoding="utf-8"), "utf-8")
     return root
 
@@ -367,7 +369,8 @@ def test_route_table_evaluates_to_the_ir(
         expected = [
             {
                 "route": route.route,
-                "platformPath": route.platform_path,
+                # the manifest's `<tenant_id>` spelling, where openapi.json has `{tenant_id}`
+                "platformPath": route.platform_path.replace("{tenant_id}", "<tenant_id>"),
                 "method": route.method,
                 "roles": list(route.roles),
                 "file": route.file,

@@ -1,6 +1,6 @@
-"""The README's editor recipes agree with each other and with the server: one command (the e2e
-tests start the server with it), the languages of the three manifest formats, every manifest
-name as Neovim's root marker."""
+"""The editor recipes (docs/editors.md, linked from the README's Editors) agree with each other
+and with the server: one command (the e2e tests start the server with it), the languages of the
+three manifest formats, every manifest name as Neovim's root marker."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from backfill_codegen.workspace import MANIFEST_NAMES
 from tests.support.lsp_support import readme_commands
 from tests.support.paths import ROOT
 
-EDITORS = (ROOT / "README.md").read_text(encoding="utf-8").split("## Editors", 1)[1]
+EDITORS = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
 
 
 def test_both_recipes_start_the_same_server() -> None:

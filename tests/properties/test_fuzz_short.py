@@ -1,6 +1,6 @@
 """A short fuzz campaign in CI (bench/fuzz.py, about 20 s): every target runs, reaches real
 coverage, and finds no exception, hang or bad exit status. The long campaign is
-`.venv/bin/python bench/fuzz.py --seconds 3600` (see the README).
+`.venv/bin/python bench/fuzz.py --seconds 3600` (see CONTRIBUTING.md, "Fuzzing").
 
 The built-in engine (used when atheris is not installed) is also shown to find a planted crash
 and a planted hang, so a clean campaign means something.

@@ -1,4 +1,4 @@
-"""Starting the language server the way the README's editor recipes do, and talking to it."""
+"""Starting the language server as the editor recipes (docs/editors.md) do, and talking to it."""
 
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from tests.support.paths import ROOT
 
 
 def readme_commands() -> tuple[list[str], list[str]]:
-    """The server command of the README's VS Code snippet and of its Neovim snippet."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    editors = readme[readme.index("## Editors") :]
+    """The server command of the VS Code snippet and of its Neovim snippet."""
+    editors = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
     vscode = json.loads(re.search(r"```json\n(\{\n.*?\n\})\n```", editors, re.S)[1])
     lua = re.search(r"```lua\n(.*?)```", editors, re.S)[1]
     nvim = re.findall(r'"([^"]+)"', re.search(r"cmd = \{([^}]*)\}", lua)[1])

@@ -167,7 +167,7 @@ _HOSTNAME = re.compile(
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*$")
 
 
-#: What the models do not carry, by design (README, "Generated code"): conditionals.
+#: What the models do not carry, by design (docs/assumptions.md, "Generated code"): conditionals.
 _NOT_MODELLED = frozenset(
     {"if", "then", "else", "not", "dependentSchemas", "dependentRequired", "dependencies"}
 )
@@ -176,7 +176,7 @@ _FROM_NUMBERS = frozenset({"date-time", "date", "time", "ipv4", "ipv6"})
 
 
 def as_any_of(schema: Any) -> Any:
-    """`schema` as loose as the models are by design (README, "Generated code"): every `oneOf`
+    """`schema` as loose as the models are by design (docs/assumptions.md): every `oneOf`
     read as `anyOf` (the model takes the first choice that fits: pydantic has no exclusive
     union), `not` and conditionals dropped, a date or time also taking a number, secrets'
     patterns dropped, `additionalProperties` in merged `allOf` members dropped. An instance
@@ -313,7 +313,7 @@ _FORMATTED = {
 def _other_type_values() -> list[Any]:
     """Values of another JSON type. Not `null` (an optional property takes it: `X | None =
     None`), nor a bool, number or string: pydantic's lax mode converts between those (`True`
-    is 1, a number is a timestamp); README's "Generated code" says so."""
+    is 1, a number is a timestamp); docs/assumptions.md ("Generated code") says so."""
     return [{"__serve__": [1]}, [{"__serve__": 1}]]
 
 

@@ -1,7 +1,8 @@
 """Running the pinned TypeScript compiler (node_modules/.bin/tsc, from `npm ci`) in tests.
 
 `typecheck(folder, files)` runs ONE `tsc --strict --noEmit` over many files, with a generated
-tsconfig.json that maps `@backfill-io/sdk` to the declaration in tests/support/sdk/ (only the SDK
+tsconfig.json that maps `@backfill-io/sdk` to the declaration the package ships
+(backfill_codegen/sdk/index.d.ts, which `init` copies into a new connector: only the SDK
 surface the spec documents). Without tsc (or node), a test fails when CI is set, and is
 skipped with the reason otherwise.
 """
@@ -20,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.paths import ROOT, SUPPORT
+from tests.support.paths import ROOT
 
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
-SDK = SUPPORT / "sdk" / "index.d.ts"
+SDK = ROOT / "compiler" / "backfill_codegen" / "sdk" / "index.d.ts"
 SDK_MODULE = "@backfill-io/sdk"
 
 #: `--strict` and the checks a careful connector author may also turn on. Not

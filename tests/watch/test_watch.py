@@ -90,6 +90,8 @@ def test_generate_watch_regenerates_survives_and_stops_cleanly(tmp_path: Path) -
 def test_check_watch_reruns_only_the_connector_that_changed(tmp_path: Path) -> None:
     for name, case in (("alpha", "json-minimal"), ("beta", "bf102-unknown-key")):
         shutil.copytree(GOLDEN / case, tmp_path / name, ignore=shutil.ignore_patterns("expected"))
+    alpha = tmp_path / "alpha" / "backfill.config.json"  # two names, or BF105 joins in
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace('"acme"', '"alpha"', 1))
     route = tmp_path / "alpha" / "src" / "api" / "setup" / "test_connection.ts"
     route.parent.mkdir(parents=True)  # a folder made mid-watch may be watched only a moment later
     watching = Watching(["check"], tmp_path)

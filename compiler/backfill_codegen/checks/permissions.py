@@ -73,6 +73,23 @@ def _help(problem: urls.Problem, text: str, parsed: urls.ParsedEntry) -> str | N
     if kind is urls.Kind.NON_ASCII_HOST and parsed.entry is not None:
         ascii_entry = text[: problem.start] + parsed.entry.host + text[problem.end :]
         return f"write {quoted(ascii_entry)}, and call the host by that name"
+    if kind is urls.Kind.INVALID_PATH:
+        return (
+            "write the path as requests spell it: no whitespace, `\\`, `.`/`..` segments or "
+            "encoded `.`, `/`, `\\`, `*`; `*` itself matches any run of characters (`/v1/*`)"
+        )
+    if kind is urls.Kind.INVALID_HOST:
+        if "<" in text:
+            return (
+                "`<setting>` tokens are allowed only in OAuth URL templates: the platform "
+                "forbids per-tenant API hosts in `permissions.http`. List the fixed host every "
+                "tenant's calls go to (`https://api.example.com/*`); for a provider with a host "
+                "per tenant, use its shared API host, or list each tenant's host"
+            )
+        return (
+            "write a host name or an IP address, and a port of 1-65535 if any: "
+            "`https://api.example.com:8443/*`"
+        )
     if kind is urls.Kind.AMBIGUOUS_IDN:
         return "write the host you mean in ASCII (its A-labels, `xn--…`, or the plain name)"
     return None

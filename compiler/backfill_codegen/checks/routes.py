@@ -29,7 +29,9 @@ def _check_route_ref(manifest: Manifest, path: JsonPath) -> Iterator[Finding]:
             INVALID_ROUTE,
             f"{quoted(route)} is not a route path: {message}",
             Pointer((*path, "route"), within=within),
-            help=f"did you mean `{suggestion}`?" if suggestion else None,
+            help=f"did you mean `{suggestion}`?"
+            if suggestion
+            else "write `/` and lowercase segments of `[a-z0-9_-]`: `/setup/test_connection`",
         )
     method = ref["method"]
     if method in METHODS and method != CALLED_WITH:

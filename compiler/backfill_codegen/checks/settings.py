@@ -190,6 +190,8 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
             INVALID_SETTINGS_SCHEMA,
             f"`settingsSchema` is not a valid {name} schema{where}: {message}",
             _at(path),
+            help=f"write the keyword as JSON Schema {name} defines it, or set `$schema` to the "
+            "dialect the schema is written in",
         )
 
 
@@ -527,6 +529,7 @@ def _default_findings(
             INVALID_DEFAULT,
             f"the default does not validate against its schema: {_shorten(error.message)}",
             _at((*sub.path, "default", *error.absolute_path)),
+            help="change the default to a value the schema accepts, or drop the default",
         )
 
 
@@ -607,7 +610,9 @@ def check_refs(manifest: Manifest) -> Iterator[Finding]:
                     UNRESOLVED_REF,
                     f"`$ref` `{_shorten(ref)}` does not resolve: {target.error}",
                     at,
-                    help=f"did you mean `{close[0]}`?" if close else None,
+                    help=f"did you mean `{close[0]}`?"
+                    if close
+                    else "define the schema under `$defs` and point at it: `#/$defs/<name>`",
                 )
             elif not isinstance(target.value, Mapping | bool):
                 yield Finding(
@@ -615,6 +620,8 @@ def check_refs(manifest: Manifest) -> Iterator[Finding]:
                     f"`$ref` `{_shorten(ref)}` points at a {type(target.value).__name__}, "
                     "not a schema",
                     at,
+                    help="point `$ref` at a schema (an object or a boolean), such as one under "
+                    "`$defs`",
                 )
             elif ref_chain(schema, sub.path, sub.schema)[1]:
                 yield Finding(

@@ -31,10 +31,33 @@ _TYPE_NAMES = {
 }
 
 
+#: Keywords of the exported schema that only editors act on (value patterns, enums, the settings
+#: schema's meta-schema): the semantic checks report those defects, located and with a fix, so
+#: the shape check validates without them.
+EDITOR_ONLY = frozenset(("pattern", "enum", "const", "uniqueItems", "maxLength", "allOf"))
+_SCHEMA_MAPS = frozenset(("properties", "$defs", "patternProperties"))
+
+
 @cache
 def manifest_schema() -> dict[str, Any]:
     text = (data_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    shape: dict[str, Any] = _shape_only(json.loads(text))
+    return shape
+
+
+def _shape_only(node: Any, names: bool = False) -> Any:
+    """`node` without EDITOR_ONLY keywords; `names`: a map of names to schemas (`properties`)."""
+    if isinstance(node, list):
+        return [_shape_only(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if names:
+        return {key: _shape_only(value) for key, value in node.items()}
+    return {
+        key: _shape_only(value, key in _SCHEMA_MAPS)
+        for key, value in node.items()
+        if key not in EDITOR_ONLY
+    }
 
 
 @cache
@@ -104,10 +127,24 @@ def check_shape(value: Any) -> tuple[list[Finding], list[JsonPath]]:
                     WRONG_TYPE,
                     f"expected {expected or 'another type'}, found {found}",
                     Pointer(path),
+                    help=_type_help(detail.get("types", ()), get_path(value, path)),
                 )
             )
             broken.append(path)
     return findings, broken
+
+
+def _type_help(types: Any, found: Any) -> str | None:
+    """How to write a value of the expected type, from the one found."""
+    if "string" in types and isinstance(found, bool | int | float):
+        return f"quote it: {json.dumps(json.dumps(found))}"
+    if "array" in types and not isinstance(found, list | dict):
+        return f"put it in a list: [{json.dumps(found)}]"
+    if "object" in types:
+        return "write an object of keys and values: { ... }"
+    if "string" in types:
+        return "write a string in quotes"
+    return None
 
 
 def _missing(parent: JsonPath, key: str) -> Finding:

@@ -9,7 +9,7 @@ string, `requried` makes every field optional. So each key of each subschema is 
 - in `ACCEPTED`: keywords accepted in every dialect because the compiler reads them whatever the
   dialect (`$ref`, `writeOnly`, `format`, the annotations, the definition maps), or because they
   are harmless annotations of OpenAPI and of the tools settings schemas are copied from (the
-  Airbyte UI hints). Listed in the README's Assumptions;
+  Airbyte UI hints). Listed in docs/assumptions.md;
 - `x-...` extensions are always accepted.
 
 Anything else is unknown. An unknown key that is a near miss of a keyword in `SIGNIFICANT` (one

@@ -8,8 +8,8 @@ Decisions:
   (as in openapi.json). Every response is `unknown`: any JSON a handler answers with.
 - Type names come from the route's operationId: `postSetupTestConnection` ->
   `PostSetupTestConnectionRequest` / `...Response`.
-- Stubs use only the SDK surface the spec pages document (declared in tests/support/sdk/index.d.ts)
-  and import their types from the generated files by a path relative to the stub, ending in
+- Stubs use only the SDK surface the spec pages document (declared in sdk/index.d.ts) and
+  import their types from the generated files by a path relative to the stub, ending in
   `.js` (see IMPORT_SUFFIX), as `routes.ts` imports `./settings.js`. `Http` calls
   are synchronous as the spec shows them; `OAuth.accessToken()`, whose return type the spec
   does not give, is awaited, which is right either way. No `export const config`: the spec
@@ -97,11 +97,17 @@ class _RouteEntry:
     response_name: str
 
 
+def _as_people_read_it(platform_path: str) -> str:
+    """The platform path with the manifest's `<tenant_id>` spelling: `{tenant_id}` (OpenAPI's
+    path-parameter syntax) in a file people read invites writing it so in the manifest."""
+    return platform_path.replace("/{tenant_id}/", "/<tenant_id>/", 1)
+
+
 def _entry(route: ir.Route) -> _RouteEntry:
     roles = ", ".join(route.roles) or "no role"
     return _RouteEntry(
         route=ts_literal(route.route),
-        platform_path=ts_literal(route.platform_path),
+        platform_path=ts_literal(_as_people_read_it(route.platform_path)),
         method=ts_literal(route.method),
         roles="[" + ", ".join(ts_literal(role) for role in route.roles) + "]",
         file=ts_literal(route.file),

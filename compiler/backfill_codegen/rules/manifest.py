@@ -1,7 +1,7 @@
 """Rules about the manifest's shape: required keys, unknown keys, value types, the slug.
 
-Produced by checks/structure.py (BF101-BF103, against schemas/manifest.schema.json) and the
-`name` check of checks/project.py (BF104).
+Produced by checks/structure.py (BF101-BF103, against schemas/manifest.schema.json), the
+`name` check of checks/project.py (BF104), and batch.py across the manifests of a run (BF105).
 """
 
 from backfill_codegen.diagnostics.model import Rule, Severity
@@ -56,9 +56,25 @@ INVALID_NAME = Rule(
     '{ "name": "stripe-payments" }',
 )
 
+DUPLICATE_NAME = Rule(
+    "BF105",
+    "duplicate-name",
+    E,
+    "Two connectors in the tree checked have the same `name`.",
+    "`name` is the connector's identity on the platform: it is the `<name>` in its URLs "
+    "(`/api/v1/extensions/<tenant_id>/<name>/routes/...`), and `generate -o OUT` writes each "
+    "connector to `OUT/<name>`. Two connectors with one name would answer at the same URLs and "
+    "write over each other's outputs, so the second one found (in path order) is reported, "
+    "pointing at the first. Usually a connector folder was copied and its `name` not changed.",
+    "// connectors/shop/backfill.config.ts and connectors/shop-eu/backfill.config.ts\n"
+    '{ "name": "shop" }   // both',
+    '{ "name": "shop" }   // connectors/shop\n{ "name": "shop-eu" }   // connectors/shop-eu',
+)
+
 RULES = (
     MISSING_KEY,
     UNKNOWN_KEY,
     WRONG_TYPE,
     INVALID_NAME,
+    DUPLICATE_NAME,
 )

@@ -80,7 +80,7 @@ TOO_COMPLEX = Rule(
     "text, 256 levels of nesting, 1,000,000 parsed values, 100,000 values after YAML "
     "aliases are expanded (and TypeScript evaluation steps), 10,000 values in one settings "
     "`enum` and 20,000 in all of them, 10,000 subschemas in the settings schema. "
-    'README\'s "Security and limits" lists every limit. A real '
+    'docs/security.md ("Limits") lists every limit. A real '
     "manifest is far below these; this is almost always a generated or hostile file.",
     "a: &a [*a, *a]   # or a billion-laughs alias chain",
     "a: [1, 2]",

@@ -1,4 +1,5 @@
-// The spec pages' own examples, type-checked against index.d.ts by tests/emit/test_emit_typescript.py:
+// The spec pages' own examples, type-checked by tests/emit/test_emit_typescript.py against the
+// declaration the package ships (compiler/backfill_codegen/sdk/index.d.ts):
 // the declaration must accept everything the pages show (connection-setup.md "testConnection",
 // outbound-http.md "Making a request" and "Authentication", DESIGN.md's defineConfig).
 import { api, defineConfig, Http, Log, OAuth, Secrets } from "@backfill-io/sdk";

@@ -16,7 +16,10 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface RouteInfo {
   /** The route path; its handler is `src/api<route>.ts`. */
   readonly route: string;
-  /** Where the platform serves it: `{tenant_id}` is the installing workspace's tenant ID. */
+  /**
+   * Where the platform serves it: `<tenant_id>` is the installing workspace's tenant ID (the
+   * manifest's spelling; openapi.json writes it `{tenant_id}`, a path parameter).
+   */
   readonly platformPath: string;
   readonly method: RouteMethod;
   /** Why the platform calls it. */
@@ -30,7 +33,7 @@ export interface RouteInfo {
 export const routes = [
   {
     route: "/setup/test_connection",
-    platformPath: "/api/v1/extensions/{tenant_id}/ledger/routes/setup/test_connection",
+    platformPath: "/api/v1/extensions/<tenant_id>/ledger/routes/setup/test_connection",
     method: "POST",
     roles: ["testConnection"],
     file: "src/api/setup/test_connection.ts",
@@ -38,7 +41,7 @@ export const routes = [
   },
   {
     route: "/sync/a-b",
-    platformPath: "/api/v1/extensions/{tenant_id}/ledger/routes/sync/a-b",
+    platformPath: "/api/v1/extensions/<tenant_id>/ledger/routes/sync/a-b",
     method: "DELETE",
     roles: [],
     file: "src/api/sync/a-b.ts",
@@ -46,7 +49,7 @@ export const routes = [
   },
   {
     route: "/sync/a-b",
-    platformPath: "/api/v1/extensions/{tenant_id}/ledger/routes/sync/a-b",
+    platformPath: "/api/v1/extensions/<tenant_id>/ledger/routes/sync/a-b",
     method: "GET",
     roles: [],
     file: "src/api/sync/a-b.ts",
@@ -54,7 +57,7 @@ export const routes = [
   },
   {
     route: "/sync/a/b",
-    platformPath: "/api/v1/extensions/{tenant_id}/ledger/routes/sync/a/b",
+    platformPath: "/api/v1/extensions/<tenant_id>/ledger/routes/sync/a/b",
     method: "GET",
     roles: [],
     file: "src/api/sync/a/b.ts",
@@ -62,7 +65,7 @@ export const routes = [
   },
   {
     route: "/sync/a_b",
-    platformPath: "/api/v1/extensions/{tenant_id}/ledger/routes/sync/a_b",
+    platformPath: "/api/v1/extensions/<tenant_id>/ledger/routes/sync/a_b",
     method: "GET",
     roles: [],
     file: "src/api/sync/a_b.ts",
@@ -70,7 +73,7 @@ export const routes = [
   },
   {
     route: "/webhooks/ledger",
-    platformPath: "/api/v1/extensions/{tenant_id}/ledger/routes/webhooks/ledger",
+    platformPath: "/api/v1/extensions/<tenant_id>/ledger/routes/webhooks/ledger",
     method: "POST",
     roles: ["webhook"],
     file: "src/api/webhooks/ledger.ts",

@@ -15,7 +15,10 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface RouteInfo {
   /** The route path; its handler is `src/api<route>.ts`. */
   readonly route: string;
-  /** Where the platform serves it: `{tenant_id}` is the installing workspace's tenant ID. */
+  /**
+   * Where the platform serves it: `<tenant_id>` is the installing workspace's tenant ID (the
+   * manifest's spelling; openapi.json writes it `{tenant_id}`, a path parameter).
+   */
   readonly platformPath: string;
   readonly method: RouteMethod;
   /** Why the platform calls it. */
@@ -29,7 +32,7 @@ export interface RouteInfo {
 export const routes = [
   {
     route: "/webhooks/incidents",
-    platformPath: "/api/v1/extensions/{tenant_id}/pager/routes/webhooks/incidents",
+    platformPath: "/api/v1/extensions/<tenant_id>/pager/routes/webhooks/incidents",
     method: "POST",
     roles: ["webhook"],
     file: "src/api/webhooks/incidents.ts",

@@ -16,7 +16,10 @@ export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface RouteInfo {
   /** The route path; its handler is `src/api<route>.ts`. */
   readonly route: string;
-  /** Where the platform serves it: `{tenant_id}` is the installing workspace's tenant ID. */
+  /**
+   * Where the platform serves it: `<tenant_id>` is the installing workspace's tenant ID (the
+   * manifest's spelling; openapi.json writes it `{tenant_id}`, a path parameter).
+   */
   readonly platformPath: string;
   readonly method: RouteMethod;
   /** Why the platform calls it. */
@@ -30,7 +33,7 @@ export interface RouteInfo {
 export const routes = [
   {
     route: "/hooks/tickets",
-    platformPath: "/api/v1/extensions/{tenant_id}/helpdesk/routes/hooks/tickets",
+    platformPath: "/api/v1/extensions/<tenant_id>/helpdesk/routes/hooks/tickets",
     method: "POST",
     roles: ["webhook"],
     file: "src/api/hooks/tickets.ts",
@@ -38,7 +41,7 @@ export const routes = [
   },
   {
     route: "/setup/check",
-    platformPath: "/api/v1/extensions/{tenant_id}/helpdesk/routes/setup/check",
+    platformPath: "/api/v1/extensions/<tenant_id>/helpdesk/routes/setup/check",
     method: "POST",
     roles: ["testConnection"],
     file: "src/api/setup/check.ts",

@@ -1,7 +1,9 @@
 /**
  * The Backfill SDK (`@backfill-io/sdk`) as far as the platform's reference pages document it,
- * and nothing more: the tests type-check every TypeScript file backfill-codegen emits (route
- * stubs included) against this, so generated code can only use what the spec promises.
+ * and nothing more. `backfill-codegen init` copies it into a new connector (with a tsconfig that
+ * maps `@backfill-io/sdk` here) so route files type-check before the SDK is installed; the
+ * compiler's tests type-check every TypeScript file it emits (route stubs included) against it,
+ * so generated code can only use what the spec promises.
  *
  * Sources (in the shared spec folder):
  * - connection-setup.md, "testConnection": `api(async (request) => ...)`, `request.body`,
