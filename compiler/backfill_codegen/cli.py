@@ -101,6 +101,24 @@ def _parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document on stdout")
     openapi.add_argument("path", type=Path, metavar="PATH", help="a manifest or its directory")
 
+    diff = commands.add_parser(
+        "diff", help="report the changes that break installed connections (OLD -> NEW)"
+    )
+    diff.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="OLD NEW (manifests or connector directories); with --against: the manifests "
+        "or directories to compare (default: .)",
+    )
+    diff.add_argument(
+        "--against", metavar="REF", help="compare with each manifest's version at this git ref"
+    )
+    diff.add_argument("--format", choices=FORMATS, default="full", help="output format")
+    for option, text in (("--select", "report only"), ("--ignore", "do not report")):
+        diff.add_argument(option, nargs="+", default=[], metavar="CODE", help=f"{text} these codes")
+
     explain = commands.add_parser("explain", help="what a rule checks, why, and how to fix it")
     explain.add_argument("code", nargs="?", help="a rule code or name; omit to list every rule")
 
@@ -121,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(arguments)
         if arguments.command == "openapi":
             return _out(driver.openapi(arguments.path, _to_stderr("full")), none=EXIT_ERRORS)
+        if arguments.command == "diff":
+            return _diff(arguments)
         if arguments.command == "explain":
             return _out(driver.explain(arguments.code))
         return _out(driver.schema(arguments.output))  # None: written to the -o file
@@ -172,6 +192,23 @@ def _check(arguments: argparse.Namespace) -> int:
     if len(checked.results) > 1 and arguments.format in ("full", "concise"):
         print(checked.summary_line())
     return EXIT_ERRORS if checked.has_errors else EXIT_CLEAN
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    paths = arguments.paths
+    if arguments.against is None and len(paths) != 2:
+        raise UsageError("diff needs OLD and NEW (two paths), or --against REF")
+    old, new = (None, None) if arguments.against is not None else paths
+    diffed = driver.diff(
+        old,
+        new,
+        paths if arguments.against is not None else (),
+        against=arguments.against,
+        select=arguments.select,
+        ignore=arguments.ignore,
+    )
+    sys.stdout.write(render(diffed.diagnostics, arguments.format, color=_use_color("auto")))
+    return EXIT_ERRORS if diffed.has_errors else EXIT_CLEAN
 
 
 def _generate(arguments: argparse.Namespace) -> int:

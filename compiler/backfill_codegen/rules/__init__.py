@@ -1,6 +1,7 @@
 """The rule catalogue, one module per area; backfill_codegen.diagnostics.registry joins them."""
 
 from backfill_codegen.rules import (
+    diff,
     generable,
     manifest,
     oauth,
@@ -24,4 +25,5 @@ AREAS = (
     patterns.RULES,
     permissions.RULES,
     route_files.RULES,
+    diff.RULES,
 )
