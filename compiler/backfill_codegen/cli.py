@@ -207,7 +207,10 @@ def _diff(arguments: argparse.Namespace) -> int:
         select=arguments.select,
         ignore=arguments.ignore,
     )
-    sys.stdout.write(render(diffed.diagnostics, arguments.format, color=_use_color("auto")))
+    if diffed.diagnostics or arguments.format not in ("full", "concise"):
+        sys.stdout.write(render(diffed.diagnostics, arguments.format, color=_use_color("auto")))
+    else:
+        print(f"No breaking changes ({diffed.pairs} connector(s) compared).")
     return EXIT_ERRORS if diffed.has_errors else EXIT_CLEAN
 
 

@@ -104,7 +104,7 @@ def _entries(document: LocatedDocument) -> tuple[list[Entry], list[Diagnostic]]:
                     "an entry needs `rule` (a code), `path` (a JSON pointer starting `/`) and "
                     "a non-empty `reason`",
                     Label(document.source, span),
-                    help="write `- { rule: BF820, path: /name, reason: why the break is intended }`",
+                    help="write `- { rule: BF820, path: /name, reason: why the break is wanted }`",
                 )
             )
             continue

@@ -43,9 +43,9 @@ def locate(document: LocatedDocument, path: JsonPath) -> Label:
     value: Any = document.value
     kept: list[str | int] = []
     for step in path:
-        if isinstance(value, dict) and step in value:
-            value = value[step]
-        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+        if (isinstance(value, dict) and step in value) or (
+            isinstance(value, list) and isinstance(step, int) and step < len(value)
+        ):
             value = value[step]
         else:
             break

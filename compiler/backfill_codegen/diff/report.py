@@ -15,7 +15,7 @@ from backfill_codegen.settings_schema import SETTINGS_PATH
 def changes(pair: Pair) -> list[Change]:
     """Every change of `pair` a rule names (both sides checked without errors)."""
     old, new = pair.old.manifest, pair.new.manifest
-    found = list(surface.compare(old, new, pair.new.route_files))
+    found = list(surface.compare(old, new))
     before, after = surface.get(old, SETTINGS_PATH), surface.get(new, SETTINGS_PATH)
     if isinstance(before, dict) and isinstance(after, dict):
         found.extend(settings.compare(before, after))

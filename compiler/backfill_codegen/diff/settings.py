@@ -17,7 +17,7 @@ from backfill_codegen.diagnostics.model import JsonPath, Rule
 from backfill_codegen.diff import witness
 from backfill_codegen.diff.change import Change
 from backfill_codegen.diff.normalise import normalise, strip
-from backfill_codegen.diff.witness import Roots, canonical, example, found, valid
+from backfill_codegen.diff.witness import Roots, canonical, example, found
 from backfill_codegen.rules import diff as rules
 from backfill_codegen.settings_schema import SETTINGS_PATH, dialect_of
 
@@ -118,8 +118,7 @@ class _Walk:
     def node(self, old: Any, new: Any, chain: Chain, name: str) -> Iterator[Change]:
         if self.root is None:
             self.root = old
-        if strip(old) == strip(new):
-            yield from self._secrets(old, new, name)
+        if _same(old, new):
             return
         if not isinstance(old, dict) or not isinstance(new, dict) or old.get("_cycle"):
             yield from self._search(old, new, chain, name)
@@ -272,7 +271,7 @@ class _Walk:
                 new,
                 [example(c) for c in gone],
             )
-        if "oneOf" in new and "oneOf" not in old or "anyOf" in new and "anyOf" not in old:
+        if ("oneOf" in new and "oneOf" not in old) or ("anyOf" in new and "anyOf" not in old):
             yield from self._search(old, new, chain, name)
 
     def _object(self, old: dict, new: dict, chain: Chain, name: str) -> Iterator[Change]:
@@ -297,7 +296,9 @@ class _Walk:
             yield from self.node(before[key], after[key], child, _join(name, key))
         yield from self._removed(old, new, chain, name, base)
 
-    def _removed(self, old: dict, new: dict, chain: Chain, name: str, base: Any) -> Iterator[Change]:
+    def _removed(
+        self, old: dict, new: dict, chain: Chain, name: str, base: Any
+    ) -> Iterator[Change]:
         before, after = old.get("properties", {}), new.get("properties", {})
         added = sorted(after.keys() - before.keys())
         opened = "additionalProperties" in old or "patternProperties" in old or not before
@@ -318,9 +319,9 @@ class _Walk:
                 new,
                 [e for e in extra if found(e) and all(found(v) for v in e.values())],
             )
-        elif opened and (added or strip(old.get("patternProperties")) != strip(
-            new.get("patternProperties")
-        )):
+        elif opened and (
+            added or strip(old.get("patternProperties")) != strip(new.get("patternProperties"))
+        ):
             yield from self._search(old, new, chain, name)
         for key in sorted(before.keys() - after.keys()):
             same_type = [k for k in added if _types(after[k]) == _types(before[key])]
@@ -334,6 +335,19 @@ class _Walk:
                 "keep the old setting (deprecated) and read it in the connector's code until "
                 "every tenant is migrated",
             )
+
+
+def _without_places(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_places(v) for k, v in node.items() if k != "_at"}
+    if isinstance(node, list):
+        return [_without_places(v) for v in node]
+    return node
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal in meaning and in which parts are secret (where they are written may differ)."""
+    return canonical(_without_places(old)) == canonical(_without_places(new))
 
 
 def _join(name: str, key: str) -> str:

@@ -7,18 +7,20 @@ have callers outside the platform.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.diff.change import Change
-from backfill_codegen.route_files.discovery import RouteFile
 from backfill_codegen.rules import diff as rules
 
 _SETUP = ("connection", "setup", "webhookUrlTemplate")
 _OAUTH = ("connection", "oauth")
-_ROUTES = (("testConnection", ("connection", "testConnection")), ("postConnect", (*_OAUTH, "postConnect")))
+_ROUTES = (
+    ("testConnection", ("connection", "testConnection")),
+    ("postConnect", (*_OAUTH, "postConnect")),
+)
 
 
 def get(manifest: Any, path: JsonPath) -> Any:
@@ -29,7 +31,7 @@ def get(manifest: Any, path: JsonPath) -> Any:
     return manifest
 
 
-def compare(old: Any, new: Any, new_routes: Sequence[RouteFile]) -> Iterator[Change]:
+def compare(old: Any, new: Any) -> Iterator[Change]:
     """Every surface change, old and new being two checked manifests."""
     if old.get("name") != new.get("name"):
         yield Change(
@@ -50,7 +52,7 @@ def compare(old: Any, new: Any, new_routes: Sequence[RouteFile]) -> Iterator[Cha
             "keep the old webhook route; add a new route instead of moving the webhook",
         )
     yield from _oauth(get(old, _OAUTH), get(new, _OAUTH))
-    yield from _routes(old, new, new_routes)
+    yield from _routes(old, new)
 
 
 def _host(template: Any) -> str:
@@ -101,12 +103,13 @@ def _oauth(old: Any, new: Any) -> Iterator[Change]:
         )
 
 
-def _routes(old: Any, new: Any, new_routes: Sequence[RouteFile]) -> Iterator[Change]:
-    exported = {f.route: f.methods for f in new_routes}
+def _routes(old: Any, new: Any) -> Iterator[Change]:
     for label, path in _ROUTES:
         before, after = get(old, path), get(new, path)
         if not isinstance(before, dict):
             continue
+        # a method change is not compared: both versions passed `check`, whose BF203 holds
+        # these routes to POST
         if not isinstance(after, dict) or after.get("route") != before.get("route"):
             yield Change(
                 rules.ROUTE_REMOVED,
@@ -115,17 +118,3 @@ def _routes(old: Any, new: Any, new_routes: Sequence[RouteFile]) -> Iterator[Cha
                 (*path, "route") if isinstance(after, dict) else path,
                 "keep the old route file beside the new one while callers move",
             )
-            continue
-        if after.get("method") == before.get("method"):
-            continue
-        methods = exported.get(after.get("route"))
-        gone = methods is not None and before.get("method") not in methods
-        yield Change(
-            rules.ROUTE_METHOD_NOT_EXPORTED if gone else rules.ROUTE_METHOD_CHANGED,
-            f"`{label}` moved from {before.get('method')} to {after.get('method')}"
-            + (f"; the route file no longer exports {before.get('method')}" if gone else ""),
-            "new",
-            (*path, "method"),
-            f"export {before.get('method')} from the route file beside {after.get('method')} "
-            "while callers move",
-        )

@@ -1,8 +1,10 @@
 """Counter-examples: a stored settings value the old schema accepts and the new one rejects.
 
 Built by construction first (the smallest value of a normalised node, or of the old node pinned
-to the part the new one cut off); when that fails, searched for with `hypothesis-jsonschema`,
-derandomised so the same schemas always give the same counter-example. Every counter-example
+to the part the new one cut off); when that fails, searched for among the values at the edges of
+the old schema (`variants`), in a fixed order so the same schemas give the same counter-example.
+(hypothesis-jsonschema 0.23, the library for this, does not run with Hypothesis 6.16x: its
+object strategy calls the removed `many.more()`.) Every counter-example
 is confirmed with Python `jsonschema` against the two real settings schemas before it is shown.
 
 Stored settings come from the settings form, which writes only the properties it declares: an
@@ -12,9 +14,11 @@ object schema with `properties` and no `additionalProperties`/`patternProperties
 
 from __future__ import annotations
 
+import copy
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -66,27 +70,89 @@ def closed(schema: Any) -> Any:
 
 
 def search(old: Any, rejected: Callable[[Any], bool]) -> Any:
-    """The smallest stored value of node `old` for which `rejected` holds, or `_MISSING`."""
-    # start-up: hypothesis loads only when construction found no counter-example
-    import hypothesis
-    from hypothesis_jsonschema import from_schema
+    """The first stored value of node `old` (in `variants` order) for which `rejected` holds,
+    or `_MISSING`. Deterministic: the same schemas always give the same counter-example."""
+    for count, value in enumerate(variants(closed(strip(old)))):
+        if count >= SEARCH_EXAMPLES:
+            break
+        if valid(old, value) and rejected(value):
+            return value
+    return _MISSING
 
-    try:
-        strategy = from_schema(closed(strip(old)))
-        return hypothesis.find(
-            strategy,
-            rejected,
-            settings=hypothesis.settings(
-                max_examples=SEARCH_EXAMPLES,
-                database=None,
-                derandomize=True,
-                deadline=None,
-                suppress_health_check=list(hypothesis.HealthCheck),
-                phases=(hypothesis.Phase.generate, hypothesis.Phase.shrink),
-            ),
-        )
-    except Exception:  # NoSuchExample, or a schema hypothesis-jsonschema cannot generate from
-        return _MISSING
+
+def variants(node: Any, depth: int = 0) -> Iterator[Any]:
+    """Values around the edges of `node` (stripped): each `enum` value, the bounds and their
+    neighbours, each optional property alone and all together, each choice of a `oneOf`."""
+    if node is True or not isinstance(node, dict) or depth > 8:
+        yield from ({}, "", 0, None) if node is True else ()
+        return
+    if "const" in node:
+        yield node["const"]
+    yield from node.get("enum", ())
+    if "default" in node:
+        yield node["default"]
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for choice in node.get(keyword, ()):
+            yield from variants(choice, depth + 1)
+    types = node.get("type") or [_kind(node)]
+    for kind in _ORDER:
+        if kind in types:
+            yield from _VARIANTS[kind](node, depth)
+
+
+def _strings(node: dict[str, Any], depth: int) -> Iterator[Any]:
+    low, high = int(node.get("minLength", 0)), node.get("maxLength")
+    for length in (low, low + 1, high, 0, 1, 8):
+        if isinstance(length, int) and length >= 0:
+            yield from ("a" * length, "0" * length, "A" * length, "-" * length)
+
+
+def _numbers(node: dict[str, Any], depth: int) -> Iterator[Any]:
+    edges = [node.get(k) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")]
+    integer = "number" not in node.get("type", ["integer"])
+    for edge in [0, *edges]:
+        if isinstance(edge, int | float) and not isinstance(edge, bool):
+            for value in (edge, edge - 1, edge + 1, edge + 0.5, edge - 0.5):
+                if not integer or float(value).is_integer():
+                    yield int(value) if float(value).is_integer() else value
+
+
+def _objects(node: dict[str, Any], depth: int) -> Iterator[Any]:
+    base = _construct(node)
+    if not isinstance(base, dict):
+        base = {}
+    yield base
+    properties = node.get("properties", {})
+    every = dict(base)
+    for name in sorted(properties):
+        options = list(itertools.islice(variants(properties[name], depth + 1), 24))
+        for value in options:
+            yield {**base, name: value}
+        fitting = [value for value in options if valid(properties[name], value)]
+        if fitting:
+            every[name] = fitting[0]
+    yield every
+    extra = node.get("additionalProperties", True)
+    if extra is not False:
+        for value in itertools.islice(variants(extra, depth + 1), 8):
+            yield {**base, "extra": value}
+
+
+def _arrays(node: dict[str, Any], depth: int) -> Iterator[Any]:
+    yield []
+    for value in itertools.islice(variants(node.get("items", True), depth + 1), 16):
+        yield [value] * max(1, int(node.get("minItems", 0)))
+
+
+_VARIANTS: dict[str, Callable[[dict[str, Any], int], Iterator[Any]]] = {
+    "object": _objects,
+    "string": _strings,
+    "integer": _numbers,
+    "number": _numbers,
+    "boolean": lambda node, depth: iter((False, True)),
+    "array": _arrays,
+    "null": lambda node, depth: iter((None,)),
+}
 
 
 def found(value: Any) -> bool:
@@ -100,6 +166,13 @@ _ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")
 
 def example(node: Any) -> Any:
     """A small value valid under `node`, or `_MISSING` (constructed, else searched)."""
+    value = _example(canonical(strip(node)))
+    return copy.deepcopy(value)
+
+
+@lru_cache(maxsize=1024)
+def _example(schema_json: str) -> Any:
+    node = json.loads(schema_json)
     built = _construct(node)
     if found(built) and valid(node, built):
         return built
@@ -128,7 +201,7 @@ def _construct(node: Any) -> Any:
     if kind in ("integer", "number"):
         return _number(node, kind)
     if kind == "array":
-        item = _construct(node.get("items", True))
+        item = example(node.get("items", True))
         return [item] * int(node.get("minItems", 0)) if found(item) else _MISSING
     return {"boolean": False, "null": None}.get(kind, _MISSING)
 
@@ -150,7 +223,7 @@ def _object(node: dict[str, Any]) -> Any:
     value = {}
     properties = node.get("properties", {})
     for name in node.get("required", ()):
-        item = _construct(properties.get(name, node.get("additionalProperties", True)))
+        item = example(properties.get(name, node.get("additionalProperties", True)))
         if not found(item):
             return _MISSING
         value[name] = item
@@ -195,7 +268,7 @@ def place(chain: Iterable[tuple[Any, str | int]], value: Any) -> Any:
     or index of the next step) inside the smallest valid value of each container."""
     steps = list(chain)
     for node, key in reversed(steps):
-        container = _construct(node)
+        container = example(node)
         if isinstance(key, int):
             container = list(container) if isinstance(container, list) else []
             container[:1] = [value]

@@ -19,7 +19,7 @@ SETTING_NOW_REQUIRED = Rule(
     "Every installed connection whose stored settings lack the key fails validation after the "
     "release. Give the setting a `default` and keep it optional until every tenant has a value.",
     '{ "required": ["api_key", "region"] }',
-    '{ "required": ["api_key"], "properties": { "region": { "type": "string", "default": "us" } } }',
+    '{ "required": ["api_key"], "properties": { "region": { "default": "us" } } }',
 )
 TYPE_NARROWED = Rule(
     "BF802",
@@ -195,30 +195,10 @@ ROUTE_REMOVED = Rule(
     "BF826",
     "route-removed",
     W,
-    "A declared route (`testConnection`, `postConnect`) was removed or moved.",
+    "A declared route (`testConnection`, `postConnect`) was removed or moved to another path.",
     "Callers outside the platform may use the route. Keep the old route beside the new one.",
     '{ "testConnection": { "route": "/setup/check", "method": "POST" } }  // was /setup/test',
     '{ "testConnection": { "route": "/setup/test", "method": "POST" } }',
-)
-ROUTE_METHOD_CHANGED = Rule(
-    "BF827",
-    "route-method-changed",
-    W,
-    "The HTTP method of a declared route changed.",
-    "Callers outside the platform may call the old method. Export both methods from the route "
-    "file until they have moved.",
-    '{ "testConnection": { "route": "/setup/test", "method": "GET" } }  // was POST',
-    '{ "testConnection": { "route": "/setup/test", "method": "POST" } }',
-)
-ROUTE_METHOD_NOT_EXPORTED = Rule(
-    "BF828",
-    "route-method-not-exported",
-    E,
-    "A declared route's method changed and its route file no longer exports the old method.",
-    "Callers of the old method (scripts, provider consoles, the dashboard of an older release) "
-    "now get 405. Keep exporting the old method beside the new one while callers move.",
-    "export async function GET() {}  // the manifest moved from POST to GET",
-    "export async function GET() {}\nexport async function POST() {}",
 )
 ACKNOWLEDGED = Rule(
     "BF830",
@@ -271,8 +251,6 @@ RULES = (
     OAUTH_HOST_CHANGED,
     SCOPES_ADDED,
     ROUTE_REMOVED,
-    ROUTE_METHOD_CHANGED,
-    ROUTE_METHOD_NOT_EXPORTED,
     ACKNOWLEDGED,
     STALE_ACKNOWLEDGEMENT,
     INVALID_ACKNOWLEDGEMENTS,
