@@ -167,7 +167,7 @@ _ORDER = ("object", "string", "integer", "number", "boolean", "array", "null")
 def example(node: Any) -> Any:
     """A small value valid under `node`, or `_MISSING` (constructed, else searched)."""
     value = _example(canonical(strip(node)))
-    return copy.deepcopy(value)
+    return copy.deepcopy(value) if found(value) else value
 
 
 @lru_cache(maxsize=1024)
