@@ -11,7 +11,9 @@ from golden_support import check_output, compare
 
 from backfill_codegen.diagnostics.registry import all_rules
 
-CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir())
+# golden/diff holds `diff`'s own cases (old/new pairs), run by tests/diff/test_diff_golden.py
+CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir() and path.name != "diff")
+DIFF_EXPECTED = sorted((GOLDEN / "diff").glob("*/expected.txt"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -25,6 +27,8 @@ def test_every_rule_has_a_golden_case() -> None:
         expected = case / "expected" / "diagnostics.txt"
         if expected.exists():
             seen.update(re.findall(r"\[(BF\d{3})\]", expected.read_text(encoding="utf-8")))
+    for expected in DIFF_EXPECTED:
+        seen.update(re.findall(r"\[(BF\d{3})\]", expected.read_text(encoding="utf-8")))
     missing = sorted(set(all_rules()) - seen)
     assert not missing, f"rules with no golden case: {missing}"
 

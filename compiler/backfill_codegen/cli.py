@@ -199,14 +199,18 @@ def _diff(arguments: argparse.Namespace) -> int:
     if arguments.against is None and len(paths) != 2:
         raise UsageError("diff needs OLD and NEW (two paths), or --against REF")
     old, new = (None, None) if arguments.against is not None else paths
-    diffed = driver.diff(
-        old,
-        new,
-        paths if arguments.against is not None else (),
-        against=arguments.against,
-        select=arguments.select,
-        ignore=arguments.ignore,
-    )
+    try:
+        diffed = driver.diff(
+            old,
+            new,
+            paths if arguments.against is not None else (),
+            against=arguments.against,
+            select=arguments.select,
+            ignore=arguments.ignore,
+        )
+    except driver.NoUpstream:
+        _note("the current branch has no upstream: nothing to compare with, diff skipped")
+        return EXIT_CLEAN
     if diffed.diagnostics or arguments.format not in ("full", "concise"):
         sys.stdout.write(render(diffed.diagnostics, arguments.format, color=_use_color("auto")))
     else:

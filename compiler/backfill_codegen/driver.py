@@ -446,6 +446,10 @@ def schema(output: Path | None) -> str | None:
     return None
 
 
+class NoUpstream(Exception):
+    """`diff --against @{upstream}` on a branch without an upstream (diff.load raises it)."""
+
+
 class Diffed:
     """What `diff` found: the diagnostics of sides that have errors, then the changes."""
 
@@ -475,7 +479,10 @@ def diff(
 
     selected, ignored = rule_codes(select), rule_codes(ignore)
     if against is not None:
-        pairs = list(load.from_git(list(paths) or [Path(".")], against))
+        try:
+            pairs = list(load.from_git(list(paths) or [Path(".")], against))
+        except load.NoUpstream as error:
+            raise NoUpstream() from error
     elif old is None or new is None:
         raise UsageError("diff needs OLD and NEW, or --against REF")
     else:

@@ -89,3 +89,9 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
     shutil.copy(CASE / "old" / "backfill.config.json", tmp_path)
     status, _, stderr = run(["diff", "--against", "HEAD"], tmp_path)
     assert status == 2 and "not inside a git repository" in stderr
+
+
+def test_the_hooks_upstream_ref_is_skipped_without_an_upstream(repo: Path) -> None:
+    status, stdout, stderr = run(["diff", "--against", "@{upstream}"], repo)
+    assert (status, stdout) == (0, "")
+    assert "no upstream" in stderr

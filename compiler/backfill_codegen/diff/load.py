@@ -17,6 +17,13 @@ from pathlib import Path
 from backfill_codegen.pipeline import ManifestResult, check_manifest
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
+#: `--against @{upstream}` (the pre-commit hook): the current branch's upstream, when it has one.
+UPSTREAM = "@{upstream}"
+
+
+class NoUpstream(Exception):
+    """`--against @{upstream}` on a branch without an upstream: nothing to compare with."""
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -62,6 +69,8 @@ def from_git(paths: Sequence[Path], ref: str) -> Iterator[Pair]:
     manifests = find_manifests(paths)
     top = _top(Path.cwd())
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top).returncode:
+        if ref == UPSTREAM:
+            raise NoUpstream()
         raise UsageError(f"--against: unknown git revision `{ref}`")
     with tempfile.TemporaryDirectory(prefix="backfill-diff-") as folder:
         for index, manifest in enumerate(manifests):

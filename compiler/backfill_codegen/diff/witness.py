@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from re import _parser as sre_parse  # a Python regex's syntax tree, to spell a match
 from typing import Any
 
 from backfill_codegen import offline
@@ -100,7 +101,62 @@ def variants(node: Any, depth: int = 0) -> Iterator[Any]:
             yield from _VARIANTS[kind](node, depth)
 
 
+def shortest_match(pattern: str) -> str | None:
+    """A short string `pattern` finds (Python syntax, as `jsonschema` reads it), or None."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    text = _spell(parsed, 0)
+    return text if text is not None and re.search(pattern, text) else None
+
+
+def _spell(items: Any, depth: int) -> str | None:
+    out = []
+    for op, argument in items:
+        name = str(op)
+        if depth > 20:
+            return None
+        if name == "LITERAL":
+            out.append(chr(argument))
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            first = argument[0]
+            if str(first[0]) == "NEGATE":
+                out.append("\x00")
+            elif str(first[0]) == "RANGE":
+                out.append(chr(first[1][0]))
+            elif str(first[0]) == "LITERAL":
+                out.append(chr(first[1]))
+            else:
+                out.append({"CATEGORY_DIGIT": "0", "CATEGORY_SPACE": " "}.get(str(first[1]), "a"))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, inner = argument
+            part = _spell(inner, depth + 1)
+            if part is None:
+                return None
+            out.append(part * low)
+        elif name == "SUBPATTERN":
+            part = _spell(argument[-1], depth + 1)
+            if part is None:
+                return None
+            out.append(part)
+        elif name == "BRANCH":
+            part = _spell(argument[1][0], depth + 1)
+            if part is None:
+                return None
+            out.append(part)
+        elif name != "AT":
+            return None
+    return "".join(out)
+
+
 def _strings(node: dict[str, Any], depth: int) -> Iterator[Any]:
+    pattern = node.get("pattern")
+    spelt = shortest_match(pattern) if isinstance(pattern, str) else None
+    if spelt is not None:
+        yield from (spelt, "a" + spelt, spelt + "a", "0" + spelt)
     low, high = int(node.get("minLength", 0)), node.get("maxLength")
     for length in (low, low + 1, high, 0, 1, 8):
         if isinstance(length, int) and length >= 0:
@@ -232,15 +288,13 @@ def _object(node: dict[str, Any]) -> Any:
 
 def _string(node: dict[str, Any]) -> Any:
     length = int(node.get("minLength", 0))
-    candidate = "a" * length
     pattern = node.get("pattern")
-    if isinstance(pattern, str):
-        try:
-            if not re.search(pattern, candidate):
-                return _MISSING
-        except re.error:
-            return _MISSING
-    return candidate
+    if not isinstance(pattern, str):
+        return "a" * length
+    spelt = shortest_match(pattern)
+    if spelt is None:
+        return _MISSING
+    return spelt + "a" * max(0, length - len(spelt))
 
 
 def _number(node: dict[str, Any], kind: str) -> Any:
