@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from diff_support import run
+from golden_support import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "golden" / "diff" / "bf803-enum-value-removed"

@@ -6,16 +6,30 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
-from diff_support import run
+from golden_support import run_cli as run
 
 from backfill_codegen.diagnostics.registry import all_rules
+from backfill_codegen.resources import example_dir
 from backfill_codegen.rules import diff as diff_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(p for p in (ROOT / "golden" / "diff").iterdir() if p.is_dir())
+
+
+def _folder(case: Path, tmp: Path) -> Path:
+    """The case itself, or a copy whose `old/` is the bundled example when it holds an
+    `EXAMPLE` marker (so the example is not copied into golden/)."""
+    if not (case / "old" / "EXAMPLE").exists():
+        return case
+    copy = tmp / case.name
+    shutil.copytree(case, copy)
+    (copy / "old" / "EXAMPLE").unlink()
+    shutil.copy(example_dir() / "backfill.config.ts", copy / "old")
+    return copy
 
 
 def _output(case: Path) -> str:
@@ -25,8 +39,8 @@ def _output(case: Path) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_diff_golden(case: Path, update_golden: bool) -> None:
-    actual, expected_file = _output(case), case / "expected.txt"
+def test_diff_golden(case: Path, update_golden: bool, tmp_path: Path) -> None:
+    actual, expected_file = _output(_folder(case, tmp_path)), case / "expected.txt"
     if update_golden:
         expected_file.write_text(actual, encoding="utf-8")
         return
@@ -36,8 +50,8 @@ def test_diff_golden(case: Path, update_golden: bool) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_case_shows_its_rule_and_no_other_error(case: Path) -> None:
-    status, stdout, _ = run(["diff", "old", "new", "--format", "json"], case)
+def test_case_shows_its_rule_and_no_other_error(case: Path, tmp_path: Path) -> None:
+    status, stdout, _ = run(["diff", "old", "new", "--format", "json"], _folder(case, tmp_path))
     found = json.loads(stdout)
     if case.name.startswith("ok-"):
         assert (status, found) == (0, [])
