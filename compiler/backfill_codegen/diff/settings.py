@@ -277,10 +277,12 @@ class _Walk:
     def _object(self, old: dict, new: dict, chain: Chain, name: str) -> Iterator[Change]:
         before, after = old.get("properties", {}), new.get("properties", {})
         base = example(old)
+        if not isinstance(base, dict):  # `old` is no object schema (its type changed): no keys
+            base = {}
         for key in sorted(set(new.get("required", ())) - set(old.get("required", ()))):
             if isinstance(after.get(key), dict) and "default" in after[key]:
                 continue
-            without = {k: v for k, v in base.items() if k != key} if found(base) else base
+            without = {k: v for k, v in base.items() if k != key}
             yield from self._change(
                 rules.SETTING_NOW_REQUIRED,
                 f"`{_join(name, key)}` is required now and has no default",
@@ -307,7 +309,7 @@ class _Walk:
             new.get("additionalProperties")
         ):
             extra = [{**base, k: example(v)} for k, v in before.items() if k not in after]
-            if opened and found(base):
+            if opened:
                 extra.append({**base, "extra": example(old.get("additionalProperties", True))})
             yield from self._change(
                 rules.PROPERTIES_CLOSED,
