@@ -16,25 +16,53 @@ from typing import Any
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.settings_schema import is_secret, resolve_local
 
-#: Keywords that validate nothing: dropped (secret markers are kept as `_secret`).
-_ANNOTATIONS = frozenset(
+#: The keywords that validate, in any dialect; every other key (titles, descriptions, examples,
+#: `format`, which `jsonschema` does not assert, vendor keys like `airbyte_secret`) is dropped.
+#: The secret markers are kept as `_secret`.
+VALIDATING = frozenset(
     {
-        "$schema",
-        "$id",
-        "$anchor",
-        "$comment",
-        "$defs",
-        "definitions",
-        "title",
-        "description",
-        "examples",
-        "example",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "format",
-        "contentEncoding",
-        "contentMediaType",
+        "type",
+        "enum",
+        "const",
+        "multipleOf",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxContains",
+        "minContains",
+        "maxProperties",
+        "minProperties",
+        "required",
+        "dependentRequired",
+        "dependencies",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "items",
+        "prefixItems",
+        "additionalItems",
+        "unevaluatedItems",
+        "contains",
+        "propertyNames",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "$dynamicRef",
+        "$recursiveRef",
+        "default",  # validates nothing, but a new required setting with a default is no break
     }
 )
 _ONE = ("not", "if", "then", "else", "items", "additionalProperties", "contains", "propertyNames")
@@ -68,7 +96,7 @@ def _node(root: Any, schema: Any, at: JsonPath, refs: tuple[str, ...], depth: in
         node["_secret"] = True
     draft4_exclusive = {}
     for key, value in schema.items():
-        if key in _ANNOTATIONS or key.startswith("x-"):
+        if key not in VALIDATING:
             continue
         here = (*at, key)
         if key == "type":

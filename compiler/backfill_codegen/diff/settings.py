@@ -136,17 +136,22 @@ class _Walk:
             return
         others = (old.keys() | new.keys()) - _HANDLED - _BOUNDS
         if any(strip(old.get(k)) != strip(new.get(k)) for k in others):
-            yield from self._search(old, new, chain, name)
+            yield from self._search(old, new, chain, name, _relaxed(old, new))
 
-    def _search(self, old: Any, new: Any, chain: Chain, name: str) -> Iterator[Change]:
+    def _search(
+        self, old: Any, new: Any, chain: Chain, name: str, against: Any = None
+    ) -> Iterator[Change]:
+        """A change no rule names. `against`: the new node with what the rules compare put
+        back as it was, so the search finds only what they do not report."""
+        at = _at(new) if isinstance(new, dict) else _at(old)
         yield from self._change(
             rules.VALUE_REJECTED,
             f"`{name}` rejects values it accepted before",
-            _at(new) if isinstance(new, dict) else _at(old),
+            at,
             "loosen the new schema so that it accepts the stored value below",
             chain,
             old,
-            new,
+            new if against is None else against,
             [],
         )
 
@@ -324,7 +329,15 @@ class _Walk:
         elif opened and (
             added or strip(old.get("patternProperties")) != strip(new.get("patternProperties"))
         ):
-            yield from self._search(old, new, chain, name)
+            # values stored under keys the new schema now declares: only the new properties
+            # and pattern properties are new here, every other keyword is as before
+            relaxed = _relaxed(old, new)
+            relaxed["properties"] = {k: before.get(k, v) for k, v in after.items()}
+            for keyword in ("patternProperties", "additionalProperties"):
+                relaxed.pop(keyword, None)
+                if keyword in new:
+                    relaxed[keyword] = new[keyword]
+            yield from self._search(old, new, chain, name, relaxed)
         for key in sorted(before.keys() - after.keys()):
             same_type = [k for k in added if _types(after[k]) == _types(before[key])]
             close = difflib.get_close_matches(key, same_type, n=1, cutoff=0.0)
@@ -337,6 +350,18 @@ class _Walk:
                 "keep the old setting (deprecated) and read it in the connector's code until "
                 "every tenant is migrated",
             )
+
+
+def _relaxed(old: dict, new: dict) -> dict:
+    """`new` with every keyword the rules compare as in `old` (properties are compared one by
+    one, so they are `old`'s too): what is left differs only where no rule looks."""
+    relaxed = dict(new)
+    for keyword in (_HANDLED | _BOUNDS) - {"_at", "_secret", "_cycle"}:
+        if keyword in old:
+            relaxed[keyword] = old[keyword]
+        else:
+            relaxed.pop(keyword, None)
+    return relaxed
 
 
 def _without_places(node: Any) -> Any:

@@ -29,6 +29,8 @@ from backfill_codegen.diff.normalise import strip
 #: Edge values a search tries, then values hypothesis-jsonschema generates (derandomised).
 SEARCH_EXAMPLES = 300
 GENERATED_EXAMPLES = 200
+#: The largest (old) subschema, in characters of JSON, values are generated for.
+MAX_GENERATED_SCHEMA = 2000
 _MISSING = object()
 
 
@@ -106,9 +108,12 @@ def generated(old: Any, wanted: Callable[[Any], bool]) -> Any:
 
     if not hasattr(utils.many, "more"):
         utils.many.more = _more
+    schema = closed(strip(old))
+    if len(canonical(schema)) > MAX_GENERATED_SCHEMA:
+        return _MISSING  # hypothesis-jsonschema's canonicalisation can take minutes on these
     try:
         return hypothesis.find(
-            from_schema(closed(strip(old))),
+            from_schema(schema),
             wanted,
             settings=hypothesis.settings(
                 max_examples=GENERATED_EXAMPLES,
