@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import validators
 
+from backfill_codegen.diagnostics.model import Severity
 from backfill_codegen.diff.change import NO_EXAMPLE
 from backfill_codegen.diff.settings import compare
 
@@ -38,7 +40,8 @@ def _refactored(schema: dict[str, Any]) -> dict[str, Any]:
             moved = {k: v for k, v in properties[name].items() if k not in _TEXT}
             defs[f"moved_{len(defs)}"] = moved
             properties[name] = {"$ref": f"#/$defs/moved_{len(defs) - 1}"}
-    out["properties"] = dict(reversed(list(properties.items())))
+    if properties:
+        out["properties"] = dict(reversed(list(properties.items())))
     return out
 
 
@@ -60,10 +63,13 @@ def test_corpus_schema(path: Path) -> None:
     schema = _schema(path)
     assert compare(schema, copy.deepcopy(schema)) == []
     assert compare(schema, _refactored(schema)) == []
-    tightened, code = _tightened(schema)
-    found = [c for c in compare(schema, tightened) if c.rule.code == code]
-    assert found, code
     cls = validators.validator_for(schema)
+    if re.search(r'"\$ref": "[^#]', json.dumps(schema)):
+        return  # a remote `$ref`: `check` stops these (BF405), nothing could be confirmed
+    tightened, code = _tightened(schema)
+    found = [c for c in compare(schema, tightened) if c.rule.severity == Severity.ERROR]
+    # BF812 when the root is a `$ref` beside the new keywords (an `allOf` of the two)
+    assert {c.rule.code for c in found} & {code, "BF812"}, code
     for change in found:
         assert change.counter_example is not NO_EXAMPLE
         # secrets are masked in the counter-example, so it is checked with them unmasked

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.settings_schema import is_secret, resolve_local
+from backfill_codegen.settings_schema import VALUE_CHILD_KEYWORDS, is_secret, resolve_local
 
 #: The keywords that validate, in any dialect; every other key (titles, descriptions, examples,
 #: `format`, which `jsonschema` does not assert, vendor keys like `airbyte_secret`) is dropped.
 #: The secret markers are kept as `_secret`.
-VALIDATING = frozenset(
+VALIDATING = VALUE_CHILD_KEYWORDS | frozenset(
     {
         "type",
         "enum",
@@ -42,15 +42,6 @@ VALIDATING = frozenset(
         "required",
         "dependentRequired",
         "dependencies",
-        "properties",
-        "patternProperties",
-        "additionalProperties",
-        "unevaluatedProperties",
-        "items",
-        "prefixItems",
-        "additionalItems",
-        "unevaluatedItems",
-        "contains",
         "propertyNames",
         "allOf",
         "anyOf",
@@ -129,6 +120,9 @@ def _node(root: Any, schema: Any, at: JsonPath, refs: tuple[str, ...], depth: in
             node[key] = sorted(set(value))
         else:
             node[key] = value
+    for key in ("properties", "patternProperties", "required", "dependentRequired"):
+        if key in node and not node[key]:
+            del node[key]  # empty: validates nothing
     for key, on in draft4_exclusive.items():  # draft-04: a flag on minimum/maximum
         bound = "minimum" if key == "exclusiveMinimum" else "maximum"
         if on and bound in node:
@@ -143,6 +137,8 @@ def _merge(outer: dict[str, Any], inner: Any) -> Any:
         return inner
     if isinstance(inner, dict) and not inner.get("_cycle") and not own.keys() & inner.keys():
         return {**inner, **own, "_secret": inner.get("_secret") or outer.get("_secret")}
+    if isinstance(inner, dict) and all(inner.get(k) == v for k, v in own.items()):
+        return inner  # the siblings repeat the target
     return {"_at": outer["_at"], "allOf": [outer, inner]}
 
 

@@ -10,6 +10,7 @@ that rejects no stored value (a refactor, an equivalent pattern) is not reported
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,9 +110,10 @@ class _Walk:
         old: Any,
         new: Any,
         candidates: list[Any],
+        searching: bool = True,
     ) -> Iterator[Change]:
         """The change, when a counter-example confirms it."""
-        found_ = witness.counter_example(self.roots, chain, old, new, candidates)
+        found_ = witness.counter_example(self.roots, chain, old, new, candidates, searching)
         if found(found_):
             yield Change(rule, message, "new", path, help_, _mask(self.root, found_))
 
@@ -337,7 +339,21 @@ class _Walk:
                 relaxed.pop(keyword, None)
                 if keyword in new:
                     relaxed[keyword] = new[keyword]
-            yield from self._search(old, new, chain, name, relaxed)
+            # values stored under a newly declared name: the old free-form values of that key
+            free = witness.closed(strip(old.get("additionalProperties", True)))
+            values = list(itertools.islice(witness.variants(free), 16))
+            patterns = strip(old.get("patternProperties")) != strip(new.get("patternProperties"))
+            yield from self._change(
+                rules.VALUE_REJECTED,
+                f"`{name}` rejects values stored under keys it now declares",
+                _at(new, "properties"),
+                "declare the new settings with schemas that accept the values stored before",
+                chain,
+                old,
+                relaxed,
+                [{**base, key: value} for key in added for value in values],
+                searching=patterns,
+            )
         for key in sorted(before.keys() - after.keys()):
             same_type = [k for k in added if _types(after[k]) == _types(before[key])]
             close = difflib.get_close_matches(key, same_type, n=1, cutoff=0.0)

@@ -109,8 +109,12 @@ def generated(old: Any, wanted: Callable[[Any], bool]) -> Any:
     if not hasattr(utils.many, "more"):
         utils.many.more = _more
     schema = closed(strip(old))
-    if len(canonical(schema)) > MAX_GENERATED_SCHEMA:
-        return _MISSING  # hypothesis-jsonschema's canonicalisation can take minutes on these
+    text = canonical(schema)
+    if len(text) > MAX_GENERATED_SCHEMA or '"pattern"' in text or '"patternProperties"' in text:
+        # hypothesis-jsonschema's canonicalisation can take minutes on large schemas, and
+        # random strings against a real-world regex can backtrack for as long in validation:
+        # patterns are spelt by construction instead (`shortest_match`)
+        return _MISSING
     try:
         return hypothesis.find(
             from_schema(schema),
@@ -161,13 +165,13 @@ def variants(node: Any, depth: int = 0) -> Iterator[Any]:
     yield from node.get("enum", ())
     if "default" in node:
         yield node["default"]
-    for keyword in ("oneOf", "anyOf", "allOf"):
-        for choice in node.get(keyword, ()):
-            yield from variants(choice, depth + 1)
     types = node.get("type") or [_kind(node)]
     for kind in _ORDER:
         if kind in types:
             yield from _VARIANTS[kind](node, depth)
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for choice in node.get(keyword, ()):
+            yield from variants(choice, depth + 1)
 
 
 def shortest_match(pattern: str) -> str | None:
@@ -243,7 +247,7 @@ def _numbers(node: dict[str, Any], depth: int) -> Iterator[Any]:
 
 
 def _objects(node: dict[str, Any], depth: int) -> Iterator[Any]:
-    base = _construct(node)
+    base = _repaired(node, _construct(node))
     if not isinstance(base, dict):
         base = {}
     yield base
@@ -298,10 +302,60 @@ def example(node: Any) -> Any:
 @lru_cache(maxsize=1024)
 def _example(schema_json: str) -> Any:
     node = json.loads(schema_json)
-    built = _construct(node)
+    built = _repaired(node, _construct(node))
     if found(built) and valid(node, built):
         return built
     return search(node, lambda _: True)
+
+
+def _repaired(node: Any, value: Any) -> Any:
+    """`value` with the keys a conditional (`allOf`/`if`/`then`, `dependentRequired`) requires
+    added, as the validator names them: a few rounds, then whatever it is."""
+    if not isinstance(value, dict):
+        return value
+    for _ in range(8):
+        try:
+            errors = list(_validator(canonical(node)).iter_errors(value))
+        except Exception:  # a schema the validator cannot build: no repair
+            return value
+        missing = [
+            (key, error.schema.get("properties", {}).get(key, True))
+            for error in _flat(errors)
+            if error.validator in ("required", "dependentRequired") and not error.path
+            for key in _names(error.validator_value)
+            if key not in value
+        ]
+        # a conditional's constraint on one property: its value rebuilt under both schemas
+        properties = node.get("properties", {}) if isinstance(node, dict) else {}
+        for error in _flat(errors):
+            if len(error.path) == 1 and isinstance(error.schema, dict):
+                (key,) = error.path
+                own = properties.get(key, {})
+                both = {**own, **error.schema} if isinstance(own, dict) else error.schema
+                missing.append((key, both))
+        if not missing:
+            return value
+        for key, schema in missing:
+            item = example(schema)
+            value[key] = item if found(item) else None
+    return value
+
+
+def _flat(errors: list[Any]) -> Iterator[Any]:
+    """The errors, and for an `anyOf`/`oneOf` that failed, those of its closest choice."""
+    for error in errors:
+        yield error
+        if error.context:
+            by_choice: dict[Any, list[Any]] = {}
+            for inner in error.context:
+                by_choice.setdefault(inner.schema_path[0], []).append(inner)
+            yield from _flat(min(by_choice.values(), key=len))
+
+
+def _names(required: Any) -> list[str]:
+    if isinstance(required, dict):  # dependentRequired: {key: [names]}
+        return [name for names in required.values() for name in names]
+    return [name for name in required if isinstance(name, str)]
 
 
 def _construct(node: Any) -> Any:
@@ -311,6 +365,8 @@ def _construct(node: Any) -> Any:
         return _MISSING
     if "const" in node:
         return node["const"]
+    if "default" in node and valid(node, node["default"]):
+        return node["default"]
     if isinstance(node.get("enum"), list) and node["enum"]:
         return sorted(node["enum"], key=canonical)[0]
     for keyword in ("oneOf", "anyOf"):
@@ -423,9 +479,11 @@ def counter_example(
     old: Any,
     new: Any,
     candidates: Iterable[Any] = (),
+    searching: bool = True,
 ) -> Any:
     """A whole settings object valid under OLD and rejected by NEW whose value at the end of
     `chain` is valid under node `old` and rejected by node `new`; `_MISSING` when none is found.
+    The `candidates` are tried first, then (when `searching`) a search.
     """
     tried = set()
     for candidate in candidates:
@@ -436,5 +494,7 @@ def counter_example(
             whole = place(chain, candidate)
             if roots.breaks(whole):
                 return whole
+    if not searching:
+        return _MISSING
     value = search(old, lambda v: not valid(new, v) and roots.breaks(place(chain, v)))
     return place(chain, value) if found(value) else _MISSING
