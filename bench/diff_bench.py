@@ -18,6 +18,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "compiler" / "backfill_codegen" / "example" / "stripe" / "backfill.config.ts"
+CORPUS = ROOT.parent / "shared" / "corpus" / "settings-schemas"
+
+
+def _largest() -> Path | None:
+    """The largest schema of the shared corpus, when it is here."""
+    files = [p for p in CORPUS.glob("*.json") if p.name != "INDEX.json"]
+    return max(files, key=lambda p: p.stat().st_size) if files else None
 
 
 def _best(args: list[str], cwd: Path, runs: int) -> float:
@@ -37,7 +44,12 @@ def _best(args: list[str], cwd: Path, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--schema", type=Path, help="a settings schema (JSON) to search against")
+    parser.add_argument(
+        "--schema",
+        type=Path,
+        default=_largest(),
+        help="a settings schema (JSON) to search against (default: the corpus's largest)",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

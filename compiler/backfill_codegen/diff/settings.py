@@ -200,9 +200,10 @@ class _Walk:
 
     def _values(self, old: dict, new: dict, chain: Chain, name: str) -> Iterator[Change]:
         base = example(old)
-        if "enum" in new and canonical(old.get("enum")) != canonical(new["enum"]):
-            kept = {canonical(v) for v in new["enum"]}
-            removed = [v for v in old.get("enum", ()) if canonical(v) not in kept]
+        kept = {canonical(v) for v in new.get("enum", ())}
+        removed = [v for v in old.get("enum", ()) if canonical(v) not in kept]
+        # an enum that only grew (or was reordered) rejects nothing
+        if "enum" in new and (removed or "enum" not in old):
             what = ", ".join(canonical(v) for v in removed) or "values it accepted before"
             yield from self._change(
                 rules.ENUM_VALUE_REMOVED,
