@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,11 @@ def _tightened(schema: dict[str, Any]) -> tuple[dict[str, Any], str]:
     out.setdefault("properties", {})["zz_new_setting"] = {"type": "string"}
     out["required"] = [*out.get("required", []), "zz_new_setting"]
     return out, "BF801"
+
+
+def test_the_corpus_is_here_in_ci() -> None:
+    if not FILES and os.environ.get("CI"):
+        pytest.fail(f"the corpus is missing: {CORPUS}")
 
 
 @pytest.mark.skipif(not FILES, reason="the shared corpus is not here")
