@@ -150,7 +150,10 @@ def _generate_in_memory(path: Path) -> None:
 
 #: Files (relative to the project) whose line coverage each target reports.
 MODULES: dict[str, tuple[str, ...]] = {
-    "ts": ("compiler/backfill_codegen/frontends/typescript.py",),
+    "ts": (
+        "compiler/backfill_codegen/frontends/typescript.py",
+        "compiler/backfill_codegen/frontends/ts_static.py",
+    ),
     "json": ("compiler/backfill_codegen/frontends/json.py",),
     "yaml": ("compiler/backfill_codegen/frontends/yaml.py",),
     "pipeline": ("compiler/backfill_codegen",),

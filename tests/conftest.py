@@ -1,14 +1,11 @@
-"""Shared test fixtures and the `--update-golden` option."""
+"""Fixtures, options (`--update-golden`) and Hypothesis profiles only: nothing here is imported
+by a test (shared helpers and paths live in tests/support/)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

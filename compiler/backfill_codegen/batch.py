@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from backfill_codegen import parallel
@@ -11,14 +12,29 @@ from backfill_codegen.pipeline import ManifestResult, check_manifest
 from backfill_codegen.workspace import find_manifests
 
 
-def check_all(paths: Iterable[Path], jobs: int | None = None) -> list[ManifestResult]:
+def check_all(
+    paths: Iterable[Path],
+    jobs: int | None = None,
+    skip: frozenset[str] = frozenset(),
+    sources: Mapping[Path, bytes | None] | None = None,
+) -> list[ManifestResult]:
     """check_manifest for every manifest under `paths`, in `jobs` worker processes (default: the
-    CPUs); the results in the sorted manifest order whatever the worker count."""
+    CPUs); the results in the sorted manifest order whatever the worker count. `skip`: checks
+    whose rules are all deselected (check_manifest). `sources`: the bytes of manifests already
+    read (by generate's cache), so that none is read twice."""
     manifests = find_manifests(paths)
     progress = parallel.terminal_progress("checking")
-    return parallel.run_ordered(
-        check_manifest, manifests, jobs or parallel.default_jobs(), progress
-    )
+    jobs = jobs or parallel.default_jobs()
+    if sources:
+        items = [(manifest, sources.get(manifest)) for manifest in manifests]
+        return parallel.run_ordered(partial(_check_read, skip=skip), items, jobs, progress)
+    run = partial(check_manifest, skip=skip) if skip else check_manifest
+    return parallel.run_ordered(run, manifests, jobs, progress)
+
+
+def _check_read(item: tuple[Path, bytes | None], skip: frozenset[str]) -> ManifestResult:
+    path, data = item
+    return check_manifest(path, skip, data=data)
 
 
 def summary_line(per_connector: Sequence[Sequence[Diagnostic]]) -> str:

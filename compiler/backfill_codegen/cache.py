@@ -212,6 +212,8 @@ class Inputs:
 
     digest: str
     witness: str
+    #: The manifest's bytes as hashed: a miss checks exactly these, read once (not compared).
+    manifest: bytes | None = field(default=None, compare=False, repr=False)
 
 
 def read_inputs(manifest: Path) -> Inputs | None:
@@ -220,12 +222,12 @@ def read_inputs(manifest: Path) -> Inputs | None:
     never cached)."""
     reader = _Reader(manifest.parent)
     try:
-        digest = reader.read(manifest, limits.MAX_MANIFEST_BYTES)
-        reader.feed("manifest", manifest.name, digest)
+        data = reader.read_whole(manifest, limits.MAX_MANIFEST_BYTES)
+        reader.feed("manifest", manifest.name, hashlib.sha256(data).digest())
         reader.api_tree()
     except (OSError, _PastLimit):
         return None
-    return Inputs(reader.content.hexdigest(), reader.witness.hexdigest())
+    return Inputs(reader.content.hexdigest(), reader.witness.hexdigest(), data)
 
 
 class _PastLimit(Exception):
@@ -261,6 +263,19 @@ class _Reader:
         if hashed is None:
             raise _PastLimit(path)
         return hashed[0]
+
+    def read_whole(self, path: Path, limit: int) -> bytes:
+        """The bytes of a regular file inside the connector directory (at most `limit`, else
+        _PastLimit): the manifest, kept for the checks."""
+        if self._root is None:
+            self._root = os.path.realpath(self.connector_dir)
+        descriptor = safe_read.open_regular(path, self._root, root_is_real=True)
+        with os.fdopen(descriptor, "rb") as handle:
+            self.stamp(os.fstat(handle.fileno()))
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise _PastLimit(path)
+        return data
 
     def count(self) -> None:
         self.entries += 1

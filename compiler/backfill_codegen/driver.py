@@ -13,16 +13,18 @@ known only at the end is in the returned result.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backfill_codegen import batch
+from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, Pointer
 from backfill_codegen.diagnostics.registry import all_rules, find_rule
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.pipeline import SCAFFOLDED, ManifestResult, resolve
 from backfill_codegen.resources import data_dir, example_dir
-from backfill_codegen.settings_schema import SETTINGS_PATH
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.workspace import UsageError, display_path, find_manifests
 
 if TYPE_CHECKING:
@@ -102,6 +104,17 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     return not (ignore and code.startswith(ignore))
 
 
+def skipped_checks(select: tuple[str, ...], ignore: tuple[str, ...]) -> frozenset[str]:
+    """The checks none of whose rules --select/--ignore keep: `check` need not run them."""
+    if not select and not ignore:
+        return frozenset()
+    return frozenset(
+        check.name
+        for check in ALL_CHECKS
+        if not any(_wanted(rule.code, select, ignore) for rule in check.emits)
+    )
+
+
 def check(
     paths: Sequence[Path],
     jobs: int | None = None,
@@ -113,7 +126,7 @@ def check(
     """Check every manifest under `paths` (default: `.`; the bundled example with `example`)."""
     selected, ignored = rule_codes(select), rule_codes(ignore)
     paths = [example_dir()] if example else list(paths) or [Path(".")]
-    results = batch.check_all(paths, jobs)
+    results = batch.check_all(paths, jobs, skipped_checks(selected, ignored))
     kept = [[d for d in r.diagnostics if _wanted(d.code, selected, ignored)] for r in results]
     return Checked(results, kept)
 
@@ -124,12 +137,13 @@ def _checked(
     jobs: int | None = None,
     *,
     scaffolding: bool = False,
+    sources: Mapping[Path, bytes | None] | None = None,
 ) -> list[ManifestResult] | None:
     """Check every manifest; the results when none has an error, else None. The diagnostics
     (warnings too, which do not stop generation) go to `report`. When `scaffolding` and nothing
     stops the run, the errors that generate repairs by writing a stub (a missing route file) are
-    not reported: the summary lists the stub instead."""
-    results = batch.check_all(paths, jobs)
+    not reported: the summary lists the stub instead. `sources`: manifests' bytes already read."""
+    results = batch.check_all(paths, jobs, sources=sources)
     stopped = any(result.has_errors for result in results)
     diagnostics = [
         d
@@ -207,7 +221,7 @@ def generate(
 def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     """The cache's hits skipped (a hit only reads: a run racing with another ends with one
     run's complete set either way), the misses generated."""
-    # start-up: the cache and the writer are generate's only (tests/test_lazy_imports.py)
+    # start-up: the cache and the writer are generate's only (tests/cli/test_lazy_imports.py)
     from backfill_codegen import cache, writer
 
     stubs = not run.example
@@ -221,9 +235,9 @@ def _generate_cached(run: _Run, manifests: list[Path]) -> Generated:
     misses = [manifest for manifest in manifests if manifest not in run.hits]
     run.skipped = sum(len(hit.entry.outputs) - 1 for hit in run.hits.values())  # the record aside
     if not run.check and run.hits:
-        with writer.locked([hit.output_dir for hit in run.hits.values()]):
-            for hit in run.hits.values():
-                writer.recover(hit.output_dir)  # what a killed run left beside it
+        kept = [hit.output_dir for hit in run.hits.values()]
+        with writer.locked(kept):
+            writer.recover(*kept)  # what a killed run left beside them
     if not misses:
         if run.check:
             return Generated(ok=True, check=True)
@@ -238,7 +252,7 @@ def _settings_failures(failed: SettingsFailed, results: list[ManifestResult]) ->
     diagnostics = []
     for index, reason in sorted(failed.failures.items()):
         finding = Finding(
-            "BF413",
+            SETTINGS_SCHEMA_NOT_GENERATABLE,
             f"settings.py could not be generated for this schema: {reason}",
             Pointer(SETTINGS_PATH, "key"),
             help="this is a bug in backfill-codegen's checks; please report it with the schema",
@@ -303,12 +317,15 @@ def _generate_misses(run: _Run, misses: list[Path]) -> Generated:
 
 
 def _check_and_render(run: _Run, misses: list[Path], standby: Standby | None) -> Generated:
-    # start-up: rendering and writing are generate's only (tests/test_lazy_imports.py)
+    # start-up: rendering and writing are generate's only (tests/cli/test_lazy_imports.py)
     from backfill_codegen import writer
     from backfill_codegen.generate import Job, SettingsFailed, render  # start-up: as above
     from backfill_codegen.lower import lower  # start-up: as above
 
-    results = _checked(misses, run.report, run.jobs, scaffolding=True)
+    # The bytes the cache hashed are the bytes checked: each manifest read once, and the cache
+    # key describes exactly what was generated.
+    sources = {m: inputs.manifest for m in misses if (inputs := run.inputs.get(m)) is not None}
+    results = _checked(misses, run.report, run.jobs, scaffolding=True, sources=sources)
     if results is None:
         return Generated(ok=False, check=run.check)
     jobs = []
@@ -344,8 +361,7 @@ def _write(
     generated, scaffolds = written
     targets = [job.output_dir for job in jobs]
     if not run.check:
-        for output_dir in targets:
-            writer.recover(output_dir)  # as apply would; also when nothing else is to be written
+        writer.recover(*targets)  # as apply would; also when nothing else is to be written
     try:
         plan = writer.plan(
             generated,

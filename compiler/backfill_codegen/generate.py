@@ -115,7 +115,7 @@ def preload() -> None:
     """Import what every emitter needs, and build the tables they share, in this process: forked
     workers then start with it all in memory (shared, copy-on-write) instead of each paying the
     start-up again. The warm-ups' outputs are thrown away; the emitters keep no state that a
-    later connector's output could depend on (tests/test_generate_parallel.py)."""
+    later connector's output could depend on (tests/cli/test_generate_parallel.py)."""
     for name in EMITTERS:
         importlib.import_module(name)
     templating.compile_all()

@@ -1,8 +1,7 @@
 """The normalized connector that every emitter reads: frozen, sorted, no source text.
 
 Lowering (backfill_codegen/lower.py) builds it from a manifest that checked without errors. Emitters
-and
-templates see only this, never the raw manifest or diagnostics.
+and templates see only this, never the raw manifest or diagnostics.
 """
 
 from __future__ import annotations

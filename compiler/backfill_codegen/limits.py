@@ -23,11 +23,11 @@ MAX_ROUTE_FILE_BYTES = MAX_MANIFEST_BYTES
 #: Most route files read in one connector.
 MAX_ROUTE_FILES = 5_000
 #: Longest regular expression (`pattern`, `patternProperties`) run, analysed or translated at
-#: all (backfill_codegen/ecma.py, backfill_codegen/ecma_syntax.py).
+#: all (backfill_codegen/domain/ecma.py, backfill_codegen/domain/ecma_syntax.py).
 MAX_PATTERN_CHARS = 4096
 #: Seconds of regular-expression matching (in a child process, for patterns that could
 #: backtrack badly) one manifest may cost in all, and one pattern at most
-#: (backfill_codegen/ecma.py).
+#: (backfill_codegen/domain/ecma.py).
 #: Past them, the patterns left are "not checkable in bounded time" (BF404).
 MAX_REGEX_SECONDS = 4.0
 MAX_REGEX_SECONDS_PER_PATTERN = 2.0

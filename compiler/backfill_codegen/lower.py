@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from backfill_codegen import ir, settings_schema, webhook
-from backfill_codegen.oauth_template import parse_template
-from backfill_codegen.urls import parse_entry
+from backfill_codegen import ir
+from backfill_codegen.domain import settings_schema, webhook
+from backfill_codegen.domain.oauth_template import parse_template
+from backfill_codegen.domain.urls import parse_entry
 
 if TYPE_CHECKING:
     from backfill_codegen.route_files import RouteFile

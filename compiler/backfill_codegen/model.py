@@ -1,7 +1,7 @@
 """The manifest's shape as strict pydantic models: the SOURCE of schemas/manifest.schema.json.
 
 `manifest_json_schema()` exports the JSON Schema; the checked-in schemas/manifest.schema.json is
-its output (tests/test_schema.py compares the two; `pytest --update-golden` rewrites the file).
+its output (tests/cli/test_schema.py compares the two; `pytest --update-golden` rewrites the file).
 Nothing imports this module at run time: `check` validates against that JSON copy with
 jsonschema-rs (pydantic never loads for `check`), and `backfill-codegen schema` prints it. The
 module stays here rather than in schemas/, which is package data (linked from the top-level

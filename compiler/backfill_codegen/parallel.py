@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import multiprocessing
 import os
 import pickle
 import signal
@@ -18,8 +17,11 @@ import sys
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -131,6 +133,9 @@ def _run_pool(
     jobs: int,
     progress: Progress | None,
 ) -> list[Result]:
+    # start-up: multiprocessing and concurrent.futures (~12 ms) only once there are workers
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     parts = chunks(len(items), jobs)
     workers = min(jobs, len(parts))
     executor = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_quiet_worker)
@@ -191,6 +196,8 @@ def _quiet_worker() -> None:
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts a worker in milliseconds with the compiler already imported; elsewhere (macOS,
     # Windows) the platform's default is the safe choice.
+    import multiprocessing  # start-up: only once there are workers
+
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -201,7 +208,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def can_fork() -> bool:
     """Whether workers are forked (Linux): a forked worker starts with this process's state."""
-    return _context().get_start_method() == "fork"
+    return sys.platform.startswith("linux") or _context().get_start_method() == "fork"
 
 
 class Standby:

@@ -14,10 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 from backfill_codegen import limits, safe_read
 from backfill_codegen.checks import ALL_CHECKS
+from backfill_codegen.checks.base import Check
 from backfill_codegen.checks.structure import check_shape
-from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Severity
-from backfill_codegen.diagnostics.registry import make_diagnostic, rule
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath, Label, Rule, Severity
+from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
+from backfill_codegen.rules.route_files import MISSING_ROUTE_FILE
+from backfill_codegen.rules.source import (
+    INVALID_ENCODING,
+    MANIFEST_NOT_A_FILE,
+    MANIFEST_SYMLINK_OUTSIDE,
+    TOO_COMPLEX,
+)
 from backfill_codegen.source import SourceFile, Span
 from backfill_codegen.workspace import API_DIR, UsageError, display_path
 
@@ -27,7 +35,7 @@ if TYPE_CHECKING:
 _FRONTENDS = {".ts": "typescript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 _BOM = b"\xef\xbb\xbf"
 #: Errors `generate` repairs by writing a stub, so they do not stop it.
-SCAFFOLDED = frozenset({"BF701"})
+SCAFFOLDED = frozenset({MISSING_ROUTE_FILE.code})
 
 
 @dataclass
@@ -50,25 +58,29 @@ class ManifestResult:
         return any(d.severity == "error" and d.code not in SCAFFOLDED for d in self.diagnostics)
 
 
-def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]:
+def read_source(
+    path: Path, display: str, data: bytes | None = None
+) -> tuple[SourceFile, list[Diagnostic]]:
     """The decoded text, or an empty SourceFile and a located diagnostic saying why not.
+    `data`: the file's bytes, already read from it as below (generate's cache hashed them).
 
     The manifest's connector directory is the folder holding it: a manifest that is a symlink
     leading out of that folder is not opened (BF009), and one that is not a regular file is
     not read (BF010); neither diagnostic shows a byte of what the link points to."""
     try:
-        data = safe_read.read_bounded(path, limits.MAX_MANIFEST_BYTES, path.parent)
+        if data is None:
+            data = safe_read.read_bounded(path, limits.MAX_MANIFEST_BYTES, path.parent)
     except safe_read.Outside:
-        return _not_read(display, "BF009")
+        return _not_read(display, MANIFEST_SYMLINK_OUTSIDE)
     except safe_read.NotRegular:
-        return _not_read(display, "BF010")
+        return _not_read(display, MANIFEST_NOT_A_FILE)
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from error
     if len(data) > limits.MAX_MANIFEST_BYTES:
         source = SourceFile(display, "")
         return source, [
             make_diagnostic(
-                "BF006",
+                TOO_COMPLEX,
                 f"the manifest is larger than {limits.MAX_MANIFEST_BYTES // (1024 * 1024)} MiB",
                 Label(source, Span(0, 0)),
             )
@@ -82,7 +94,7 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
         offset = len(data[: error.start].decode("utf-8", "replace"))
         return source, [
             make_diagnostic(
-                "BF002",
+                INVALID_ENCODING,
                 f"the manifest is not UTF-8: byte 0x{data[error.start]:02x} at byte offset "
                 f"{error.start} cannot start or continue a character",
                 Label(source, Span(offset, offset + 1)),
@@ -94,7 +106,7 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
     if nul >= 0:
         return source, [
             make_diagnostic(
-                "BF002",
+                INVALID_ENCODING,
                 "the manifest holds a NUL character: this looks like a binary file",
                 Label(source, Span(nul, nul + 1)),
             )
@@ -103,11 +115,11 @@ def read_source(path: Path, display: str) -> tuple[SourceFile, list[Diagnostic]]
 
 
 _NOT_READ = {
-    "BF009": (
+    MANIFEST_SYMLINK_OUTSIDE: (
         "the manifest is a symlink that points outside its connector directory; it is not read",
         "copy the manifest into the connector directory (the folder that holds it)",
     ),
-    "BF010": (
+    MANIFEST_NOT_A_FILE: (
         "the manifest is not a regular file (a dangling symlink, a symlink loop, a folder, a "
         "device or a pipe); it is not read",
         "make it a regular file, or a symlink to one inside the connector directory",
@@ -115,11 +127,11 @@ _NOT_READ = {
 }
 
 
-def _not_read(display: str, code: str) -> tuple[SourceFile, list[Diagnostic]]:
+def _not_read(display: str, rule: Rule) -> tuple[SourceFile, list[Diagnostic]]:
     """An empty source and the located reason: nothing of the file's target is shown."""
     source = SourceFile(display, "")
-    message, help_ = _NOT_READ[code]
-    return source, [make_diagnostic(code, message, Label(source, Span(0, 0)), help=help_)]
+    message, help_ = _NOT_READ[rule]
+    return source, [make_diagnostic(rule, message, Label(source, Span(0, 0)), help=help_)]
 
 
 def parse(source: SourceFile, suffix: str) -> FrontendResult:
@@ -143,19 +155,24 @@ def resolve(document: LocatedDocument, findings: Iterable[Finding]) -> list[Diag
         )
         diagnostics.append(
             make_diagnostic(
-                finding.code, finding.message, primary, secondary=secondary, help=finding.help
+                finding.rule, finding.message, primary, secondary=secondary, help=finding.help
             )
         )
     return diagnostics
 
 
-def check_manifest(path: Path) -> ManifestResult:
-    """Every diagnostic for one manifest file."""
+def check_manifest(
+    path: Path, skip: frozenset[str] = frozenset(), *, data: bytes | None = None
+) -> ManifestResult:
+    """Every diagnostic for one manifest file (`data`: its bytes, when already read). The checks
+    named in `skip` (their rules are all deselected: `--select`/`--ignore`) do not run, unless an
+    error of theirs could change what the route files beside the manifest are compared with; the
+    diagnostics kept are the same."""
     display = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in _FRONTENDS:
         raise UsageError(f"{display}: not a manifest (expected .ts, .json, .yaml or .yml)")
-    source, diagnostics = read_source(path, display)
+    source, diagnostics = read_source(path, display, data)
     result = ManifestResult(path, source, diagnostics=diagnostics)
     if diagnostics:
         return result
@@ -166,22 +183,44 @@ def check_manifest(path: Path) -> ManifestResult:
         return result
     result.document = document
     findings, broken = check_shape(document.value)
+    beside = _has_route_files(path)
+    if skip and beside:
+        skip = _safe_to_skip(skip)
     for check in ALL_CHECKS if isinstance(document.value, dict) else ():
-        if any(_overlaps(read, bad) for read in check.reads for bad in broken):
+        if check.name in skip or any(
+            _overlaps(read, bad) for read in check.reads for bad in broken
+        ):
             continue
         findings.extend(check.run(document.value))
     result.diagnostics.extend(resolve(document, findings))
-    if isinstance(document.value, dict):
+    if isinstance(document.value, dict) and beside:
         bad = [*broken, *_error_paths(findings)]
         _check_route_files(result, document, bad, parsed.diagnostics)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
 
+def _has_route_files(path: Path) -> bool:
+    """Connector-directory mode: a `src/api/` folder beside the manifest (without one, what
+    `analyze` would find is nothing)."""
+    return path.parent.joinpath(*API_DIR).is_dir()
+
+
+def _safe_to_skip(skip: frozenset[str]) -> frozenset[str]:
+    """The checks of `skip` whose errors cannot keep a route file from being compared with the
+    manifest: skipping them changes no route-file diagnostic."""
+    # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
+    from backfill_codegen.route_files import READS
+
+    def harmless(check: Check) -> bool:
+        touches = any(_overlaps(read, route) for read in check.reads for route in READS)
+        return not (check.may_fail and touches)
+
+    return frozenset(check.name for check in ALL_CHECKS if check.name in skip and harmless(check))
+
+
 def _error_paths(findings: list[Finding]) -> list[JsonPath]:
-    if not findings:
-        return []  # a clean manifest never loads the rule catalogue
-    return [f.at.path for f in findings if rule(f.code).severity == Severity.ERROR]
+    return [f.at.path for f in findings if f.rule.severity == Severity.ERROR]
 
 
 def _check_route_files(
@@ -192,8 +231,6 @@ def _check_route_files(
 ) -> None:
     """Connector-directory mode: the route files beside the manifest, read only where the
     manifest parts the rules compare them with have no error."""
-    if not result.path.parent.joinpath(*API_DIR).is_dir():
-        return  # what `analyze` finds there: nothing
     # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
     from backfill_codegen.route_files import analyze
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from backfill_codegen import safe_read
 from backfill_codegen.emit.header import NOTICE
+from backfill_codegen.workspace import RECORD_NAME
 
-RECORD_NAME = ".backfill-generated.json"
 #: The cache file earlier versions kept in the output directory; theirs by name, so removed.
 LEGACY_CACHE_NAME = ".backfill-cache.json"
 FORMAT = 1

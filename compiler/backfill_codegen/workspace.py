@@ -19,6 +19,9 @@ MANIFEST_NAMES = (
 )
 #: The folder of route files beside a manifest (connector-directory mode).
 API_DIR = ("src", "api")
+#: The record `generate` keeps in each output directory (backfill_codegen/record.py); here so
+#: that manifest discovery can tell an output directory without importing the writer's modules.
+RECORD_NAME = ".backfill-generated.json"
 
 
 class UsageError(Exception):
@@ -39,8 +42,9 @@ def display_path(path: Path) -> str:
 def find_manifests(paths: Iterable[Path]) -> list[Path]:
     """Manifest files named by the arguments: files as given, directories searched recursively.
 
-    Hidden folders, `node_modules` and symlinked folders are not entered. Two manifests in one
-    folder are ambiguous and a usage error.
+    Hidden folders, `node_modules` and symlinked folders are not entered. Folders holding
+    generate's record are (`generate -o` may write into a connector's own folder, or above
+    others). Two manifests in one folder are ambiguous and a usage error.
     """
     found: list[Path] = []
     for path in paths:
@@ -63,11 +67,13 @@ def find_manifests(paths: Iterable[Path]) -> list[Path]:
 
 def _search(root: Path) -> list[Path]:
     found = []
-    pending = [root]
+    pending = [str(root)]  # strings, not Paths: thousands of folders in a monorepo
     while pending:
         folder = pending.pop()
         try:
-            entries = sorted(folder.iterdir())
+            # scandir, not iterdir: an entry's type comes with the listing, no stat per entry.
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             continue
         # A manifest-named symlink is found whatever it points to, so that one leading out of
@@ -75,10 +81,11 @@ def _search(root: Path) -> list[Path]:
         here = [e for e in entries if e.name in MANIFEST_NAMES and (e.is_symlink() or e.is_file())]
         if len(here) > 1:
             names = ", ".join(e.name for e in here)
-            raise UsageError(f"{folder.as_posix()}: more than one manifest ({names}); keep one")
-        found.extend(here)
+            where = Path(folder).as_posix()
+            raise UsageError(f"{where}: more than one manifest ({names}); keep one")
+        found.extend(Path(folder, e.name) for e in here)
         for entry in entries:
             skip = entry.name.startswith(".") or entry.name in ("node_modules", "__pycache__")
-            if not skip and entry.is_dir() and not entry.is_symlink():
-                pending.append(entry)
+            if not skip and entry.is_dir(follow_symlinks=False):
+                pending.append(os.path.join(folder, entry.name))
     return found

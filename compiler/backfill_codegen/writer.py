@@ -3,8 +3,7 @@
 A plan is computed in memory first (`plan`), then either applied (`apply`) or compared (`diff`,
 for `--check`). A file in an output directory is ours only when the directory's record
 (backfill_codegen/record.py: what the previous run wrote there) lists it AND it carries the header
-line
-exactly where the emitters put it (`has_header`); only such files are overwritten, or removed
+line exactly where the emitters put it (`has_header`); only such files are overwritten, or removed
 when no longer produced (removed only while their bytes are still those recorded). Anything
 else at an output path is a WriteConflict; anywhere else it is left alone. A directory without
 a record (written by an earlier version) adopts the files at output paths whose header is
@@ -27,7 +26,9 @@ instant) finds either the whole old set of files or the whole new set, never a m
 1. the new tree is built in a hidden sibling, `.<out>.backfill-partial-<random>`: every entry
    of the current directory that does not change (the user's own files and folders included)
    is hard-linked into it (copied where links are impossible), every new or changed file is
-   written and fsynced; the sibling is renamed `...-ready-...` once complete;
+   written; once every sibling of the run is built, all are flushed to disk together (one
+   `syncfs` per file system on Linux, else an fsync of each file and then each folder), and
+   only then is each renamed `...-ready-...`;
 2. the two directories are swapped in one step (`renameat2(RENAME_EXCHANGE)` on Linux); the
    sibling, now holding the old tree, is removed;
 3. where an atomic exchange is not available, the old directory is renamed aside and the new
@@ -58,6 +59,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -330,13 +332,41 @@ def diff(changes: list[Planned]) -> str:
 
 def apply(changes: list[Planned]) -> None:
     """Make the plan true on disk: each output directory swapped whole for its new tree, then
-    each missing scaffold created (see the module docstring for the guarantee)."""
+    each missing scaffold created (see the module docstring for the guarantee).
+
+    In phases over all output directories, so the costly steps are paid once, not once per
+    directory: every new tree is built, then flushed to disk together (`_flush`: one `syncfs`
+    per file system on Linux), then marked ready, then swapped; each parent folder is fsynced
+    once after each rename phase."""
     by_root: dict[Path, list[Planned]] = {}
     for change in changes:
         if change.root is not None:
             by_root.setdefault(change.root, []).append(change)
-    for root in sorted(by_root):
-        _replace_directory(root, by_root[root])
+    roots = sorted(by_root)
+    recover(*roots)
+    staged: dict[Path, Path] = {}  # output directory -> its new tree beside it
+    try:
+        for root in roots:
+            staging = _stage(root, by_root[root])
+            if staging is not None:
+                staged[root] = staging
+        _flush(list(staged.values()))
+        for root, staging in staged.items():
+            ready = staging.with_name(staging.name.replace(f"-{_PARTIAL}-", f"-{_READY}-", 1))
+            os.rename(staging, ready)
+            staged[root] = ready
+        _fsync_parents(staged)
+        for root, ready in staged.items():
+            if root.exists():
+                staged[root] = _swap(ready, root)  # now the old tree
+            else:
+                os.rename(ready, root)
+                staged[root] = ready  # gone: nothing to remove
+        _fsync_parents(staged)
+    finally:
+        for leftover in staged.values():
+            if leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
     for change in changes:
         if change.root is None and change.text is not None:
             _create_scaffold(change.path, change.text)
@@ -412,16 +442,29 @@ def _sibling_pattern(directory: Path) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(directory.name)}\.backfill-({_PARTIAL}|{_READY}|{_OLD})-")
 
 
-def recover(directory: Path) -> None:
-    """Finish or undo what an interrupted run left beside `directory`: with the directory
-    missing, a ready sibling (the complete new set) takes its place; every other leftover is
-    removed. Only real folders with the writer's own names are touched."""
+def recover(*directories: Path) -> None:
+    """Finish or undo what an interrupted run left beside each of `directories`: with the
+    directory missing, a ready sibling (the complete new set) takes its place; every other
+    leftover is removed. Only real folders with the writer's own names are touched. Each
+    parent folder is listed once, however many output directories it holds."""
+    by_parent: dict[Path, list[Path]] = {}
+    for directory in directories:
+        by_parent.setdefault(directory.parent, []).append(directory)
+    for parent, group in by_parent.items():
+        if not parent.is_dir():
+            continue
+        with os.scandir(parent) as entries:  # leftovers only: their names hold the marker
+            candidates = sorted(parent / e.name for e in entries if ".backfill-" in e.name)
+        if candidates:
+            for directory in group:
+                _recover_one(directory, candidates)
+
+
+def _recover_one(directory: Path, candidates: list[Path]) -> None:
     parent = directory.parent
-    if not parent.is_dir():
-        return
     pattern = _sibling_pattern(directory)
     leftovers: dict[str, list[Path]] = {_PARTIAL: [], _READY: [], _OLD: []}
-    for entry in sorted(parent.iterdir()):
+    for entry in candidates:
         match = pattern.match(entry.name)
         if match and entry.is_dir() and not entry.is_symlink():
             leftovers[match[1]].append(entry)
@@ -436,20 +479,21 @@ def recover(directory: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _replace_directory(directory: Path, changes: list[Planned]) -> None:
+def _stage(directory: Path, changes: list[Planned]) -> Path | None:
+    """The new tree of `directory` built in a hidden sibling (not yet flushed to disk); None
+    when the directory cannot be swapped and its files were replaced in place instead."""
     parent = directory.parent
     parent.mkdir(parents=True, exist_ok=True)
-    recover(directory)
     if not _swappable(directory):
         _replace_in_place(changes)
-        return
+        return None
     try:
         staging = Path(
             tempfile.mkdtemp(prefix=f".{directory.name}.backfill-{_PARTIAL}-", dir=parent)
         )
     except PermissionError:  # a read-only parent: no sibling can be made
         _replace_in_place(changes)
-        return
+        return None
     try:
         replaced = {change.path.relative_to(directory) for change in changes}
         if directory.is_dir():
@@ -462,19 +506,10 @@ def _replace_directory(directory: Path, changes: list[Planned]) -> None:
                 target = staging / change.path.relative_to(directory)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _write_file(target, change.text)
-        _fsync_tree(staging)
-        ready = staging.with_name(staging.name.replace(f"-{_PARTIAL}-", f"-{_READY}-", 1))
-        os.rename(staging, ready)
-        staging = ready
-        _fsync_directory(parent)
-        if directory.exists():
-            staging = _swap(staging, directory)  # now the old tree
-        else:
-            os.rename(staging, directory)
-        _fsync_directory(parent)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
 
 
 #: More entries than this in an output directory (it is a whole project, say `-o .`) and files
@@ -550,12 +585,51 @@ def _umask() -> int:
 
 
 def _write_file(path: Path, text: str) -> None:
-    """A new file, written whole and fsynced; its mode as any new file of the user's (umask)."""
+    """A new file, written whole (made durable with its tree by `_flush`); its mode as any new
+    file of the user's (umask)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(text.encode("utf-8"))
-        handle.flush()
-        os.fsync(handle.fileno())
+
+
+def _flush(trees: list[Path]) -> None:
+    """Everything written under `trees` on disk before any of them is renamed ready: one
+    `syncfs` per file system where Linux has it (thousands of fsyncs, one per file and folder,
+    cost seconds at 500 connectors), else an fsync of every file and then of every folder."""
+    devices: dict[int, Path] = {}
+    for tree in trees:
+        devices.setdefault(tree.stat().st_dev, tree)
+    for tree in devices.values():
+        if not _syncfs(tree):
+            for root in trees:
+                _fsync_tree(root)
+            return
+
+
+def _syncfs(path: Path) -> bool:
+    """`syncfs(2)` on the file system holding `path`; False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError, TypeError):  # an old libc
+        return False
+    syncfs.argtypes = [ctypes.c_int]
+    syncfs.restype = ctypes.c_int
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return False
+    try:
+        return syncfs(descriptor) == 0
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_parents(directories: Iterable[Path]) -> None:
+    """Each folder holding one of `directories` fsynced once (a rename there made durable)."""
+    for parent in sorted({directory.parent for directory in directories}):
+        _fsync_directory(parent)
 
 
 def _fsync_directory(path: Path) -> None:
@@ -572,8 +646,22 @@ def _fsync_directory(path: Path) -> None:
 
 
 def _fsync_tree(root: Path) -> None:
-    for folder, _, _ in os.walk(root):
+    """Every file under `root` fsynced, then every folder (each after its files)."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            _fsync_file(Path(folder, name))
         _fsync_directory(Path(folder))
+
+
+def _fsync_file(path: Path) -> None:
+    try:  # a symlink, or a user's unreadable file linked in unchanged: already on disk
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 _RENAME_EXCHANGE = 2

@@ -9,19 +9,30 @@ lies on or under any path it reads, so a check may trust the *shape* the model p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Finding, JsonPath
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Rule, Severity
 
 Manifest = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class Check:
+    """A semantic check: `run` reads only under `reads` and reports only the rules it `emits`
+    (tests/rules/test_check_emits.py holds it to that), so `--select`/`--ignore` can skip a
+    check whose rules are all deselected without running it."""
+
     name: str
     reads: tuple[JsonPath, ...]
     run: Callable[[Manifest], Iterable[Finding]]
+    emits: tuple[Rule, ...] = field(kw_only=True)
+
+    @property
+    def may_fail(self) -> bool:
+        """Whether it can report an error (an error's path keeps route files from being compared
+        with that part of the manifest, so such a check runs whenever route files are read)."""
+        return any(rule.severity == Severity.ERROR for rule in self.emits)
 
 
 def get_path(value: Any, path: JsonPath) -> Any:

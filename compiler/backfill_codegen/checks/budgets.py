@@ -2,8 +2,7 @@
 
 A limit per item (10,000 values per `enum`) still lets a manifest hold many such items; the
 generator's time follows their sum. These budgets (backfill_codegen/limits.py) count across the
-whole
-settings schema and report the item that crosses them, in document order.
+whole settings schema and report the item that crosses them, in document order.
 """
 
 from __future__ import annotations
@@ -13,15 +12,15 @@ from typing import Any
 
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
+from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH, resolve_local, walk
 from backfill_codegen.limits import (
     MAX_ENUM_VALUES,
     MAX_ENUM_VALUES_TOTAL,
     MAX_SETTINGS_SUBSCHEMAS,
     MAX_UNFOLDED_CHOICES,
 )
-from backfill_codegen.settings_schema import SETTINGS_PATH, resolve_local, walk
-
-_IN_PLACE = ("allOf", "anyOf", "oneOf")
+from backfill_codegen.rules.source import TOO_COMPLEX
 
 
 def _in_place_children(root: Any, path: JsonPath, schema: Any) -> list[tuple[JsonPath, Any]]:
@@ -30,7 +29,7 @@ def _in_place_children(root: Any, path: JsonPath, schema: Any) -> list[tuple[Jso
     if not isinstance(schema, Mapping):
         return []
     found: list[tuple[JsonPath, Any]] = []
-    for key in _IN_PLACE:
+    for key in IN_PLACE_LIST:
         members = schema.get(key)
         if isinstance(members, list):
             found.extend(((*path, key, i), member) for i, member in enumerate(members))
@@ -77,7 +76,7 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
     for count, sub in enumerate(walk(schema), start=1):
         if _unfolded(schema, sub.path, sub.schema, memo) > MAX_UNFOLDED_CHOICES:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 "this subschema's `allOf`/`anyOf`/`oneOf` members and `$ref`s unfold into "
                 f"more than {MAX_UNFOLDED_CHOICES:,} schemas (the settings generator's time "
                 "grows with them)",
@@ -87,7 +86,7 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
             return
         if count > MAX_SETTINGS_SUBSCHEMAS:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 f"the settings schema holds more than {MAX_SETTINGS_SUBSCHEMAS:,} subschemas",
                 Pointer((*SETTINGS_PATH, *sub.path), "key" if sub.path else "value"),
                 help="split the connector, or describe repeated fields once in `$defs`",
@@ -99,7 +98,7 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
         values += len(enum)
         if values > MAX_ENUM_VALUES_TOTAL:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 f"with this `enum`, the settings schema's enums list {values:,} values; at "
                 f"most {MAX_ENUM_VALUES_TOTAL:,} are allowed in all",
                 Pointer((*SETTINGS_PATH, *sub.path, "enum")),
@@ -108,4 +107,4 @@ def check_budgets(manifest: Manifest) -> Iterator[Finding]:
             return
 
 
-CHECKS = (Check("settings-budgets", (SETTINGS_PATH,), check_budgets),)
+CHECKS = (Check("settings-budgets", (SETTINGS_PATH,), check_budgets, emits=(TOO_COMPLEX,)),)

@@ -2,7 +2,7 @@
 use, dynamic hosts, scopes, the client credential key, and pasted tokens in the settings.
 
 The URL checks read the settings schema too, and must work when it is itself invalid (BF401):
-they use `backfill_codegen.settings_schema`, which resolves what it can and never raises.
+they use `backfill_codegen.domain.settings_schema`, which resolves what it can and never raises.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backfill_codegen import ecma, ecma_syntax
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
-from backfill_codegen.settings_schema import (
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer, Rule
+from backfill_codegen.domain import ecma, ecma_syntax
+from backfill_codegen.domain.settings_schema import (
     SETTINGS_PATH,
     Property,
     as_read,
@@ -28,6 +28,20 @@ from backfill_codegen.settings_schema import (
     views,
     walk,
 )
+from backfill_codegen.rules.oauth import (
+    DYNAMIC_DOMAIN,
+    HOSTNAME_ONLY_DYNAMIC_HOST,
+    INVALID_CREDENTIAL_KEY,
+    INVALID_OAUTH_URL,
+    INVALID_SCOPE,
+    NO_SCOPES,
+    OAUTH_SETTING_NOT_REQUIRED_STRING,
+    PASTED_OAUTH_TOKEN,
+    UNCONSTRAINED_DYNAMIC_HOST,
+    UNKNOWN_OAUTH_SETTING,
+    UNSUPPORTED_OAUTH_TYPE,
+)
+from backfill_codegen.rules.settings import INVALID_PATTERN
 
 OAUTH: JsonPath = ("connection", "oauth")
 GRANT_TYPE = "authorization_code"
@@ -40,7 +54,7 @@ _CREDENTIAL_KEY = re.compile(r"[a-z][a-z0-9_]*")
 HOST_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.characters(
     "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 )
-# Token places (backfill_codegen/oauth_template.py, imported only for OAuth).
+# Token places (backfill_codegen/domain/oauth_template.py, imported only for OAuth).
 _PATH, _HOST, _PORT = "path", "host", "port"
 #: What a setting may contain in the port.
 PORT_CHARACTERS: ecma_syntax.Ranges = ecma_syntax.DIGITS
@@ -63,7 +77,7 @@ def check_type(manifest: Manifest) -> Iterator[Finding]:
     value = get_path(manifest, (*OAUTH, "type"))
     if isinstance(value, str) and value != GRANT_TYPE:
         yield Finding(
-            "BF501",
+            UNSUPPORTED_OAUTH_TYPE,
             f"OAuth type `{value}` is not supported: the platform runs `{GRANT_TYPE}` only",
             _at((*OAUTH, "type")),
             help=f'use `"type": "{GRANT_TYPE}"`',
@@ -114,7 +128,7 @@ def _suggest(name: str, candidates: list[str]) -> str | None:
 
 @dataclass(frozen=True)
 class _Verdict:
-    code: str | None  # None: the host is constrained
+    rule: Rule | None  # None: the host is constrained
     reason: str
     at: JsonPath | None  # the constraint the verdict is about (a pattern), if any
 
@@ -144,7 +158,7 @@ def _alphabet_verdict(
 ) -> tuple[str | None, JsonPath]:
     """Why the patterns (which a value must all match) let a value out of its place in the URL,
     or None when every character they can match belongs there. Decided on the patterns' parse
-    (backfill_codegen/ecma_syntax.py): nothing is run, so no pattern can take time."""
+    (backfill_codegen/domain/ecma_syntax.py): nothing is run, so no pattern can take time."""
     port = place == _PORT
     allowed = PORT_CHARACTERS if port else HOST_CHARACTERS
     possible = ecma_syntax.ANY
@@ -189,18 +203,20 @@ def _host_verdict(settings: _Settings, prop: Property, place: str) -> _Verdict:
     ]
     valid = [(path, p) for path, p in patterns if ecma.compile_error(p) is None]
     if patterns and not valid:
-        return _Verdict(None, "its pattern is invalid (BF407)", None)
+        return _Verdict(None, f"its pattern is invalid ({INVALID_PATTERN.code})", None)
     if valid:
         reason, at = _alphabet_verdict(valid, place)
         if reason is not None:
-            return _Verdict("BF505", reason, at)
+            return _Verdict(UNCONSTRAINED_DYNAMIC_HOST, reason, at)
         if place == _HOST:
-            return _Verdict("BF511", "no fixed domain follows it", at)
+            return _Verdict(DYNAMIC_DOMAIN, "no fixed domain follows it", at)
         return _Verdict(None, "pinned by an anchored pattern", at)
     formats = {schema.get("format") for schema in schemas if isinstance(schema.get("format"), str)}
     if place != _PORT and formats & {"hostname", "idn-hostname"}:
-        return _Verdict("BF506", "only `format: hostname` constrains it", None)
-    return _Verdict("BF505", "it has no `enum` or `pattern`" + _ignored(settings, prop), None)
+        return _Verdict(HOSTNAME_ONLY_DYNAMIC_HOST, "only `format: hostname` constrains it", None)
+    return _Verdict(
+        UNCONSTRAINED_DYNAMIC_HOST, "it has no `enum` or `pattern`" + _ignored(settings, prop), None
+    )
 
 
 def _ignored(settings: _Settings, prop: Property) -> str:
@@ -229,7 +245,7 @@ def _template(manifest: Manifest, field: str) -> Any:
         return None
     # Imported here: its host regex alone takes milliseconds to compile, and most connectors
     # have no OAuth.
-    from backfill_codegen.oauth_template import parse_template
+    from backfill_codegen.domain.oauth_template import parse_template
 
     return parse_template(text)
 
@@ -240,7 +256,7 @@ def _check_url_syntax(manifest: Manifest, field: str) -> Iterator[Finding]:
         return
     for problem in template.problems:
         where = Pointer((*OAUTH, field), "value", within=problem.span)
-        yield Finding("BF502", f"`{field}`: {problem.message}", where, help=problem.help)
+        yield Finding(INVALID_OAUTH_URL, f"`{field}`: {problem.message}", where, help=problem.help)
 
 
 def _check_url_settings(manifest: Manifest, field: str) -> Iterator[Finding]:
@@ -262,7 +278,7 @@ def _check_token(
 ) -> Iterator[Finding]:
     if settings.schema is None:
         yield Finding(
-            "BF503",
+            UNKNOWN_OAUTH_SETTING,
             f"`{field}` uses `<{name}>`, but the manifest has no `settingsSchema`",
             at,
             help=f"declare `{name}` as a required string property of `connection.settingsSchema`",
@@ -272,7 +288,7 @@ def _check_token(
     if prop is None:
         suggestion = _suggest(name, sorted(settings.properties))
         yield Finding(
-            "BF503",
+            UNKNOWN_OAUTH_SETTING,
             f"`{field}` uses `<{name}>`, which is not a property of `settingsSchema`",
             at,
             help=f"did you mean `<{suggestion}>`?"
@@ -288,7 +304,7 @@ def _check_token(
         problems.append("not `type: string`")
     if problems:
         yield Finding(
-            "BF504",
+            OAUTH_SETTING_NOT_REQUIRED_STRING,
             f"`{field}` uses `<{name}>`, but setting `{name}` is {' and '.join(problems)}",
             at,
             related=(defined,),
@@ -297,14 +313,14 @@ def _check_token(
     if place == _PATH:
         return
     verdict = _host_verdict(settings, prop, place)
-    if verdict.code is None:
+    if verdict.rule is None:
         return
     related = (defined,)
     if verdict.at is not None:
         related = (_setting_at(verdict.at, "value", "this pattern"), defined)
-    if verdict.code == "BF511":
+    if verdict.rule is DYNAMIC_DOMAIN:
         yield Finding(
-            "BF511",
+            DYNAMIC_DOMAIN,
             f"`{field}` has `<{name}>` as its whole domain: any host the pattern allows "
             "receives the OAuth client secret",
             at,
@@ -314,9 +330,9 @@ def _check_token(
             "platform's connect-time host validation is then the only guard)",
         )
         return
-    if verdict.code == "BF506":
+    if verdict.rule is HOSTNAME_ONLY_DYNAMIC_HOST:
         yield Finding(
-            "BF506",
+            HOSTNAME_ONLY_DYNAMIC_HOST,
             f"`{field}` has `<{name}>` in its host, and {verdict.reason}",
             at,
             related=related,
@@ -326,7 +342,7 @@ def _check_token(
         return
     part = "port" if place == _PORT else "host"
     yield Finding(
-        "BF505",
+        UNCONSTRAINED_DYNAMIC_HOST,
         f"`{field}` has `<{name}>` in its {part}, and {verdict.reason}",
         at,
         related=related,
@@ -345,11 +361,23 @@ def _url_checks(field: str) -> tuple[Check, Check]:
     url: JsonPath = (*OAUTH, field)
     name = "oauth-" + re.sub(r"([A-Z])", r"-\1", field.removesuffix("Template")).lower()
     return (
-        Check(name, (url,), lambda manifest: _check_url_syntax(manifest, field)),
+        Check(
+            name,
+            (url,),
+            lambda manifest: _check_url_syntax(manifest, field),
+            emits=(INVALID_OAUTH_URL,),
+        ),
         Check(
             f"{name}-settings",
             (url, SETTINGS_PATH),
             lambda manifest: _check_url_settings(manifest, field),
+            emits=(
+                UNKNOWN_OAUTH_SETTING,
+                OAUTH_SETTING_NOT_REQUIRED_STRING,
+                UNCONSTRAINED_DYNAMIC_HOST,
+                HOSTNAME_ONLY_DYNAMIC_HOST,
+                DYNAMIC_DOMAIN,
+            ),
         ),
     )
 
@@ -363,7 +391,7 @@ def check_scopes(manifest: Manifest) -> Iterator[Finding]:
         return
     if not scopes:
         yield Finding(
-            "BF508",
+            NO_SCOPES,
             "`oauth.scopes` is empty: no scope will be requested",
             _at((*OAUTH, "scopes")),
             help="list the scopes the connector's routes need",
@@ -375,18 +403,18 @@ def check_scopes(manifest: Manifest) -> Iterator[Finding]:
             continue
         at = _at((*OAUTH, "scopes", index))
         if not scope.strip():
-            yield Finding("BF507", "empty scope", at, help="remove it")
+            yield Finding(INVALID_SCOPE, "empty scope", at, help="remove it")
         elif any(char.isspace() for char in scope):
             parts = ", ".join(f'"{part}"' for part in scope.split())
             yield Finding(
-                "BF507",
+                INVALID_SCOPE,
                 f"scope `{scope.strip()}` contains whitespace",
                 at,
                 help=f"scopes are separate list items: {parts}",
             )
         if scope in first_seen:
             yield Finding(
-                "BF507",
+                INVALID_SCOPE,
                 f"scope `{scope}` is listed twice",
                 at,
                 related=(_at((*OAUTH, "scopes", first_seen[scope]), message="first listed here"),),
@@ -411,7 +439,7 @@ def check_credential_key(manifest: Manifest) -> Iterator[Finding]:
     key = get_path(manifest, (*OAUTH, "client", "credentialKey"))
     if isinstance(key, str) and not _CREDENTIAL_KEY.fullmatch(key):
         yield Finding(
-            "BF509",
+            INVALID_CREDENTIAL_KEY,
             f"credential key `{key}` is not an identifier `^[a-z][a-z0-9_]*$`",
             _at((*OAUTH, "client", "credentialKey")),
             help=f"did you mean `{_as_identifier(key)}`?",
@@ -456,20 +484,27 @@ def check_pasted_tokens(manifest: Manifest) -> Iterator[Finding]:
         for name in properties:
             if isinstance(name, str) and looks_like_oauth_token(name):
                 yield Finding(
-                    "BF510",
+                    PASTED_OAUTH_TOKEN,
                     f"setting `{name}` looks like a pasted OAuth token, but the platform runs "
                     "OAuth and stores the tokens itself",
                     _setting_at((*sub.path, "properties", name), "key"),
                     help="remove the setting and read the token with `OAuth.accessToken()`; a "
-                    "local dogfood manifest can keep it with `--ignore BF510`",
+                    f"local dogfood manifest can keep it with `--ignore {PASTED_OAUTH_TOKEN.code}`",
                 )
 
 
 CHECKS = (
-    Check("oauth-type", ((*OAUTH, "type"),), check_type),
+    Check("oauth-type", ((*OAUTH, "type"),), check_type, emits=(UNSUPPORTED_OAUTH_TYPE,)),
     *_url_checks("authorizationUrlTemplate"),
     *_url_checks("tokenUrlTemplate"),
-    Check("oauth-scopes", ((*OAUTH, "scopes"),), check_scopes),
-    Check("oauth-credential-key", ((*OAUTH, "client", "credentialKey"),), check_credential_key),
-    Check("oauth-pasted-tokens", (SETTINGS_PATH,), check_pasted_tokens),
+    Check("oauth-scopes", ((*OAUTH, "scopes"),), check_scopes, emits=(INVALID_SCOPE, NO_SCOPES)),
+    Check(
+        "oauth-credential-key",
+        ((*OAUTH, "client", "credentialKey"),),
+        check_credential_key,
+        emits=(INVALID_CREDENTIAL_KEY,),
+    ),
+    Check(
+        "oauth-pasted-tokens", (SETTINGS_PATH,), check_pasted_tokens, emits=(PASTED_OAUTH_TOKEN,)
+    ),
 )

@@ -1,15 +1,29 @@
 """`permissions.http`: each entry on its own (BF601-BF605, BF607, BF608, BF610-BF612), then the
 list as a whole (duplicates BF606, covered entries BF609). The semantics are
-backfill_codegen/urls.py's."""
+backfill_codegen/domain/urls.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from backfill_codegen import urls
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
+from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer, Rule
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain import urls
+from backfill_codegen.rules.permissions import (
+    DUPLICATE_PERMISSION,
+    PERMISSION_AMBIGUOUS_IDN_HOST,
+    PERMISSION_COVERED,
+    PERMISSION_HOST_WILDCARD,
+    PERMISSION_INVALID_HOST,
+    PERMISSION_INVALID_PATH,
+    PERMISSION_LOCAL_ADDRESS,
+    PERMISSION_NO_PATH,
+    PERMISSION_NON_ASCII_HOST,
+    PERMISSION_NOT_HTTPS,
+    PERMISSION_QUERY_OR_FRAGMENT,
+    PERMISSION_USERINFO,
+)
 
 _HTTP = ("permissions", "http")
 
@@ -17,17 +31,17 @@ _HTTP = ("permissions", "http")
 #: compares pairs, and a pre-commit hook must stay fast on any input.
 MAX_COVERAGE_GROUP = 500
 
-CODES: dict[urls.Kind, str] = {
-    urls.Kind.NOT_HTTPS: "BF601",
-    urls.Kind.HOST_WILDCARD: "BF602",
-    urls.Kind.USERINFO: "BF603",
-    urls.Kind.QUERY_OR_FRAGMENT: "BF604",
-    urls.Kind.INVALID_HOST: "BF605",
-    urls.Kind.NO_PATH: "BF607",
-    urls.Kind.LOCAL_ADDRESS: "BF608",
-    urls.Kind.INVALID_PATH: "BF610",
-    urls.Kind.NON_ASCII_HOST: "BF611",
-    urls.Kind.AMBIGUOUS_IDN: "BF612",
+RULE_OF_KIND: dict[urls.Kind, Rule] = {
+    urls.Kind.NOT_HTTPS: PERMISSION_NOT_HTTPS,
+    urls.Kind.HOST_WILDCARD: PERMISSION_HOST_WILDCARD,
+    urls.Kind.USERINFO: PERMISSION_USERINFO,
+    urls.Kind.QUERY_OR_FRAGMENT: PERMISSION_QUERY_OR_FRAGMENT,
+    urls.Kind.INVALID_HOST: PERMISSION_INVALID_HOST,
+    urls.Kind.NO_PATH: PERMISSION_NO_PATH,
+    urls.Kind.LOCAL_ADDRESS: PERMISSION_LOCAL_ADDRESS,
+    urls.Kind.INVALID_PATH: PERMISSION_INVALID_PATH,
+    urls.Kind.NON_ASCII_HOST: PERMISSION_NON_ASCII_HOST,
+    urls.Kind.AMBIGUOUS_IDN: PERMISSION_AMBIGUOUS_IDN_HOST,
 }
 
 
@@ -74,7 +88,7 @@ def _entry_findings(index: int, text: str, parsed: urls.ParsedEntry) -> Iterator
     path: JsonPath = (*_HTTP, index)
     for problem in parsed.problems:
         yield Finding(
-            CODES[problem.kind],
+            RULE_OF_KIND[problem.kind],
             problem.message,
             _pointer(path, problem, text),
             help=_help(problem, text, parsed),
@@ -98,7 +112,7 @@ def _duplicates(
                 )
             findings.append(
                 Finding(
-                    "BF606",
+                    DUPLICATE_PERMISSION,
                     message,
                     Pointer((*_HTTP, index)),
                     related=(Pointer((*_HTTP, first_index), message="first listed here"),),
@@ -128,7 +142,7 @@ def _covered(distinct: Sequence[tuple[int, str, urls.AllowEntry]]) -> Iterator[F
                 if other_index > index and urls.covers(entry, other):
                     continue  # equivalent patterns: report the later one only
                 yield Finding(
-                    "BF609",
+                    PERMISSION_COVERED,
                     f"{quoted(entry.original)} is already allowed by {quoted(other_text)}",
                     Pointer((*_HTTP, index)),
                     related=(
@@ -159,4 +173,11 @@ def _order(finding: Finding) -> tuple[JsonPath, int, str, str]:
     return (finding.at.path, start, finding.code, finding.message)
 
 
-CHECKS = (Check("permissions", (("permissions",),), run),)
+CHECKS = (
+    Check(
+        "permissions",
+        (("permissions",),),
+        run,
+        emits=(*RULE_OF_KIND.values(), DUPLICATE_PERMISSION, PERMISSION_COVERED),
+    ),
+)

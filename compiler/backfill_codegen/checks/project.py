@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from backfill_codegen.checks.base import Check, Manifest
 from backfill_codegen.diagnostics.model import Finding, Pointer
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.rules.manifest import INVALID_NAME
 
 SLUG = re.compile(r"[a-z][a-z0-9-]*")
 
@@ -24,7 +25,7 @@ def _check_name(manifest: Manifest) -> Iterator[Finding]:
         return
     suggestion = suggest_slug(name)
     yield Finding(
-        "BF104",
+        INVALID_NAME,
         f"{quoted(name)} is not a connector slug (`^[a-z][a-z0-9-]*$`)",
         Pointer(("name",)),
         help=f"did you mean `{suggestion}`?"
@@ -33,4 +34,4 @@ def _check_name(manifest: Manifest) -> Iterator[Finding]:
     )
 
 
-CHECKS = (Check("name", (("name",),), _check_name),)
+CHECKS = (Check("name", (("name",),), _check_name, emits=(INVALID_NAME,)),)

@@ -7,8 +7,7 @@ locally, and a remote one is only ever reported.
 
 Python's `jsonschema` is imported only when a schema or a default may be invalid: jsonschema-rs
 answers first, and only its "valid" is used (backfill_codegen/checks/settings_fast.py says why that
-is
-safe). The findings themselves always come from `jsonschema`.
+is safe). The findings themselves always come from `jsonschema`.
 """
 
 from __future__ import annotations
@@ -20,19 +19,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from backfill_codegen import ecma, offline
-from backfill_codegen import settings_vocabulary as vocabulary
+from backfill_codegen import offline
 from backfill_codegen.checks import settings_fast
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.deep_stack import deeply
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
-from backfill_codegen.limits import (
-    MAX_DEFAULT_SECONDS,
-    MAX_DEFAULT_STEPS,
-    MAX_ENUM_VALUES,
-    MAX_REGEX_SECONDS,
-)
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain import ecma
+from backfill_codegen.domain import settings_vocabulary as vocabulary
+from backfill_codegen.domain.settings_schema import (
     SETTINGS_PATH,
     Subschema,
     as_read,
@@ -46,6 +40,26 @@ from backfill_codegen.settings_schema import (
     walk,
     walk_referenced,
 )
+from backfill_codegen.limits import (
+    MAX_DEFAULT_SECONDS,
+    MAX_DEFAULT_STEPS,
+    MAX_ENUM_VALUES,
+    MAX_REGEX_SECONDS,
+)
+from backfill_codegen.rules.settings import (
+    INVALID_DEFAULT,
+    INVALID_PATTERN,
+    INVALID_SETTINGS_SCHEMA,
+    MISSPELT_SETTINGS_KEYWORD,
+    REMOTE_REF,
+    SECRET_VALUE_IN_MANIFEST,
+    SETTINGS_NOT_OBJECT,
+    UNKNOWN_DIALECT,
+    UNKNOWN_REQUIRED,
+    UNKNOWN_SETTINGS_KEYWORD,
+    UNRESOLVED_REF,
+)
+from backfill_codegen.rules.source import TOO_COMPLEX
 
 if TYPE_CHECKING:
     # start-up: jsonschema only for an invalid schema or default
@@ -98,7 +112,7 @@ def check_dialect(manifest: Manifest) -> Iterator[Finding]:
             "(the schema was checked as 2020-12)"
         )
     yield Finding(
-        "BF408",
+        UNKNOWN_DIALECT,
         f"`$schema` `{_shorten(dialect.declared)}` is not a known JSON Schema dialect",
         _at(("$schema",)),
         help=help_text,
@@ -150,7 +164,7 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
         errors = deeply(lambda: list(meta.iter_errors(schema)))
     except Exception as error:  # third-party code on arbitrary input: report, never crash
         yield Finding(
-            "BF401",
+            INVALID_SETTINGS_SCHEMA,
             f"`settingsSchema` could not be checked against its metaschema: {_shorten(str(error))}",
             _at(()),
         )
@@ -173,7 +187,7 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
             break
         where = f" at `{_json_path(path)}`" if path else ""
         yield Finding(
-            "BF401",
+            INVALID_SETTINGS_SCHEMA,
             f"`settingsSchema` is not a valid {name} schema{where}: {message}",
             _at(path),
         )
@@ -201,14 +215,14 @@ def check_root_object(manifest: Manifest) -> Iterator[Finding]:
     if types:
         path, value = types[0]
         yield Finding(
-            "BF402",
+            SETTINGS_NOT_OBJECT,
             f"`settingsSchema` must be `type: object`, not `{_shorten(json.dumps(value))}`",
             _at(path),
             help='settings are named fields: use `"type": "object"` with `properties`',
         )
     else:
         yield Finding(
-            "BF402",
+            SETTINGS_NOT_OBJECT,
             "`settingsSchema` has no `type: object`",
             _at(()),
             help='add `"type": "object"` at the root of the settings schema',
@@ -252,7 +266,7 @@ def check_required(manifest: Manifest) -> Iterator[Finding]:
             close = difflib.get_close_matches(name, sorted(names), n=1)
             where = f"`{_json_path(sub.path)}`" if sub.path else "the root object"
             yield Finding(
-                "BF403",
+                UNKNOWN_REQUIRED,
                 f"required setting `{name}` is not in the properties of {where}",
                 _at((*sub.path, "required", index)),
                 help=f"did you mean `{close[0]}`?"
@@ -276,9 +290,8 @@ def _undecidable(instance: Any, pattern: str) -> ValidationError:
 
 def _ecma_search(pattern: str, text: str) -> bool | None:
     """ECMA-262 `test`; None only when a valid pattern cannot be decided in bounded time (an
-    invalid one is BF407's, and matches nothing here). Not cached here: backfill_codegen/ecma.py
-    keeps
-    decided answers, and the manifest's regex budget remembers the undecided ones (a cached
+    invalid one is BF407's, and matches nothing here). Not cached here: domain/ecma.py
+    keeps decided answers, and the manifest's regex budget remembers the undecided ones (a cached
     "undecided" would outlive the budget that spent it)."""
     if ecma.compile_error(pattern) is not None:
         return False
@@ -496,7 +509,7 @@ def _default_findings(
             error = best_match(validator.iter_errors(sub.schema["default"]))
         except _OutOfSteps:
             yield Finding(
-                "BF404",
+                INVALID_DEFAULT,
                 "the default cannot be checked against its schema in bounded time: checking "
                 f"the manifest's defaults took more than {MAX_DEFAULT_STEPS:,} steps or "
                 f"{MAX_DEFAULT_SECONDS:g} s (a chain of `anyOf`/`oneOf` over `$ref`s grows "
@@ -511,7 +524,7 @@ def _default_findings(
         if error is None:
             continue
         yield Finding(
-            "BF404",
+            INVALID_DEFAULT,
             f"the default does not validate against its schema: {_shorten(error.message)}",
             _at((*sub.path, "default", *error.absolute_path)),
         )
@@ -535,7 +548,7 @@ _INSTANCE_KEYWORDS = frozenset({"default", "examples", "const", "enum", "example
 
 def _remote_finding(key: str, ref: str, at: Pointer) -> Finding:
     return Finding(
-        "BF405",
+        REMOTE_REF,
         f"`{key}` `{_shorten(ref)}` is not local: the compiler never fetches schemas",
         at,
         help="copy the referenced schema into `$defs` and refer to it as `#/$defs/<name>`",
@@ -591,21 +604,21 @@ def check_refs(manifest: Manifest) -> Iterator[Finding]:
                     pointers = _definition_pointers(schema)
                 close = difflib.get_close_matches(ref, pointers, n=1)
                 yield Finding(
-                    "BF406",
+                    UNRESOLVED_REF,
                     f"`$ref` `{_shorten(ref)}` does not resolve: {target.error}",
                     at,
                     help=f"did you mean `{close[0]}`?" if close else None,
                 )
             elif not isinstance(target.value, Mapping | bool):
                 yield Finding(
-                    "BF406",
+                    UNRESOLVED_REF,
                     f"`$ref` `{_shorten(ref)}` points at a {type(target.value).__name__}, "
                     "not a schema",
                     at,
                 )
             elif ref_chain(schema, sub.path, sub.schema)[1]:
                 yield Finding(
-                    "BF406",
+                    UNRESOLVED_REF,
                     f"`$ref` `{_shorten(ref)}` loops back to itself without reaching a schema",
                     at,
                     help="point the reference at a schema that does not refer back here",
@@ -636,7 +649,7 @@ def check_patterns(manifest: Manifest) -> Iterator[Finding]:
 
 def _pattern_finding(pattern: str, error: str, at: Pointer) -> Finding:
     return Finding(
-        "BF407",
+        INVALID_PATTERN,
         f"`{_shorten(pattern)}` is not a valid ECMA-262 regular expression: {_shorten(error)}",
         at,
         help='patterns are compiled as JavaScript `new RegExp(pattern, "u")`',
@@ -658,7 +671,7 @@ def check_secret_values(manifest: Manifest) -> Iterator[Finding]:
             inside = _json_path(value.inside) or "its root"
             message = f"this `{value.keyword}` holds a secret's value at `{inside}`"
         yield Finding(
-            "BF409",
+            SECRET_VALUE_IN_MANIFEST,
             message + ": a credential committed in the manifest",
             _at(value.path, "key" if isinstance(value.path[-1], str) else "value"),
             help="move the credential out of the manifest: the admin enters it in the "
@@ -690,7 +703,7 @@ def check_keywords(manifest: Manifest) -> Iterator[Finding]:
             others = vocabulary.dialects_knowing(key)
             if others:
                 yield Finding(
-                    "BF410",
+                    UNKNOWN_SETTINGS_KEYWORD,
                     f"`{shown}` is not a {name} keyword (it is a keyword of "
                     f"{', '.join(_dialect_name(o) for o in others)}): {name} validators ignore it",
                     at,
@@ -701,7 +714,7 @@ def check_keywords(manifest: Manifest) -> Iterator[Finding]:
             meant = vocabulary.near_miss(key, uri)
             if meant is not None:
                 yield Finding(
-                    "BF411",
+                    MISSPELT_SETTINGS_KEYWORD,
                     f"unknown keyword `{shown}`: a misspelling of `{meant}`, which is ignored "
                     "as written",
                     at,
@@ -718,7 +731,7 @@ def check_keywords(manifest: Manifest) -> Iterator[Finding]:
             else:
                 help_text = "rename it `x-" + shown + "` to mark it as an extension"
             yield Finding(
-                "BF410",
+                UNKNOWN_SETTINGS_KEYWORD,
                 f"unknown keyword `{shown}` in the settings schema: validators ignore it",
                 at,
                 help=help_text,
@@ -736,7 +749,7 @@ def check_limits(manifest: Manifest) -> Iterator[Finding]:
         values = sub.schema.get("enum")
         if isinstance(values, list) and len(values) > MAX_ENUM_VALUES:
             yield Finding(
-                "BF006",
+                TOO_COMPLEX,
                 f"this `enum` lists {len(values):,} values; at most {MAX_ENUM_VALUES:,} are "
                 "allowed",
                 _at((*sub.path, "enum")),
@@ -845,7 +858,7 @@ def check_format_defaults(manifest: Manifest) -> Iterator[Finding]:
             why = _format_refusal(format_name, default)
             if why is not None:
                 yield Finding(
-                    "BF404",
+                    INVALID_DEFAULT,
                     f"default `{_shorten(default)}` is not a valid `{format_name}` "
                     f"(settings.py types it and refuses it: {_shorten(why)})",
                     _at((*sub.path, "default")),
@@ -855,15 +868,20 @@ def check_format_defaults(manifest: Manifest) -> Iterator[Finding]:
 
 
 CHECKS = (
-    Check("settings-dialect", _READS, check_dialect),
-    Check("settings-metaschema", _READS, check_metaschema),
-    Check("settings-root-object", _READS, check_root_object),
-    Check("settings-required", _READS, check_required),
-    Check("settings-defaults", _READS, check_defaults),
-    Check("settings-format-defaults", _READS, check_format_defaults),
-    Check("settings-refs", _READS, check_refs),
-    Check("settings-patterns", _READS, check_patterns),
-    Check("settings-limits", _READS, check_limits),
-    Check("settings-secret-values", _READS, check_secret_values),
-    Check("settings-keywords", _READS, check_keywords),
+    Check("settings-dialect", _READS, check_dialect, emits=(UNKNOWN_DIALECT,)),
+    Check("settings-metaschema", _READS, check_metaschema, emits=(INVALID_SETTINGS_SCHEMA,)),
+    Check("settings-root-object", _READS, check_root_object, emits=(SETTINGS_NOT_OBJECT,)),
+    Check("settings-required", _READS, check_required, emits=(UNKNOWN_REQUIRED,)),
+    Check("settings-defaults", _READS, check_defaults, emits=(INVALID_DEFAULT,)),
+    Check("settings-format-defaults", _READS, check_format_defaults, emits=(INVALID_DEFAULT,)),
+    Check("settings-refs", _READS, check_refs, emits=(REMOTE_REF, UNRESOLVED_REF)),
+    Check("settings-patterns", _READS, check_patterns, emits=(INVALID_PATTERN,)),
+    Check("settings-limits", _READS, check_limits, emits=(TOO_COMPLEX,)),
+    Check("settings-secret-values", _READS, check_secret_values, emits=(SECRET_VALUE_IN_MANIFEST,)),
+    Check(
+        "settings-keywords",
+        _READS,
+        check_keywords,
+        emits=(UNKNOWN_SETTINGS_KEYWORD, MISSPELT_SETTINGS_KEYWORD),
+    ),
 )

@@ -6,7 +6,7 @@ connector, and a good settings schema needs none of it: no finding comes out. So
 always come from Python's jsonschema, whose wording and choice of error are the contract: on
 "invalid", on any error, and on any input outside what the two libraries are known to treat
 alike, these functions answer False and the check runs jsonschema as before. Slower, never
-different; tests/test_lazy_imports.py checks the two paths agree.
+different; tests/cli/test_lazy_imports.py checks the two paths agree.
 
 A "valid" is trusted because both libraries then validate
 - against the same documents: the metaschemas are read from the files Python's jsonschema uses
@@ -26,28 +26,25 @@ does), it says "invalid" and jsonschema decides.
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import math
 from collections.abc import Callable, Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from backfill_codegen import offline
+from backfill_codegen.domain.dialects import (
+    DRAFT7,
+    DRAFT2019,
+    DRAFT2020,
+    KNOWN_DIALECTS,
+    RS_DIALECTS,
+    metaschema_documents,
+)
+from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST, IN_PLACE_ONE
 from backfill_codegen.limits import MAX_DEPTH
 
-#: Dialect URI -> (folder in jsonschema_specifications/schemas, jsonschema-rs class). Draft-03
-#: is missing: jsonschema-rs has none.
-_DRAFTS = {
-    "http://json-schema.org/draft-04/schema": ("draft4", "Draft4Validator"),
-    "http://json-schema.org/draft-06/schema": ("draft6", "Draft6Validator"),
-    "http://json-schema.org/draft-07/schema": ("draft7", "Draft7Validator"),
-    "https://json-schema.org/draft/2019-09/schema": ("draft201909", "Draft201909Validator"),
-    "https://json-schema.org/draft/2020-12/schema": ("draft202012", "Draft202012Validator"),
-}
 #: Dialects whose defaults are validated here (older ones go to jsonschema).
-_DEFAULT_DRAFTS = frozenset(list(_DRAFTS)[2:])
+_DEFAULT_DRAFTS = frozenset({DRAFT7, DRAFT2019, DRAFT2020})
 _PUBLIC = ("https://json-schema.org/", "http://json-schema.org/")
 _PRIVATE = "https://backfill-codegen.invalid/json-schema.org/"
 _SAFE_INT = 2**53
@@ -83,10 +80,8 @@ _LEAF = frozenset(
         "writeOnly",
     }
 )
-_SCHEMA = frozenset(
-    {"additionalProperties", "contains", "else", "if", "items", "not", "propertyNames", "then"}
-)
-_SCHEMAS = frozenset({"allOf", "anyOf", "oneOf"})
+_SCHEMA = frozenset({*IN_PLACE_ONE, "additionalProperties", "contains", "items", "propertyNames"})
+_SCHEMAS = frozenset(IN_PLACE_LIST)
 _NAMED = frozenset({"properties"})
 
 
@@ -114,14 +109,6 @@ def plain_json(value: Any) -> bool:
     return True
 
 
-def _specifications() -> Path | None:
-    """jsonschema_specifications' schema folder, found without importing the package."""
-    spec = importlib.util.find_spec("jsonschema_specifications")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "schemas"
-
-
 def _private(document: Any) -> Any:
     """`document` with its own `$id` (draft-04: `id`) moved under the private base URI."""
     if not isinstance(document, dict):
@@ -134,22 +121,6 @@ def _private(document: Any) -> Any:
                 if uri.startswith(public):
                     moved[key] = _PRIVATE + uri[len(public) :]
     return moved
-
-
-def metaschema_documents(uri: str) -> tuple[Any, list[Any]] | None:
-    """The metaschema Python's jsonschema uses for dialect `uri` and the vocabulary documents it
-    refers to, as stored (not moved); None when they cannot be read."""
-    folder = _specifications()
-    if folder is None or uri not in _DRAFTS:
-        return None
-    root = folder / _DRAFTS[uri][0]
-    try:
-        meta = json.loads((root / "metaschema.json").read_text(encoding="utf-8"))
-        vocabularies = root / "vocabularies"
-        parts = sorted(vocabularies.iterdir()) if vocabularies.is_dir() else []
-        return meta, [json.loads(part.read_text(encoding="utf-8")) for part in parts]
-    except (OSError, ValueError):
-        return None
 
 
 @cache
@@ -166,7 +137,7 @@ def _meta_validator(uri: str) -> Any | None:
         if moved:
             options["registry"] = jsonschema_rs.Registry([(doc["$id"], doc) for doc in moved])
         return offline.rs_validator(
-            getattr(jsonschema_rs, _DRAFTS[uri][1]), _private(meta), **options
+            getattr(jsonschema_rs, KNOWN_DIALECTS[uri]), _private(meta), **options
         )
     except Exception:  # an older jsonschema-rs without these options, an unreadable document
         return None
@@ -175,7 +146,7 @@ def _meta_validator(uri: str) -> Any | None:
 def schema_is_valid(uri: str, schema: Any) -> bool:
     """True only when `schema` is valid against dialect `uri`'s metaschema for Python's
     jsonschema too; False means "ask jsonschema", not "invalid"."""
-    if uri not in _DRAFTS or not plain_json(schema):
+    if uri not in RS_DIALECTS or not plain_json(schema):
         return False
     validator = _meta_validator(uri)
     if validator is None:
@@ -231,7 +202,7 @@ def _default_validator_cls(uri: str) -> Any | None:
     try:
         import jsonschema_rs  # start-up: jsonschema-rs only for a manifest with a settings schema
 
-        return getattr(jsonschema_rs, _DRAFTS[uri][1])
+        return getattr(jsonschema_rs, KNOWN_DIALECTS[uri])
     except Exception:
         return None
 

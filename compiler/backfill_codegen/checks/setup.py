@@ -5,11 +5,19 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from backfill_codegen import webhook
 from backfill_codegen.checks.base import Check, Manifest, get_path
-from backfill_codegen.checks.routes import route_problem, suggest_route
 from backfill_codegen.diagnostics.model import Finding, Pointer
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain import webhook
+from backfill_codegen.domain.routes import route_problem, suggest_route
+from backfill_codegen.rules.setup import (
+    EMPTY_INSTRUCTIONS,
+    INVALID_WEBHOOK_ROUTE,
+    UNKNOWN_WEBHOOK_TOKEN,
+    WEBHOOK_ABSOLUTE_URL,
+    WEBHOOK_MISSING_CONNECTION_ID,
+    WEBHOOK_WRONG_PREFIX,
+)
 
 _TEMPLATE = ("connection", "setup", "webhookUrlTemplate")
 
@@ -30,7 +38,7 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
         return
     if _is_absolute(template):
         yield Finding(
-            "BF301",
+            WEBHOOK_ABSOLUTE_URL,
             "the webhook URL template is an absolute URL; it must be a path",
             Pointer(_TEMPLATE),
             help="drop the scheme and host: start the template with `/api/v1/extensions/`",
@@ -43,7 +51,7 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
         close = difflib.get_close_matches(token.name, webhook.TOKENS, n=1, cutoff=0.4)
         misspelt_connection_id |= close == ["connection_id"]
         yield Finding(
-            "BF302",
+            UNKNOWN_WEBHOOK_TOKEN,
             f"{quoted('<' + token.name + '>')} is not a webhook token",
             Pointer(_TEMPLATE, within=(token.start, token.end)),
             help=f"did you mean `<{close[0]}>`?"
@@ -52,7 +60,7 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
         )
     for mark in unclosed:
         yield Finding(
-            "BF302",
+            UNKNOWN_WEBHOOK_TOKEN,
             f"`{template[mark.start]}` does not belong to a `<token>`",
             Pointer(_TEMPLATE, within=(mark.start, mark.end)),
             help="the tokens are `<tenant_id>` and `<connection_id>`",
@@ -60,7 +68,7 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
     # A misspelt `<connection_id>` is reported above; saying it is missing too would mislead.
     if not misspelt_connection_id and not any(t.name == "connection_id" for t in found):
         yield Finding(
-            "BF304",
+            WEBHOOK_MISSING_CONNECTION_ID,
             "the webhook URL template has no `<connection_id>`; the webhook route cannot tell "
             "which connection an event is for",
             Pointer(_TEMPLATE),
@@ -77,7 +85,7 @@ def _check_route(manifest: Manifest) -> Iterator[Finding]:
     if parts is None:
         expected = webhook.prefix(name) + "/"
         yield Finding(
-            "BF303",
+            WEBHOOK_WRONG_PREFIX,
             f"the webhook URL template must start `{expected}`",
             Pointer(_TEMPLATE, within=_mismatch(template, expected)),
             help=f"`{name}` is the manifest's `name`; the rest of the path is the webhook route",
@@ -86,7 +94,7 @@ def _check_route(manifest: Manifest) -> Iterator[Finding]:
     if "#" in template:
         index = template.index("#")
         yield Finding(
-            "BF306",
+            INVALID_WEBHOOK_ROUTE,
             "the webhook URL template has a fragment, which providers do not send",
             Pointer(_TEMPLATE, within=(index, len(template))),
         )
@@ -98,7 +106,7 @@ def _check_route(manifest: Manifest) -> Iterator[Finding]:
             within = (parts.route_start + within[0], parts.route_start + within[1])
         suggestion = suggest_route(route)
         yield Finding(
-            "BF306",
+            INVALID_WEBHOOK_ROUTE,
             f"the webhook route {quoted(route)} is not a route path: {message}",
             Pointer(_TEMPLATE, within=within),
             help=f"did you mean `{suggestion}`?" if suggestion else None,
@@ -120,7 +128,7 @@ def _check_instructions(manifest: Manifest) -> Iterator[Finding]:
     value = get_path(manifest, path)
     if isinstance(value, str) and not value.strip():
         yield Finding(
-            "BF305",
+            EMPTY_INSTRUCTIONS,
             "the setup instructions are empty",
             Pointer(path),
             help="write what the admin must do on the provider side, or leave the key out",
@@ -128,7 +136,22 @@ def _check_instructions(manifest: Manifest) -> Iterator[Finding]:
 
 
 CHECKS = (
-    Check("webhook-tokens", (_TEMPLATE,), _check_tokens),
-    Check("webhook-route", (_TEMPLATE, ("name",)), _check_route),
-    Check("instructions", (("connection", "setup", "instructions"),), _check_instructions),
+    Check(
+        "webhook-tokens",
+        (_TEMPLATE,),
+        _check_tokens,
+        emits=(WEBHOOK_ABSOLUTE_URL, UNKNOWN_WEBHOOK_TOKEN, WEBHOOK_MISSING_CONNECTION_ID),
+    ),
+    Check(
+        "webhook-route",
+        (_TEMPLATE, ("name",)),
+        _check_route,
+        emits=(WEBHOOK_WRONG_PREFIX, INVALID_WEBHOOK_ROUTE),
+    ),
+    Check(
+        "instructions",
+        (("connection", "setup", "instructions"),),
+        _check_instructions,
+        emits=(EMPTY_INSTRUCTIONS,),
+    ),
 )

@@ -18,6 +18,7 @@ from backfill_codegen.checks.base import get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.diagnostics.text import quoted
 from backfill_codegen.resources import data_dir
+from backfill_codegen.rules.manifest import MISSING_KEY, UNKNOWN_KEY, WRONG_TYPE
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -79,7 +80,7 @@ def known_keys(path: JsonPath) -> list[str]:
 def check_shape(value: Any) -> tuple[list[Finding], list[JsonPath]]:
     if not isinstance(value, dict):
         finding = Finding(
-            "BF103",
+            WRONG_TYPE,
             f"the manifest must be an object, found {describe(value)}",
             Pointer(()),
             help="write the manifest as an object: { name: ..., connection: ... }",
@@ -100,7 +101,9 @@ def check_shape(value: Any) -> tuple[list[Finding], list[JsonPath]]:
             found = describe(get_path(value, path))
             findings.append(
                 Finding(
-                    "BF103", f"expected {expected or 'another type'}, found {found}", Pointer(path)
+                    WRONG_TYPE,
+                    f"expected {expected or 'another type'}, found {found}",
+                    Pointer(path),
                 )
             )
             broken.append(path)
@@ -110,7 +113,7 @@ def check_shape(value: Any) -> tuple[list[Finding], list[JsonPath]]:
 def _missing(parent: JsonPath, key: str) -> Finding:
     where = "the manifest" if not parent else f"`{'.'.join(map(str, parent))}`"
     return Finding(
-        "BF101",
+        MISSING_KEY,
         f"{where} is missing the required key `{key}`",
         Pointer(parent, "key" if parent else "start"),
         help=f"add `{key}`",
@@ -128,4 +131,4 @@ def _unknown(path: JsonPath) -> Finding:
         help_text = "known keys here: " + ", ".join(f"`{k}`" for k in known)
     else:
         help_text = None
-    return Finding("BF102", f"unknown key {quoted(key)}", Pointer(path, "key"), help=help_text)
+    return Finding(UNKNOWN_KEY, f"unknown key {quoted(key)}", Pointer(path, "key"), help=help_text)

@@ -41,7 +41,8 @@ class Label:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem, located. The severity is the rule's: registry.make_diagnostic looks it up."""
+    """One problem, located. `code` and `severity` are its rule's (registry.make_diagnostic); the
+    code stays a string so JSON and SARIF output, and pickling between workers, stay plain."""
 
     code: str
     severity: Severity
@@ -78,8 +79,12 @@ class Pointer:
 class Finding:
     """What a semantic rule reports: located by path; the pipeline turns it into a Diagnostic."""
 
-    code: str
+    rule: Rule
     message: str
     at: Pointer
     related: tuple[Pointer, ...] = field(default=())
     help: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.rule.code

@@ -41,12 +41,12 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 
 def make_diagnostic(
-    code: str,
+    rule: Rule,
     message: str,
     primary: Label | None,
     *,
     secondary: tuple[Label, ...] = (),
     help: str | None = None,
 ) -> Diagnostic:
-    """A Diagnostic with its rule's severity."""
-    return Diagnostic(code, rule(code).severity, message, primary, secondary, help)
+    """A Diagnostic with its rule's code and severity."""
+    return Diagnostic(rule.code, rule.severity, message, primary, secondary, help)

@@ -35,7 +35,8 @@ from urllib.parse import quote, unquote
 
 import idna
 
-from backfill_codegen import ir, webhook
+from backfill_codegen import ir
+from backfill_codegen.domain import webhook
 from backfill_codegen.emit.header import NOTICE
 from backfill_codegen.emit.openapi_schema import COMPONENTS, SETTINGS, components
 

@@ -31,35 +31,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from backfill_codegen import settings_schema
 from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.domain import dialects, schema_keywords, settings_schema
 
 SETTINGS = "Settings"
 COMPONENTS = "#/components/schemas/"
 
-_DIALECT_ORDER = (
-    "http://json-schema.org/draft-03/schema",
-    "http://json-schema.org/draft-04/schema",
-    "http://json-schema.org/draft-06/schema",
-    "http://json-schema.org/draft-07/schema",
-    "https://json-schema.org/draft/2019-09/schema",
-    "https://json-schema.org/draft/2020-12/schema",
-)
-_DEFINITION_MAPS = ("$defs", "definitions")
-_SCHEMA_ONE = (
-    "not",
-    "if",
-    "then",
-    "else",
-    "additionalProperties",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "propertyNames",
-    "contentSchema",
-)
-_SCHEMA_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
-_SCHEMA_MAP = ("properties", "patternProperties", "dependentSchemas", *_DEFINITION_MAPS)
+#: Keywords holding one schema (`items` may hold a list), a list, a map of schemas; also
+#: `contentSchema`, an annotation the validating walk does not read but the output keeps.
+_DEFINITION_MAPS = schema_keywords.DEFINITION_MAPS
+_SCHEMA_ONE = (*schema_keywords.IN_PLACE_ONE, *schema_keywords.CHILD_ONE, "items", "contentSchema")
+_SCHEMA_LIST = (*schema_keywords.IN_PLACE_LIST, "prefixItems")
+_SCHEMA_MAP = (*schema_keywords.CHILD_MAP, *schema_keywords.IN_PLACE_MAP, *_DEFINITION_MAPS)
 #: The one schema position where every consumer takes a boolean: OpenAPI 3.0 itself allowed
 #: `additionalProperties: true|false`, and it is the common idiom for a closed object.
 BOOLEAN_KEPT = frozenset({"additionalProperties"})
@@ -85,7 +68,7 @@ class _Location:
 @dataclass
 class _Converter:
     root: Any
-    rank: int  # index of the input dialect in _DIALECT_ORDER
+    rank: int  # index of the input dialect in dialects.KNOWN_DIALECTS (0: draft-03)
     locations: dict[JsonPath, _Location] = field(default_factory=dict)
 
     @property
@@ -158,7 +141,7 @@ class _Converter:
         if name in BOOLEAN_KEPT and isinstance(value, bool):
             self.locations[here] = _Location(at.component, steps)
             return value
-        if key in _SCHEMA_ONE or key in ("items", "additionalItems"):
+        if key in _SCHEMA_ONE:
             if isinstance(value, list):  # draft-07 tuple `items`
                 return [
                     self.schema(v, (*here, i), _Location(at.component, (*steps, str(i))))
@@ -223,8 +206,8 @@ def boolean_schema(value: bool) -> dict[str, Any]:
 
 
 def _rank(schema: Any) -> int:
-    uri = settings_schema.dialect_of(schema).uri
-    return _DIALECT_ORDER.index(uri) if uri in _DIALECT_ORDER else len(_DIALECT_ORDER) - 1
+    newest = dialects.rank(dialects.DEFAULT_DIALECT)  # what an unknown dialect is read as
+    return min(dialects.rank(settings_schema.dialect_of(schema).uri), newest)
 
 
 def _component_names(schema: Mapping[str, Any]) -> dict[JsonPath, str]:

@@ -23,7 +23,7 @@ What we do around the generator, and why:
   `_without_inputs` (written into the module) with every input masked.
 - Patterns: JSON Schema patterns are ECMA-262, and the dashboard runs them as
   `new RegExp(pattern, "u").test(value)`. Each one goes into the model as its translation
-  (backfill_codegen/ecma_translate.py), which means the same in Python's `re` and in Rust's `regex`:
+  (domain/ecma_translate.py), which means the same in Python's `re` and in Rust's `regex`:
   explicit classes for `.`, `\\d`, `\\w`, `\\s`, `\\b`, `\\Z` for `$`. pydantic compiles a
   pattern with Rust's `regex` unless the model says `regex_engine="python-re"`, which the
   generator sets when a pattern needs it (`\\Z` and look-arounds do). A pattern without a
@@ -56,12 +56,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from backfill_codegen import deep_stack, ir, settings_generable
+from backfill_codegen import deep_stack, ir
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.ecma_translate import to_python, untranslatable
+from backfill_codegen.domain import settings_generable
+from backfill_codegen.domain.ecma_translate import to_python, untranslatable
+from backfill_codegen.domain.settings_schema import is_secret, types_of, views, walk
 from backfill_codegen.emit.escape import comment_text
 from backfill_codegen.emit.header import NOTICE
-from backfill_codegen.settings_schema import is_secret, types_of, views, walk
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 
 FILENAME = "settings.py"
 #: The name the generator is told the schema came from (it never reads a file).
@@ -503,7 +505,8 @@ def assert_generable(schema: Mapping[str, Any]) -> None:
     found = settings_generable.problems(schema)
     if found:
         where = _pointer(found[0].path)
-        raise SettingsModelError(f"not generatable (BF413) at {where}: {found[0].message}")
+        code = SETTINGS_SCHEMA_NOT_GENERATABLE.code
+        raise SettingsModelError(f"not generatable ({code}) at {where}: {found[0].message}")
 
 
 def _has_root_class(code: str) -> bool:

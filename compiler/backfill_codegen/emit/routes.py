@@ -8,7 +8,7 @@ Decisions:
   (as in openapi.json). Every response is `unknown`: any JSON a handler answers with.
 - Type names come from the route's operationId: `postSetupTestConnection` ->
   `PostSetupTestConnectionRequest` / `...Response`.
-- Stubs use only the SDK surface the spec pages document (declared in tests/sdk/index.d.ts)
+- Stubs use only the SDK surface the spec pages document (declared in tests/support/sdk/index.d.ts)
   and import their types from the generated files by a path relative to the stub, ending in
   `.js` (see IMPORT_SUFFIX), as `routes.ts` imports `./settings.js`. `Http` calls
   are synchronous as the spec shows them; `OAuth.accessToken()`, whose return type the spec

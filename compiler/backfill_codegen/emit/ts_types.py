@@ -33,15 +33,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.emit.ts_names import Names, comment, pascal, property_key, ts_literal
-from backfill_codegen.limits import MAX_DEPTH
-from backfill_codegen.settings_schema import (
+from backfill_codegen.domain.settings_schema import (
     as_read,
     is_local_ref,
     is_secret_schema,
     resolve_local,
     views,
 )
+from backfill_codegen.emit.ts_names import Names, comment, pascal, property_key, ts_literal
+from backfill_codegen.limits import MAX_DEPTH
 
 ROOT_NAME = "Settings"
 #: How deep types are written out; deeper (far beyond any real form) is `unknown`, so that

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backfill_codegen import ir, settings_schema
+from backfill_codegen import ir
+from backfill_codegen.domain import settings_schema
 from backfill_codegen.emit.escape import json_text
 from backfill_codegen.emit.templating import render
 from backfill_codegen.emit.ts_names import comment, ts_literal

@@ -17,7 +17,7 @@ One pass that knows exactly what it expects at each point gives the precise mess
 ',' or '}' after an object member", "trailing commas are not allowed in JSON"), spans for every key
 and value, duplicate keys (BF003, the later value wins), a depth limit checked at each bracket
 (BF006, an explicit stack: no recursion at all) and `NaN`/`Infinity` as BF008. Measured on a
-10 MB manifest: see tests/test_frontend_json.py (about 1.8 s on the development machine).
+10 MB manifest: see tests/frontends/test_frontend_json.py (about 1.8 s on the development machine).
 
 Numbers: an integer literal stays `int` (any size the interpreter converts; a literal longer than
 its 4,300-digit conversion limit is BF006), anything with `.` or an exponent is `float`; a float
@@ -34,11 +34,17 @@ from json import JSONDecodeError
 from json.decoder import scanstring
 from typing import Any
 
-from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label, Rule
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.frontends.tree import duplicate_key, prune_spans, too_deep, too_many
 from backfill_codegen.limits import MAX_DEPTH, MAX_PARSED_VALUES
+from backfill_codegen.rules.source import (
+    EMPTY_MANIFEST,
+    SYNTAX_ERROR,
+    TOO_COMPLEX,
+    UNSUPPORTED_VALUE,
+)
 from backfill_codegen.source import SourceFile, Span
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -88,7 +94,7 @@ def parse(source: SourceFile) -> FrontendResult:
         return FrontendResult(None, sorted(diagnostics, key=Diagnostic.sort_key))
     except RecursionError:  # pragma: no cover - the parser never recurses; a last resort
         diagnostic = make_diagnostic(
-            "BF006", "the JSON is nested too deeply", Label(source, Span(0, 0))
+            TOO_COMPLEX, "the JSON is nested too deeply", Label(source, Span(0, 0))
         )
         return FrontendResult(None, [diagnostic])
 
@@ -119,7 +125,7 @@ class _Parser:
                 None,
                 [
                     make_diagnostic(
-                        "BF007",
+                        EMPTY_MANIFEST,
                         "the manifest is empty",
                         Label(self.source, Span(0, 0), "no JSON value in this file"),
                         help='write at least { "name": "..." }',
@@ -260,7 +266,7 @@ class _Parser:
         if end - i - 2 != len(value) and _SURROGATE.search(value):
             self.diagnostics.append(
                 make_diagnostic(
-                    "BF008",
+                    UNSUPPORTED_VALUE,
                     "this string holds a lone UTF-16 surrogate escape, which is no character",
                     Label(self.source, Span(i, end)),
                     help="write a complete surrogate pair (\\ud83d\\ude00) or the character itself",
@@ -318,7 +324,7 @@ class _Parser:
                 try:
                     return int(word), end
                 except ValueError:  # longer than the interpreter's int conversion limit
-                    self.fail_at(Span(i, end), "this integer has too many digits", code="BF006")
+                    self.fail_at(Span(i, end), "this integer has too many digits", rule=TOO_COMPLEX)
             result = float(word)
             if result in (float("inf"), float("-inf")):
                 self.unsupported(Span(i, end), "this number is too large for a 64-bit float")
@@ -350,7 +356,7 @@ class _Parser:
 
     def unsupported(self, span: Span, message: str, help: str | None = None) -> None:
         self.diagnostics.append(
-            make_diagnostic("BF008", message, Label(self.source, span), help=help)
+            make_diagnostic(UNSUPPORTED_VALUE, message, Label(self.source, span), help=help)
         )
 
     def bad_value(self, i: int, stack: list[_Frame]) -> None:
@@ -437,7 +443,7 @@ class _Parser:
             message = f"unexpected end of file: {message}"
             raise _Fail(
                 make_diagnostic(
-                    "BF001",
+                    SYNTAX_ERROR,
                     message,
                     Label(self.source, Span(len(text), len(text))),
                     secondary=secondary,
@@ -449,7 +455,7 @@ class _Parser:
             what = "object" if frame.is_object else "array"
             raise _Fail(
                 make_diagnostic(
-                    "BF001",
+                    SYNTAX_ERROR,
                     f"{message}, found '{text[i]}'",
                     Label(self.source, Span(i, i + 1)),
                     secondary=(
@@ -465,9 +471,9 @@ class _Parser:
         self.fail_at(Span(i, i + 1), message, help=help)
 
     def fail_at(
-        self, span: Span, message: str, help: str | None = None, code: str = "BF001"
+        self, span: Span, message: str, help: str | None = None, rule: Rule = SYNTAX_ERROR
     ) -> None:
-        raise _Fail(make_diagnostic(code, message, Label(self.source, span), help=help))
+        raise _Fail(make_diagnostic(rule, message, Label(self.source, span), help=help))
 
 
 def _clip(text: str) -> str:

@@ -34,11 +34,11 @@ Semantics, decided here and not by the library's resolver:
 - Nesting deeper than limits.MAX_DEPTH is BF006 at the first too-deep collection; syntax errors
   are BF001 at ruamel's problem mark, with its message rewritten without Python reprs.
 
-Speed: ruamel's pure-Python scanner is the bottleneck, about 0.4 MB/s (a 10 MB block-style
-manifest takes about 25 s; see tests/test_frontend_yaml.py), and a flow collection nested 10,000
+Speed: ruamel's pure-Python scanner is the bottleneck, about 0.4 MB/s (a 10 MB block-style manifest
+takes about 25 s; see tests/frontends/test_frontend_yaml.py), and a flow collection nested 10,000
 deep costs about 0.7 s before the depth limit stops it (the scanner looks up to 1,024 characters
-ahead for implicit keys). A C event parser (ruamel.yaml.clib, libyaml-based) would be far faster;
-it is not a dependency today.
+ahead for implicit keys). A C event parser (ruamel.yaml.clib, libyaml-based) would be far faster; it
+is not a dependency today.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
+from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label, Rule
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.frontends.base import FrontendResult, LocatedDocument
 from backfill_codegen.frontends.tree import (
@@ -75,6 +75,12 @@ from backfill_codegen.frontends.tree import (
     too_many,
 )
 from backfill_codegen.limits import MAX_DEPTH, MAX_PARSED_VALUES, MAX_VALUES
+from backfill_codegen.rules.source import (
+    EMPTY_MANIFEST,
+    SYNTAX_ERROR,
+    TOO_COMPLEX,
+    UNSUPPORTED_VALUE,
+)
 from backfill_codegen.source import SourceFile, Span
 
 _CORE = "tag:yaml.org,2002:"
@@ -184,7 +190,7 @@ def parse(source: SourceFile) -> FrontendResult:
         return FrontendResult(None, sorted(diagnostics, key=Diagnostic.sort_key))
     except RecursionError:  # pragma: no cover - nothing here recurses; a last resort
         diagnostic = make_diagnostic(
-            "BF006", "the YAML is nested too deeply", Label(source, Span(0, 0))
+            TOO_COMPLEX, "the YAML is nested too deeply", Label(source, Span(0, 0))
         )
         return FrontendResult(None, [diagnostic])
 
@@ -262,7 +268,7 @@ class _Builder:
                 None,
                 [
                     make_diagnostic(
-                        "BF007",
+                        EMPTY_MANIFEST,
                         "the manifest is empty",
                         Label(self.source, Span(0, 0), "no YAML value in this file"),
                         help="write at least `name: ...`",
@@ -297,7 +303,7 @@ class _Builder:
                     'double-quoted string ("\\x07")',
                 )
             except RecursionError:
-                self.fail(Span(0, 0), "the YAML is nested too deeply", code="BF006")
+                self.fail(Span(0, 0), "the YAML is nested too deeply", rule=TOO_COMPLEX)
             except Exception as error:  # the library's own faults (YAMLError or a bug): no crash
                 self.fail(Span(0, 0), f"the YAML could not be read: {_clean(str(error))}")
             yield event
@@ -385,7 +391,7 @@ class _Builder:
             self.fail(
                 span,
                 f"the alias *{name} refers to the node that contains it",
-                code="BF006",
+                rule=TOO_COMPLEX,
                 help="a recursive structure has no JSON equivalent",
             )
         anchor = self.anchors.get(name)
@@ -396,7 +402,7 @@ class _Builder:
             self.fail(
                 span,
                 f"expanding the alias *{name} makes more than {MAX_VALUES:,} values",
-                code="BF006",
+                rule=TOO_COMPLEX,
                 help="YAML aliases that expand to huge documents are not allowed",
             )
         value = _copy(anchor.value)
@@ -535,7 +541,7 @@ class _Builder:
                 try:
                     return int(text)
                 except ValueError:  # longer than the interpreter's int conversion limit
-                    self.fail(span, "this integer has too many digits", code="BF006")
+                    self.fail(span, "this integer has too many digits", rule=TOO_COMPLEX)
             if _OCT.fullmatch(text):
                 return int(text[2:], 8)
             if _HEX.fullmatch(text):
@@ -587,7 +593,7 @@ class _Builder:
 
     def unsupported(self, span: Span, message: str, help: str | None = None) -> None:
         self.diagnostics.append(
-            make_diagnostic("BF008", message, Label(self.source, span), help=help)
+            make_diagnostic(UNSUPPORTED_VALUE, message, Label(self.source, span), help=help)
         )
 
     def syntax_error(self, error: MarkedYAMLError) -> Diagnostic:
@@ -608,7 +614,7 @@ class _Builder:
                 ),
             )
         return make_diagnostic(
-            "BF001",
+            SYNTAX_ERROR,
             problem,
             Label(self.source, self.span(offset, offset + 1)),
             secondary=secondary,
@@ -616,9 +622,9 @@ class _Builder:
         )
 
     def fail(
-        self, span: Span, message: str, *, code: str = "BF001", help: str | None = None
+        self, span: Span, message: str, *, rule: Rule = SYNTAX_ERROR, help: str | None = None
     ) -> Any:
-        raise _Fail(make_diagnostic(code, message, Label(self.source, span), help=help))
+        raise _Fail(make_diagnostic(rule, message, Label(self.source, span), help=help))
 
     def span(self, start: int, end: int) -> Span:
         """A span clamped to the text (ruamel's marks may point at its end-of-input sentinel)."""

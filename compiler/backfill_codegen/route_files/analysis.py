@@ -13,22 +13,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from backfill_codegen.checks.routes import METHODS
 from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Label
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain.routes import METHODS
 from backfill_codegen.frontends.base import LocatedDocument
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.route_files import calls
 from backfill_codegen.route_files.calls import ParsedRoute
 from backfill_codegen.route_files.declared import DeclaredRoute, paths_around, read_declared
 from backfill_codegen.route_files.discovery import Found, RouteFile, api_dir, discover
 from backfill_codegen.route_files.parse import Export, read_facts
+from backfill_codegen.rules.route_files import (
+    MISSING_ROUTE_FILE,
+    MISSING_ROUTE_METHOD,
+    ROUTE_CONFIG_AUTH,
+    ROUTE_CONFIG_NOT_STATIC,
+    ROUTE_FILE_NAME,
+    ROUTE_FILE_SYNTAX_ERROR,
+)
+from backfill_codegen.rules.source import NOT_STATIC, SYNTAX_ERROR
 from backfill_codegen.source import Span
 from backfill_codegen.workspace import display_path
 
 #: The manifest evaluator's codes, renamed for a route file: the rule text then fits.
-_RENAMED = {"BF001": "BF708", "BF004": "BF703"}
+_RENAMED = {SYNTAX_ERROR.code: ROUTE_FILE_SYNTAX_ERROR, NOT_STATIC.code: ROUTE_CONFIG_NOT_STATIC}
 
 
 @dataclass
@@ -82,11 +91,11 @@ def analyze(
 
 
 def _renamed(diagnostic: Diagnostic) -> Diagnostic:
-    code = _RENAMED.get(diagnostic.code)
-    if code is None:
+    renamed = _RENAMED.get(diagnostic.code)
+    if renamed is None:
         return diagnostic
     return make_diagnostic(
-        code,
+        renamed,
         diagnostic.message,
         diagnostic.primary,
         secondary=diagnostic.secondary,
@@ -96,7 +105,7 @@ def _renamed(diagnostic: Diagnostic) -> Diagnostic:
 
 def _not_a_route(item: Found) -> Diagnostic:
     return make_diagnostic(
-        "BF711",
+        ROUTE_FILE_NAME,
         f"{quoted(item.relative)} is not at a route path, so no route can name it",
         Label(item.source, Span(0, 0)),
         help="route paths are lowercase segments of `[a-z0-9_-]`: rename the file",
@@ -149,7 +158,7 @@ def _missing_file(
     if close:
         help = f"did you mean `{close[0]}` (`src/api{close[0]}.ts`)? else {help}"
     return make_diagnostic(
-        "BF701",
+        MISSING_ROUTE_FILE,
         f"{ref.what} {quoted(ref.route)} has no route file: `{file}` does not exist",
         Label(document.source, document.span(ref.at), "no file for this route"),
         help=help,
@@ -169,7 +178,7 @@ def _missing_method(
     template = f"export const {method} = api(async (request) => {{ ... }});"
     if close is not None:
         return make_diagnostic(
-            "BF702",
+            MISSING_ROUTE_METHOD,
             f"{quoted(module.source.path)} does not export `{method}`",
             Label(module.source, module.span(close.node), f"did you mean `{method}`?"),
             secondary=secondary,
@@ -180,14 +189,14 @@ def _missing_method(
     if others:
         names = ", ".join(f"`{export.name}`" for export in others)
         return make_diagnostic(
-            "BF702",
+            MISSING_ROUTE_METHOD,
             f"{quoted(module.source.path)} exports {names} but not `{method}`",
             Label(module.source, module.span(others[0].node), f"not `{method}`"),
             secondary=secondary,
             help=f"add `{template}`, or change the method in the manifest",
         )
     return make_diagnostic(
-        "BF702",
+        MISSING_ROUTE_METHOD,
         f"{quoted(module.source.path)} does not export `{method}`",
         Label(module.source, Span(0, 0), f"no `{method}` export in this file"),
         secondary=secondary,
@@ -216,7 +225,7 @@ def _config(route: ParsedRoute) -> Iterator[Diagnostic]:
         label = Label(module.source, module.span(export.node), "not static")
         if export.kind in ("let", "var"):
             yield make_diagnostic(
-                "BF703",
+                ROUTE_CONFIG_NOT_STATIC,
                 f"`config` is declared with `{export.kind}`; the platform reads it without "
                 "running the file",
                 label,
@@ -224,14 +233,14 @@ def _config(route: ParsedRoute) -> Iterator[Diagnostic]:
             )
         elif export.kind == "reexport":
             yield make_diagnostic(
-                "BF703",
+                ROUTE_CONFIG_NOT_STATIC,
                 "`config` is re-exported from another file; it must be written in the route file",
                 label,
                 help="write `export const config = { ... }` here",
             )
         elif export.value is None:
             yield make_diagnostic(
-                "BF703",
+                ROUTE_CONFIG_NOT_STATIC,
                 f"`config` is a {export.kind}, not a value",
                 label,
                 help='write `export const config = { auth: "api_key" }`',
@@ -249,17 +258,19 @@ def _config_value(module: StaticModule, node: Any) -> Iterator[Diagnostic]:
     whole = Label(module.source, module.span(node))
     if not isinstance(value.value, dict):
         yield make_diagnostic(
-            "BF704",
+            ROUTE_CONFIG_AUTH,
             "`config` must be an object with an `auth` string",
             whole,
             help='write `export const config = { auth: "api_key" }`',
         )
         return
     if "auth" not in value.value:
-        if not any(problem.code == "BF703" for problem in renamed):  # maybe it was not static
+        if not any(
+            problem.code == ROUTE_CONFIG_NOT_STATIC.code for problem in renamed
+        ):  # maybe it was not static
             start = module.span(node).start
             yield make_diagnostic(
-                "BF704",
+                ROUTE_CONFIG_AUTH,
                 "`config` has no `auth`",
                 Label(module.source, Span(start, start + 1), "`auth` is missing"),
                 help='add `auth: "api_key"` (or the scheme this route uses)',
@@ -269,7 +280,7 @@ def _config_value(module: StaticModule, node: Any) -> Iterator[Diagnostic]:
     if not isinstance(auth, str):
         span = value.value_spans.get(("auth",), module.span(node))
         yield make_diagnostic(
-            "BF704",
+            ROUTE_CONFIG_AUTH,
             f"`config.auth` must be a string, not {_kind(auth)}",
             Label(module.source, span),
             help='write the scheme\'s name, like `auth: "api_key"`',

@@ -6,15 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from backfill_codegen import urls
 from backfill_codegen.diagnostics.model import Diagnostic, Label, Pointer
 from backfill_codegen.diagnostics.registry import make_diagnostic
 from backfill_codegen.diagnostics.text import quoted
+from backfill_codegen.domain import urls
 from backfill_codegen.frontends.base import LocatedDocument
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.route_files.declared import Allowlist
 from backfill_codegen.route_files.outbound import judge, static_url
 from backfill_codegen.route_files.parse import RouteFacts
+from backfill_codegen.rules.route_files import (
+    BLOCKED_HTTP_CALL,
+    OAUTH_NOT_DECLARED,
+    UNUSED_PERMISSION,
+)
 
 
 @dataclass
@@ -59,7 +64,7 @@ def survey_calls(parsed: Sequence[ParsedRoute], allowlist: Allowlist | None) -> 
             )
             survey.diagnostics.append(
                 make_diagnostic(
-                    "BF705",
+                    BLOCKED_HTTP_CALL,
                     f"blocked at run time: no entry in `permissions.http` allows {shown}",
                     Label(module.source, module.span(call.call), "this call is blocked"),
                     help=help,
@@ -73,7 +78,7 @@ def oauth_uses(parsed: Sequence[ParsedRoute]) -> Iterator[Diagnostic]:
     for route in parsed:
         for node, what in route.facts.oauth_uses:
             yield make_diagnostic(
-                "BF706",
+                OAUTH_NOT_DECLARED,
                 f"`{what}` needs `connection.oauth` in the manifest, and this connector has none",
                 Label(route.module.source, route.module.span(node), "no OAuth token to use"),
                 help="declare `connection.oauth`, or authenticate with `bearer` or `basic`",
@@ -89,7 +94,7 @@ def unused_entries(
             continue
         pointer = Pointer(("permissions", "http", index))
         yield make_diagnostic(
-            "BF707",
+            UNUSED_PERMISSION,
             f"no call in `src/api/` reaches {quoted(entry.original, 100)}",
             Label(document.source, document.span(pointer), "unused"),
             help="remove the entry, or keep it if code outside `src/api/` needs it",

@@ -11,15 +11,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backfill_codegen import urls, webhook
 from backfill_codegen.checks.base import get_path
 from backfill_codegen.diagnostics.model import Diagnostic, JsonPath, Pointer, Severity
+from backfill_codegen.domain import urls, webhook
 from backfill_codegen.frontends.base import LocatedDocument
 
 _TEST = ("connection", "testConnection")
 _POST_CONNECT = ("connection", "oauth", "postConnect")
 _TEMPLATE = ("connection", "setup", "webhookUrlTemplate")
 _HTTP = ("permissions", "http")
+#: Every manifest path read here. An error on or under one of them keeps that part from being
+#: compared (`_sound`), so the pipeline runs every check that can report one there.
+READS: tuple[JsonPath, ...] = (
+    _TEST,
+    _POST_CONNECT,
+    _TEMPLATE,
+    ("name",),
+    ("connection", "oauth"),
+    ("permissions",),
+)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backfill_codegen import limits, safe_read
-from backfill_codegen.checks.routes import route_problem
 from backfill_codegen.diagnostics.model import Diagnostic, Label
 from backfill_codegen.diagnostics.registry import make_diagnostic
+from backfill_codegen.domain.routes import route_problem
+from backfill_codegen.rules.route_files import ROUTE_FILE_UNREADABLE, ROUTE_SYMLINK_OUTSIDE
 from backfill_codegen.source import SourceFile, Span
 from backfill_codegen.workspace import API_DIR
 
@@ -116,7 +117,7 @@ def discover(connector_dir: Path, connector_display: str) -> Discovery:
         first_skipped = files[MAX_ROUTE_FILES][1]
         found.diagnostics.append(
             make_diagnostic(
-                "BF709",
+                ROUTE_FILE_UNREADABLE,
                 f"more than {MAX_ROUTE_FILES:,} route files; the rest, from this one on, "
                 "are not checked",
                 Label(SourceFile(prefix + first_skipped, ""), Span(0, 0)),
@@ -147,7 +148,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _outside(display: str) -> Diagnostic:
     return make_diagnostic(
-        "BF710",
+        ROUTE_SYMLINK_OUTSIDE,
         "this symlink points outside the connector directory; it is not followed, so the code "
         "behind it is not checked",
         Label(SourceFile(display, ""), Span(0, 0)),
@@ -195,4 +196,4 @@ def read(
 def _unreadable(
     source: SourceFile, message: str, span: Span, help: str | None = None
 ) -> Diagnostic:
-    return make_diagnostic("BF709", message, Label(source, span), help=help)
+    return make_diagnostic(ROUTE_FILE_UNREADABLE, message, Label(source, span), help=help)

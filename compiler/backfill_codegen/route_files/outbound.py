@@ -7,9 +7,8 @@ it reaches past the host (a `/`, `?` or `#` after it); a dynamic host is not gue
 
 A prefix is allowed when one entry allows every URL that starts with it: the unknown rest is
 treated as `*` and the entry's pattern must include the prefix's path followed by `*`
-(`urls.pattern_includes`). That is the allowlist's own semantics (backfill_codegen/urls.py) applied
-to
-a set of URLs rather than one. A URL the matcher refuses outright (a host that is not ASCII or
+(`urls.pattern_includes`). That is the allowlist's own semantics (domain/urls.py) applied
+to a set of URLs rather than one. A URL the matcher refuses outright (a host that is not ASCII or
 not spelt as an entry's, `%2E`/`%2F`/`%5C` in the path, ...) is blocked whatever the entries
 say; the rest of a prefix may still hold such a piece, which the matcher refuses at run time.
 """
@@ -21,9 +20,9 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from backfill_codegen import urls
+from backfill_codegen.domain import urls
 from backfill_codegen.frontends import ts_literals
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 from backfill_codegen.limits import MAX_DEPTH
 
 _WRAPPERS = frozenset(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from backfill_codegen.frontends.typescript import StaticModule
+from backfill_codegen.frontends.ts_static import StaticModule
 
 SDK = "@backfill-io/sdk"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")

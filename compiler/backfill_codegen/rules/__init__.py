@@ -1,4 +1,9 @@
-"""The rule catalogue, one module per area; backfill_codegen.diagnostics.registry joins them."""
+"""The rule catalogue, one module per area; backfill_codegen.diagnostics.registry joins them.
+
+Each rule is a module constant named for it (`UNKNOWN_KEY = Rule("BF102", "unknown-key", ...)`)
+that its producer passes by value (`Finding(UNKNOWN_KEY, ...)`, `make_diagnostic(RULE, ...)`);
+each area module's docstring names its producer.
+"""
 
 from backfill_codegen.rules import (
     diff,

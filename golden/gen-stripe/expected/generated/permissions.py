@@ -14,7 +14,7 @@ aside), an empty or bad port, whitespace, a control character or `\\` before its
 encoded `.`, `/` or `\\` (`%2E`, `%2F`, `%5C`, any case) in its path, or a path that does not
 decode to UTF-8.
 
-These are the rules of backfill-codegen (compiler/urls.py); permissions.ts applies the same.
+These are the rules backfill-codegen checks the allowlist with; permissions.ts applies the same.
 Standard library only.
 """
 

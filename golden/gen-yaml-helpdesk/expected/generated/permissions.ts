@@ -15,7 +15,7 @@
  * query, an encoded `.`, `/` or `\` (`%2E`, `%2F`, `%5C`, any case) in its path, or a path that
  * does not decode to UTF-8.
  *
- * These are the rules of backfill-codegen (compiler/urls.py); permissions.py applies the same.
+ * These are the rules backfill-codegen checks the allowlist with; permissions.py applies the same.
  * No dependencies; runs in Node and in browsers.
  */
 
