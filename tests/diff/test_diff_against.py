@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from golden_support import run_cli as run
+
+from tests.support.golden_support import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "golden" / "diff" / "bf803-enum-value-removed"

@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_support import run_cli as run
 
 from backfill_codegen.diagnostics.model import Rule
 from backfill_codegen.rules import diff as diff_rules
+from tests.support.golden_support import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "golden" / "diff" / "bf803-enum-value-removed"

@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_support import run_cli as run
 
 from backfill_codegen.diagnostics.registry import all_rules
 from backfill_codegen.resources import example_dir
 from backfill_codegen.rules import diff as diff_rules
+from tests.support.golden_support import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(p for p in (ROOT / "golden" / "diff").iterdir() if p.is_dir())

@@ -28,6 +28,7 @@ from backfill_codegen.source import Span
 from backfill_codegen.workspace import display_path
 
 FILE_NAME = "breaking-changes.yaml"
+_EXAMPLE = rules.CONNECTOR_RENAMED.code
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Acknowledgements:
         assert self.document is not None or not self.entries
         return [
             make_diagnostic(
-                rules.STALE_ACKNOWLEDGEMENT.code,
+                rules.STALE_ACKNOWLEDGEMENT,
                 f"`{entry.rule}` at `{entry.path}` matches no breaking change",
                 Label(self.document.source, self.document.span(Pointer((entry.index,)))),
                 help="remove the entry: the change it acknowledged is gone",
@@ -100,11 +101,11 @@ def _entries(document: LocatedDocument) -> tuple[list[Entry], list[Diagnostic]]:
             span = document.span(where) if document.source.text else Span(0, 0)
             bad.append(
                 make_diagnostic(
-                    rules.INVALID_ACKNOWLEDGEMENTS.code,
+                    rules.INVALID_ACKNOWLEDGEMENTS,
                     "an entry needs `rule` (a code), `path` (a JSON pointer starting `/`) and "
                     "a non-empty `reason`",
                     Label(document.source, span),
-                    help="write `- { rule: BF820, path: /name, reason: why the break is wanted }`",
+                    help=f"write `- {{ rule: {_EXAMPLE}, path: /name, reason: why it is wanted }}`",
                 )
             )
             continue

@@ -61,5 +61,5 @@ def to_diagnostic(
     (an acknowledged change is reported under BF830, with its own code in the message)."""
     label = locate(old if change.side == "old" else new, change.path)
     if rule is None:
-        return make_diagnostic(change.rule.code, change.text, label, help=change.help)
-    return make_diagnostic(rule.code, change.text, label, help=change.help)
+        return make_diagnostic(change.rule, change.text, label, help=change.help)
+    return make_diagnostic(rule, change.text, label, help=change.help)

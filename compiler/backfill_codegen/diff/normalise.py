@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.settings_schema import VALUE_CHILD_KEYWORDS, is_secret, resolve_local
+from backfill_codegen.domain.settings_schema import VALUE_CHILD_KEYWORDS, is_secret, resolve_local
 
 #: The keywords that validate, in any dialect; every other key (titles, descriptions, examples,
 #: `format`, which `jsonschema` does not assert, vendor keys like `airbyte_secret`) is dropped.

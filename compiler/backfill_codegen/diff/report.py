@@ -8,8 +8,8 @@ from backfill_codegen.diagnostics.model import Diagnostic, Severity
 from backfill_codegen.diff import acknowledge, settings, surface
 from backfill_codegen.diff.change import Change, to_diagnostic
 from backfill_codegen.diff.load import Pair
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.rules import diff as rules
-from backfill_codegen.settings_schema import SETTINGS_PATH
 
 
 def changes(pair: Pair) -> list[Change]:
@@ -37,7 +37,12 @@ def diagnostics(pair: Pair, found: list[Change]) -> list[Diagnostic]:
         used.add(entry.index)
         acknowledged = _acknowledged(change, entry.reason)
         out.append(
-            to_diagnostic(acknowledged, pair.old.document, pair.new.document, rules.ACKNOWLEDGED)
+            to_diagnostic(
+                acknowledged,
+                pair.old.document,
+                pair.new.document,
+                rules.ACKNOWLEDGED_BREAKING_CHANGE,
+            )
         )
     out.extend(acks.stale(used))
     return sorted(out, key=Diagnostic.sort_key)

@@ -19,8 +19,8 @@ from backfill_codegen.diff import witness
 from backfill_codegen.diff.change import Change
 from backfill_codegen.diff.normalise import normalise, strip
 from backfill_codegen.diff.witness import Roots, canonical, example, found
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH, dialect_of
 from backfill_codegen.rules import diff as rules
-from backfill_codegen.settings_schema import SETTINGS_PATH, dialect_of
 
 #: Keywords the walk compares itself; a difference in any other is searched for (BF812).
 _HANDLED = frozenset(
@@ -147,7 +147,7 @@ class _Walk:
         back as it was, so the search finds only what they do not report."""
         at = _at(new) if isinstance(new, dict) else _at(old)
         yield from self._change(
-            rules.VALUE_REJECTED,
+            rules.STORED_VALUE_REJECTED,
             f"`{name}` rejects values it accepted before",
             at,
             "loosen the new schema so that it accepts the stored value below",
@@ -162,7 +162,7 @@ class _Walk:
         now = isinstance(new, dict) and bool(new.get("_secret"))
         if was and not now:
             yield Change(
-                rules.SECRET_EXPOSED,
+                rules.SECRET_NO_LONGER_SECRET,
                 f"`{name}` was a secret and is not any more: stored values would be shown",
                 "new",
                 _at(new),
@@ -170,7 +170,7 @@ class _Walk:
             )
         elif now and not was:
             yield Change(
-                rules.NEWLY_SECRET,
+                rules.SETTING_NEWLY_SECRET,
                 f"`{name}` is a secret now: values stored before are plain text",
                 "new",
                 _at(new),
@@ -188,7 +188,7 @@ class _Walk:
             return
         candidates = [example({**old, "type": [t]}) for t in lost] + [0.5]
         yield from self._change(
-            rules.TYPE_NARROWED,
+            rules.SETTING_TYPE_NARROWED,
             f"`{name}` no longer accepts {' or '.join(sorted(set(lost)))}",
             _at(new, "type"),
             "keep the old type beside the new one and convert stored values in code",
@@ -270,7 +270,7 @@ class _Walk:
             kept = {canonical(strip(c)) for c in new.get(keyword, ())}
             gone = [c for c in old[keyword] if canonical(strip(c)) not in kept]
             yield from self._change(
-                rules.CHOICE_REMOVED if gone else rules.VALUE_REJECTED,
+                rules.CHOICE_REMOVED if gone else rules.STORED_VALUE_REJECTED,
                 f"`{name}`'s `{keyword}` no longer accepts a choice it had",
                 _at(new, keyword),
                 "keep the old choice (deprecated) until no tenant uses it",
@@ -320,7 +320,7 @@ class _Walk:
             if opened:
                 extra.append({**base, "extra": example(old.get("additionalProperties", True))})
             yield from self._change(
-                rules.PROPERTIES_CLOSED,
+                rules.ADDITIONAL_PROPERTIES_CLOSED,
                 f"`{name}` rejects keys that stored settings hold",
                 _at(new, "additionalProperties"),
                 "keep accepting the old keys (declare them, deprecated) until tenants migrate",
@@ -345,7 +345,7 @@ class _Walk:
             values = list(itertools.islice(witness.variants(free), 16))
             patterns = strip(old.get("patternProperties")) != strip(new.get("patternProperties"))
             yield from self._change(
-                rules.VALUE_REJECTED,
+                rules.STORED_VALUE_REJECTED,
                 f"`{name}` rejects values stored under keys it now declares",
                 _at(new, "properties"),
                 "declare the new settings with schemas that accept the values stored before",

@@ -95,7 +95,7 @@ def _oauth(old: Any, new: Any) -> Iterator[Change]:
     added = [s for s in new.get("scopes") or () if s not in had]
     if added:
         yield Change(
-            rules.SCOPES_ADDED,
+            rules.OAUTH_SCOPES_ADDED,
             f"OAuth scopes added: {', '.join(added)}; existing tokens lack them",
             "new",
             (*_OAUTH, "scopes"),

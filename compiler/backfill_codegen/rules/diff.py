@@ -21,7 +21,7 @@ SETTING_NOW_REQUIRED = Rule(
     '{ "required": ["api_key", "region"] }',
     '{ "required": ["api_key"], "properties": { "region": { "default": "us" } } }',
 )
-TYPE_NARROWED = Rule(
+SETTING_TYPE_NARROWED = Rule(
     "BF802",
     "setting-type-narrowed",
     E,
@@ -81,7 +81,7 @@ CHOICE_REMOVED = Rule(
     '{ "auth": { "oneOf": [{ "$ref": "#/$defs/token" }] } }  // was token or password',
     '{ "auth": { "oneOf": [{ "$ref": "#/$defs/token" }, { "$ref": "#/$defs/password" }] } }',
 )
-PROPERTIES_CLOSED = Rule(
+ADDITIONAL_PROPERTIES_CLOSED = Rule(
     "BF808",
     "additional-properties-closed",
     E,
@@ -102,7 +102,7 @@ SETTING_REMOVED = Rule(
     '{ "properties": { "api_token": { "type": "string", "deprecated": true }, '
     '"apiToken": { "type": "string" } } }',
 )
-SECRET_EXPOSED = Rule(
+SECRET_NO_LONGER_SECRET = Rule(
     "BF810",
     "secret-no-longer-secret",
     E,
@@ -112,7 +112,7 @@ SECRET_EXPOSED = Rule(
     '{ "api_key": { "type": "string" } }  // was writeOnly: true',
     '{ "api_key": { "type": "string", "writeOnly": true } }',
 )
-NEWLY_SECRET = Rule(
+SETTING_NEWLY_SECRET = Rule(
     "BF811",
     "setting-newly-secret",
     W,
@@ -121,7 +121,7 @@ NEWLY_SECRET = Rule(
     '{ "token": { "type": "string", "writeOnly": true } }  // was plain',
     '{ "token": { "type": "string", "writeOnly": true } }  // and a re-entry notice',
 )
-VALUE_REJECTED = Rule(
+STORED_VALUE_REJECTED = Rule(
     "BF812",
     "stored-value-rejected",
     E,
@@ -181,7 +181,7 @@ OAUTH_HOST_CHANGED = Rule(
     '"https://login.example.com/oauth/token"  // was https://auth.example.com/...',
     '"https://auth.example.com/oauth/token"',
 )
-SCOPES_ADDED = Rule(
+OAUTH_SCOPES_ADDED = Rule(
     "BF825",
     "oauth-scopes-added",
     W,
@@ -200,7 +200,7 @@ ROUTE_REMOVED = Rule(
     '{ "testConnection": { "route": "/setup/check", "method": "POST" } }  // was /setup/test',
     '{ "testConnection": { "route": "/setup/test", "method": "POST" } }',
 )
-ACKNOWLEDGED = Rule(
+ACKNOWLEDGED_BREAKING_CHANGE = Rule(
     "BF830",
     "acknowledged-breaking-change",
     W,
@@ -233,25 +233,25 @@ INVALID_ACKNOWLEDGEMENTS = Rule(
 
 RULES = (
     SETTING_NOW_REQUIRED,
-    TYPE_NARROWED,
+    SETTING_TYPE_NARROWED,
     ENUM_VALUE_REMOVED,
     CONST_CHANGED,
     PATTERN_CHANGED,
     BOUND_TIGHTENED,
     CHOICE_REMOVED,
-    PROPERTIES_CLOSED,
+    ADDITIONAL_PROPERTIES_CLOSED,
     SETTING_REMOVED,
-    SECRET_EXPOSED,
-    NEWLY_SECRET,
-    VALUE_REJECTED,
+    SECRET_NO_LONGER_SECRET,
+    SETTING_NEWLY_SECRET,
+    STORED_VALUE_REJECTED,
     CONNECTOR_RENAMED,
     WEBHOOK_URL_CHANGED,
     OAUTH_REMOVED,
     CREDENTIAL_KEY_CHANGED,
     OAUTH_HOST_CHANGED,
-    SCOPES_ADDED,
+    OAUTH_SCOPES_ADDED,
     ROUTE_REMOVED,
-    ACKNOWLEDGED,
+    ACKNOWLEDGED_BREAKING_CHANGE,
     STALE_ACKNOWLEDGEMENT,
     INVALID_ACKNOWLEDGEMENTS,
 )
