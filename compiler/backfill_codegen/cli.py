@@ -139,6 +139,24 @@ def _parser() -> argparse.ArgumentParser:
         help="a manifest or its directory; default: .",
     )
 
+    diff = commands.add_parser(
+        "diff", help="report the changes that break installed connections (OLD -> NEW)"
+    )
+    diff.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="OLD NEW (manifests or connector directories); with --against: the manifests "
+        "or directories to compare (default: .)",
+    )
+    diff.add_argument(
+        "--against", metavar="REF", help="compare with each manifest's version at this git ref"
+    )
+    diff.add_argument("--format", choices=FORMATS, default="full", help="output format")
+    for option, text in (("--select", "report only"), ("--ignore", "do not report")):
+        diff.add_argument(option, nargs="+", default=[], metavar="CODE", help=f"{text} these codes")
+
     explain = commands.add_parser("explain", help="what a rule checks, why, and how to fix it")
     explain.add_argument("code", nargs="?", help="a rule code or name; omit to list every rule")
 
@@ -198,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _out(driver.openapi(arguments.path, _to_stderr("full")), none=EXIT_ERRORS)
         if arguments.command == "init":
             return _init(arguments)
+        if arguments.command == "diff":
+            return _diff(arguments)
         if arguments.command == "explain":
             return _out(driver.explain(arguments.code))
         return _out(driver.schema(arguments.output))  # None: written to the -o file
@@ -328,6 +348,30 @@ def _lsp() -> int:
 
     serve()
     return EXIT_CLEAN
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    paths = arguments.paths
+    if arguments.against is None and len(paths) != 2:
+        raise UsageError("diff needs OLD and NEW (two paths), or --against REF")
+    old, new = (None, None) if arguments.against is not None else paths
+    try:
+        diffed = driver.diff(
+            old,
+            new,
+            paths if arguments.against is not None else (),
+            against=arguments.against,
+            select=arguments.select,
+            ignore=arguments.ignore,
+        )
+    except driver.NoUpstream:
+        _note("the current branch has no upstream: nothing to compare with, diff skipped")
+        return EXIT_CLEAN
+    if diffed.diagnostics or arguments.format not in ("full", "concise"):
+        sys.stdout.write(render(diffed.diagnostics, arguments.format, color=_use_color("auto")))
+    else:
+        print(f"No breaking changes ({diffed.pairs} connector(s) compared).")
+    return EXIT_ERRORS if diffed.has_errors else EXIT_CLEAN
 
 
 def _generate(arguments: argparse.Namespace) -> int:

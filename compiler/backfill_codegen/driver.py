@@ -640,3 +640,55 @@ def schema(output: Path | None) -> str | None:
     except OSError as error:
         raise UsageError(f"{shown}: cannot write: {error.strerror or error}") from error
     return None
+
+
+class NoUpstream(Exception):
+    """`diff --against @{upstream}` on a branch without an upstream (diff.load raises it)."""
+
+
+class Diffed:
+    """What `diff` found: the diagnostics of sides that have errors, then the changes."""
+
+    __slots__ = ("diagnostics", "pairs")
+
+    def __init__(self, diagnostics: list[Diagnostic], pairs: int) -> None:
+        self.diagnostics, self.pairs = diagnostics, pairs
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+
+def diff(
+    old: Path | None,
+    new: Path | None,
+    paths: Sequence[Path] = (),
+    *,
+    against: str | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Diffed:
+    """`diff OLD NEW`, or `diff [PATH ...] --against REF`: each pair's sides are checked first
+    (their errors stop that pair's comparison), then compared."""
+    # start-up: diff's modules load only for `diff`
+    from backfill_codegen.diff import load, report
+
+    selected, ignored = rule_codes(select), rule_codes(ignore)
+    if against is not None:
+        try:
+            pairs = list(load.from_git(list(paths) or [Path(".")], against))
+        except load.NoUpstream as error:
+            raise NoUpstream() from error
+    elif old is None or new is None:
+        raise UsageError("diff needs OLD and NEW, or --against REF")
+    else:
+        pairs = load.from_paths(old, new)
+    found: list[Diagnostic] = []
+    for pair in pairs:
+        if pair.old.has_errors or pair.new.has_errors:
+            found.extend(d for side in (pair.old, pair.new) for d in side.diagnostics)
+            continue
+        changes = report.changes(pair)
+        found.extend(d for d in report.diagnostics(pair, changes))
+    kept = [d for d in found if _wanted(d.code, selected, ignored)]
+    return Diffed(kept, len(pairs))

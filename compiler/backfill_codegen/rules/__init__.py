@@ -6,6 +6,7 @@ each area module's docstring names its producer.
 """
 
 from backfill_codegen.rules import (
+    diff,
     generable,
     manifest,
     oauth,
@@ -29,4 +30,5 @@ AREAS = (
     patterns.RULES,
     permissions.RULES,
     route_files.RULES,
+    diff.RULES,
 )
