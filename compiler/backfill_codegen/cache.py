@@ -71,17 +71,22 @@ _PACKAGE = Path(__file__).resolve().parent
 #: step by a test); the distributions they depend on are followed too.
 DEPENDENCIES = (
     "datamodel-code-generator",
+    "hypothesis",
+    "hypothesis-jsonschema",
     "idna",
     "jinja2",
     "jsonschema",
     "jsonschema-rs",
+    "lsprotocol",
     "markdown-it-py",
     "pydantic",
+    "pygls",
     "regress",
     "ruamel.yaml",
     "ruff",
     "tree-sitter",
     "tree-sitter-typescript",
+    "watchfiles",
 )
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
