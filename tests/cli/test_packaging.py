@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-from pathlib import Path
 
 import pytest
+
+from tests.support.paths import ROOT
 
 
 def test_installed_distribution_carries_its_data() -> None:
@@ -27,7 +28,7 @@ def test_installed_distribution_carries_its_data() -> None:
     assert "backfill_codegen/runtime/permissions_runtime.py" in names
     assert "backfill_codegen/runtime/permissions_runtime.ts" in names
     # What `init` copies into a new connector.
-    package = Path(__file__).resolve().parent.parent / "compiler" / "backfill_codegen"
+    package = ROOT / "compiler" / "backfill_codegen"
     for path in [package / "sdk" / "index.d.ts", *(package / "templates" / "init").rglob("*.*")]:
         assert path.relative_to(package.parent).as_posix() in names
     scripts = distribution.entry_points.select(group="console_scripts")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.golden_support import run_cli as run
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "golden" / "diff" / "bf803-enum-value-removed"
 
 

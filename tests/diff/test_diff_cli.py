@@ -12,8 +12,8 @@ import pytest
 from backfill_codegen.diagnostics.model import Rule
 from backfill_codegen.rules import diff as diff_rules
 from tests.support.golden_support import run_cli as run
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "golden" / "diff" / "bf803-enum-value-removed"
 
 

@@ -17,8 +17,9 @@ from jsonschema import validators
 from backfill_codegen.diagnostics.model import Severity
 from backfill_codegen.diff.change import NO_EXAMPLE
 from backfill_codegen.diff.settings import compare
+from tests.support.paths import SHARED_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "settings-schemas"
+CORPUS = SHARED_CORPUS / "settings-schemas"
 FILES = (
     sorted(p for p in CORPUS.glob("*.json") if p.name != "INDEX.json") if CORPUS.is_dir() else []
 )

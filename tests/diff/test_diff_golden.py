@@ -15,8 +15,8 @@ from backfill_codegen.diagnostics.registry import all_rules
 from backfill_codegen.resources import example_dir
 from backfill_codegen.rules import diff as diff_rules
 from tests.support.golden_support import run_cli as run
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted(p for p in (ROOT / "golden" / "diff").iterdir() if p.is_dir())
 
 

@@ -62,9 +62,9 @@ def test_the_command_line_section_has_a_line_per_command() -> None:
     """A `backfill-codegen COMMAND` line for every subcommand the parser has, and no other."""
     import argparse
 
-    from backfill_codegen.cli import _parser
+    from backfill_codegen.arguments import parser as make_parser
 
-    parser = _parser()
+    parser = make_parser()
     (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("## Command line\n", 1)[1].split("```\n", 2)[1]
