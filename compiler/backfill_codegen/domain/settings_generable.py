@@ -21,10 +21,13 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.domain import settings_vocabulary as vocabulary
+from backfill_codegen.domain.dialects import DRAFT2020
 from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST, IN_PLACE_ONE
 from backfill_codegen.domain.settings_schema import (
     Subschema,
     as_read,
+    dialect_of,
     is_secret,
     is_string_type,
     ref_chain,
@@ -32,6 +35,7 @@ from backfill_codegen.domain.settings_schema import (
     types_of,
     views,
     walk,
+    walk_referenced,
 )
 
 
@@ -482,6 +486,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     # What the dialect ignores is gone (up to draft-07, the siblings of `$ref`), as for every
     # other emitter; `as_read` may return `schema` itself, hence the copy.
     copied: dict[str, Any] = copy.deepcopy(dict(as_read(schema)))
+    _only_keywords(copied)
     _collapse_alias_definitions(copied)
     for sub in list(walk(copied)):
         if isinstance(sub.schema, dict):
@@ -509,6 +514,42 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
             (new if key == old else key): value for key, value in definitions.items()
         }
     return copied
+
+
+def _only_keywords(root: dict[str, Any]) -> None:
+    """Drop from each subschema what is no keyword of its dialect (nor accepted in every one):
+    unknown keys and `x-...` extensions, which validators ignore (BF410 warns of the unknown
+    ones). The generator reads some of them whatever they hold: its own directives
+    (`customTypePath: "os.system"` would make the model import it, `x-python-import` too),
+    `x-enum-varnames` (a list of strings, or it fails), a 2019-09 `$recursiveAnchor` in a
+    2020-12 schema. A key holding the target of a local `$ref` stays (a definition kept under
+    `x-defs`). What is kept has its spec type once `check` passed (BF401)."""
+    uri = dialect_of(root).uri
+    targets = [
+        target.path
+        for sub in walk_referenced(root)
+        if isinstance(ref := sub.schema.get("$ref"), str) and ref.startswith("#")
+        if (target := resolve_local(root, ref)).path is not None
+    ]
+    for sub in walk(root):  # children are listed after each yield: dropped ones are not visited
+        node = sub.schema
+        assert isinstance(node, dict)
+        for key in [k for k in node if not isinstance(k, str) or _not_for_generator(k, uri)]:
+            where = (*sub.path, key)
+            if not any(path[: len(where)] == where for path in targets):
+                del node[key]
+
+
+#: Keywords a dialect's metaschema lists only for compatibility, typed otherwise than the
+#: generator reads them: 2020-12 types `$recursiveAnchor` as a string (2019-09: a boolean) and
+#: evaluates neither.
+_RETIRED = {DRAFT2020: frozenset({"$recursiveAnchor", "$recursiveRef"})}
+
+
+def _not_for_generator(key: str, uri: str) -> bool:
+    if key in _RETIRED.get(uri, ()):
+        return True
+    return key not in vocabulary.ACCEPTED and key not in vocabulary.dialect_keywords(uri)
 
 
 #: Annotations kept when a schema is rewritten as one `enum`.
