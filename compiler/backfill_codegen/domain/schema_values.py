@@ -105,7 +105,9 @@ ACCEPTED_TYPES = {
         ),
         ("a string", _is_string),
     ),
-    **dict.fromkeys(("readOnly", "writeOnly", "deprecated", "nullable"), ("a boolean", _is_boolean)),
+    **dict.fromkeys(
+        ("readOnly", "writeOnly", "deprecated", "nullable"), ("a boolean", _is_boolean)
+    ),
     **dict.fromkeys(("$defs", "definitions"), ("an object of schemas", _is_schema_map)),
     "examples": ("an array", _is_list),
 }
