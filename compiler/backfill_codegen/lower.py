@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from backfill_codegen import ir
 from backfill_codegen.domain import settings_schema, webhook
 from backfill_codegen.domain.oauth_template import parse_template
+from backfill_codegen.domain.schema_values import declared_types
 from backfill_codegen.domain.urls import parse_entry
 
 if TYPE_CHECKING:
@@ -190,8 +191,9 @@ def type_label(root: Any, schema: Any, depth: int = 0) -> str:
                 ]
                 return "one of: " + " | ".join(names)
         kind = view.get("type")
+        kinds = declared_types(view)
         if isinstance(kind, list):
-            return " or ".join(str(k) for k in kind)
+            return " or ".join(kinds or ())
         if kind == "array":
             items = view.get("items")
             if isinstance(items, Mapping):

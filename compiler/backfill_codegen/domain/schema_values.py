@@ -17,14 +17,14 @@ from typing import Any
 JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 
-def declared_types(schema: Any) -> frozenset[str] | None:
-    """The type names `schema` declares (`type` as one string or a list of strings; other
-    members skipped), or None when it declares none or `type` is not of that shape."""
+def declared_types(schema: Any) -> tuple[str, ...] | None:
+    """The type names `schema` declares, in order (`type` as one string or a list of strings;
+    other members skipped), or None when it declares none or `type` is not of that shape."""
     kinds = schema.get("type") if isinstance(schema, Mapping) else None
     if isinstance(kinds, str):
-        return frozenset((kinds,))
+        return (kinds,)
     if isinstance(kinds, list):
-        return frozenset(k for k in kinds if isinstance(k, str))
+        return tuple(k for k in kinds if isinstance(k, str))
     return None
 
 

@@ -23,7 +23,8 @@ from urllib.parse import quote
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.domain import settings_vocabulary as vocabulary
 from backfill_codegen.domain.dialects import DRAFT2020
-from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST, IN_PLACE_ONE
+from backfill_codegen.domain.schema_keywords import COUNTS, IN_PLACE_LIST, IN_PLACE_ONE
+from backfill_codegen.domain.schema_values import declared_types, required_names, schema_map
 from backfill_codegen.domain.settings_schema import (
     Subschema,
     as_read,
@@ -217,12 +218,10 @@ def _followed(schema: Any, root: Any) -> Any:
 
 def _types(schema: Any) -> set[str] | None:
     """The JSON types `schema` declares (`integer` counts as a `number`), or None."""
-    kinds = schema.get("type") if isinstance(schema, Mapping) else None
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    if not isinstance(kinds, list):
+    kinds = declared_types(schema)
+    if kinds is None:
         return None
-    found = {k for k in kinds if isinstance(k, str)}
+    found = set(kinds)
     return found | {"integer"} if "number" in found else found
 
 
@@ -256,16 +255,9 @@ def _required_but_impossible(root: Any, subschemas: list[Subschema]) -> list[Pro
     """A required property whose schema accepts no value: no settings can ever be saved."""
     problems: list[Problem] = []
     for sub in subschemas:
-        properties = sub.schema.get("properties")
-        required = sub.schema.get("required")
-        if not isinstance(properties, Mapping) or not isinstance(required, list):
-            continue
-        for name in required:
-            if (
-                isinstance(name, str)
-                and name in properties
-                and accepts_nothing(properties[name], root)
-            ):
+        properties = schema_map(sub.schema, "properties")
+        for name in required_names(sub.schema):
+            if name in properties and accepts_nothing(properties[name], root):
                 problems.append(
                     Problem(
                         (*sub.path, "properties", name),
@@ -538,6 +530,11 @@ def _only_keywords(root: dict[str, Any]) -> None:
             where = (*sub.path, key)
             if not any(path[: len(where)] == where for path in targets):
                 del node[key]
+        for key in COUNTS:
+            # An integral float is an integer to a validator; the generator parses a count as
+            # a 64-bit integer and fails on `1e20`, while a Python int of any size passes.
+            if isinstance(node.get(key), float) and node[key].is_integer():
+                node[key] = int(node[key])
 
 
 #: Keywords a dialect's metaschema lists only for compatibility, typed otherwise than the
@@ -756,12 +753,8 @@ def field_aliases(schema: Any) -> dict[str, str]:
     of its own; the original stays the alias (what validates and serialises)."""
     names: set[str] = set()
     for sub in walk(schema):
-        properties = sub.schema.get("properties")
-        if isinstance(properties, Mapping):
-            names.update(name for name in properties if isinstance(name, str))
-        required = sub.schema.get("required")
-        if isinstance(required, list):
-            names.update(name for name in required if isinstance(name, str))
+        names.update(schema_map(sub.schema, "properties"))
+        names.update(required_names(sub.schema))
     aliases: dict[str, str] = {}
     for name in sorted(names):
         snake = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).lower())
