@@ -117,6 +117,16 @@ def test_keys_no_validator_reads_never_reach_the_generator(
     assert "system" not in outputs["settings.py"]
 
 
+@pytest.mark.parametrize("kind", [["string", {}], ["string", ["x"]], ["string", "null", {}]])
+def test_a_secret_whose_type_list_holds_a_non_string_is_reported(
+    tmp_path: Path, kind: list[Any]
+) -> None:
+    """`set(kind)` on the members of `type` raised TypeError (exit 2) in BF413's predicate."""
+    schema = {"type": "object", "properties": {"k": {"type": kind, "writeOnly": True}}}
+    codes, _ = _run(tmp_path, schema)
+    assert "BF401" in codes
+
+
 @pytest.mark.parametrize("value", [1e20, 1e308, 2.0])
 def test_an_integral_float_count_is_an_integer_to_the_generator(
     tmp_path: Path, value: float

@@ -119,6 +119,15 @@ WRONG = st.one_of(
         ),
         max_leaves=8,
     ),
+    # Half right: a list mixing what the keyword wants (type names, names) with what it does not.
+    st.lists(
+        st.sampled_from(["string", "null", "object", "integer", "a"])
+        | _SCALARS
+        | st.just({})
+        | st.just([]),
+        min_size=1,
+        max_size=4,
+    ),
     st.just([{}]),
     st.just([[]]),
     st.just([{"type": "string"}]),
@@ -193,10 +202,23 @@ def mutated(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         node = schema
         for step in draw(st.sampled_from(_mappings(schema))):
             node = node[step]
+        wrong = copy.deepcopy(draw(WRONG))  # st.just's values are shared between draws
+        # A value of the right kind with one wrong member (`"type": ["string", {}]` beside a
+        # `writeOnly`), or a wrong value for a key the mapping has or a keyword it has not.
+        if node and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(node)))
+            value = node[key]
+            if isinstance(value, dict) and value:
+                value[draw(st.sampled_from(sorted(value)))] = wrong
+            elif isinstance(value, list):
+                value.insert(draw(st.integers(0, len(value))), wrong)
+            else:  # `"type": "string"` -> `["string", {}]`
+                node[key] = [value, wrong] if draw(st.booleans()) else [wrong, value]
+            continue
         keys = st.sampled_from(KEYWORDS) | st.sampled_from(UNTYPED)
         if node:
             keys = st.sampled_from(sorted(node)) | keys
-        node[draw(keys)] = copy.deepcopy(draw(WRONG))  # st.just's values are shared
+        node[draw(keys)] = wrong
     return name, manifest
 
 

@@ -17,15 +17,29 @@ from typing import Any
 JSON_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
 
 
+def type_names(value: Any) -> tuple[str, ...] | None:
+    """The type names a `type` value gives, in order (one string, or the strings of a list),
+    or None when it is neither."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(k for k in value if isinstance(k, str))
+    return None
+
+
 def declared_types(schema: Any) -> tuple[str, ...] | None:
     """The type names `schema` declares, in order (`type` as one string or a list of strings;
     other members skipped), or None when it declares none or `type` is not of that shape."""
-    kinds = schema.get("type") if isinstance(schema, Mapping) else None
-    if isinstance(kinds, str):
-        return (kinds,)
-    if isinstance(kinds, list):
-        return tuple(k for k in kinds if isinstance(k, str))
-    return None
+    return type_names(schema.get("type") if isinstance(schema, Mapping) else None)
+
+
+def well_typed_names(value: Any) -> tuple[str, ...] | None:
+    """`type_names(value)`, or None when a list holds anything but strings (a `type` BF401
+    reports, which a reader deciding something must not half-read)."""
+    names = type_names(value)
+    if isinstance(value, list) and names is not None and len(names) != len(value):
+        return None
+    return names
 
 
 def required_names(schema: Any) -> tuple[str, ...]:

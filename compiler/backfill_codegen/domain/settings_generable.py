@@ -24,7 +24,12 @@ from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.domain import settings_vocabulary as vocabulary
 from backfill_codegen.domain.dialects import DRAFT2020
 from backfill_codegen.domain.schema_keywords import COUNTS, IN_PLACE_LIST, IN_PLACE_ONE
-from backfill_codegen.domain.schema_values import declared_types, required_names, schema_map
+from backfill_codegen.domain.schema_values import (
+    declared_types,
+    required_names,
+    schema_map,
+    well_typed_names,
+)
 from backfill_codegen.domain.settings_schema import (
     Subschema,
     as_read,
@@ -329,7 +334,17 @@ def _secret_string_type(kind: Any) -> bool:
     """`string`, or `string` that may be `null` (an optional `SecretStr`)."""
     if is_string_type(kind):
         return True
-    return isinstance(kind, list) and "string" in kind and set(kind) <= {"string", "null"}
+    names = well_typed_names(kind)  # `["string", {}]` is BF401's: not a string type here
+    return (
+        isinstance(kind, list)
+        and names is not None
+        and "string" in names
+        and set(names)
+        <= {
+            "string",
+            "null",
+        }
+    )
 
 
 def _non_string_secrets(root: Any, subschemas: list[Subschema]) -> list[Problem]:
