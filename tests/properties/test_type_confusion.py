@@ -258,7 +258,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@settings(max_examples=6)
+@settings(max_examples=8)
 @given(mutated())
 def test_the_cli_exits_0_or_1_on_wrongly_typed_keywords(case: tuple[str, dict[str, Any]]) -> None:
     _, manifest = case
