@@ -117,6 +117,17 @@ def test_keys_no_validator_reads_never_reach_the_generator(
     assert "system" not in outputs["settings.py"]
 
 
+def test_a_directive_inside_a_ref_target_under_an_extension_key_is_dropped(tmp_path: Path) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/x-defs/x"}},
+        "x-defs": {"x": {"type": "string", "customTypePath": "os.system"}},
+    }
+    codes, outputs = _run(tmp_path, schema)
+    assert outputs is not None, codes
+    assert "system" not in outputs["settings.py"]
+
+
 @pytest.mark.parametrize("kind", [["string", {}], ["string", ["x"]], ["string", "null", {}]])
 def test_a_secret_whose_type_list_holds_a_non_string_is_reported(
     tmp_path: Path, kind: list[Any]

@@ -532,13 +532,14 @@ def _only_keywords(root: dict[str, Any]) -> None:
     2020-12 schema. A key holding the target of a local `$ref` stays (a definition kept under
     `x-defs`). What is kept has its spec type once `check` passed (BF401)."""
     uri = dialect_of(root).uri
+    subschemas = walk_referenced(root)  # with the `$ref` targets walk does not reach
     targets = [
         target.path
-        for sub in walk_referenced(root)
+        for sub in subschemas
         if isinstance(ref := sub.schema.get("$ref"), str) and ref.startswith("#")
         if (target := resolve_local(root, ref)).path is not None
     ]
-    for sub in walk(root):  # children are listed after each yield: dropped ones are not visited
+    for sub in subschemas:
         node = sub.schema
         assert isinstance(node, dict)
         for key in [k for k in node if not isinstance(k, str) or _not_for_generator(k, uri)]:
