@@ -16,6 +16,7 @@ runs on a small sample of its own.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
@@ -105,7 +106,9 @@ _SCALARS = st.one_of(
     st.booleans(),
     st.integers(min_value=-(2**70), max_value=2**70),
     st.sampled_from([0, -1, 1.5, 10**400 // 10**380, 2**64, -(2**63), 1e308]),
-    st.sampled_from(["", "string", "object", "#", "#/$defs/x", "#/properties", "^(", "a"]),
+    st.sampled_from(
+        ["", "string", "object", "#", "#/$defs/x", "#/properties", "^(", "a", "os.system"]
+    ),
 )
 WRONG = st.one_of(
     _SCALARS,
@@ -242,7 +245,40 @@ def test_wrongly_typed_keywords_never_crash(case: tuple[str, dict[str, Any]]) ->
     event("check passed: generated")
     # `check` passed (warnings at most): `generate` lowers and emits this schema.
     connector = lower(result.manifest)
-    generate_module.outputs(connector, generate_module.EMITTERS)
+    outputs = generate_module.outputs(connector, generate_module.EMITTERS)
+    if "settings.py" in outputs:
+        assert _imported(outputs["settings.py"]) <= SETTINGS_IMPORTS, outputs["settings.py"]
+
+
+#: What a generated settings.py may import: pydantic, and the standard library modules of the
+#: types JSON Schema formats map to. Nothing a schema names (the generator's `customTypePath`).
+SETTINGS_IMPORTS = frozenset(
+    {
+        "__future__",
+        "typing",
+        "typing_extensions",
+        "pydantic",
+        "pydantic_core",
+        "enum",
+        "re",
+        "datetime",
+        "decimal",
+        "uuid",
+        "ipaddress",
+        "pathlib",
+    }
+)
+
+
+def _imported(code: str) -> set[str]:
+    """The top-level modules `code` imports."""
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
