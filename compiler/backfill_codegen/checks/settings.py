@@ -185,7 +185,15 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
     name = dialect.uri.rsplit("/", 2)[-2] if "/draft" in dialect.uri else dialect.uri
     seen: set[tuple[JsonPath, str]] = set()
     for base, target in _metaschema_targets(schema, dialect.uri):
-        for path, message in _metaschema_errors(dialect, target):
+        errors = _metaschema_errors(dialect, target)
+        if isinstance(errors, str):
+            yield Finding(
+                INVALID_SETTINGS_SCHEMA,
+                f"`settingsSchema` could not be checked against its metaschema: {errors}",
+                _at(base),
+            )
+            continue
+        for path, message in errors:
             path = (*base, *path)
             if (path, message) in seen:
                 continue
@@ -201,15 +209,16 @@ def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
     yield from _accepted_types(schema, dialect.uri)
 
 
-def _metaschema_errors(dialect: Dialect, schema: Any) -> list[tuple[JsonPath, str]]:
-    """(path, message) of each error the metaschema finds in `schema`, sorted."""
+def _metaschema_errors(dialect: Dialect, schema: Any) -> list[tuple[JsonPath, str]] | str:
+    """(path, message) of each error the metaschema finds in `schema`, sorted; or why the
+    validator could not run."""
     if settings_fast.schema_is_valid(dialect.uri, schema):
         return []  # jsonschema would find nothing either
     try:
         meta = _meta_validator(dialect.validator)
         errors = deeply(lambda: list(meta.iter_errors(schema)))
     except Exception as error:  # third-party code on arbitrary input: report, never crash
-        return [((), f"it could not be checked: {_shorten(str(error))}")]
+        return _shorten(str(error))
     found = []
     for top in sorted(errors, key=_error_sort_key):
         try:
