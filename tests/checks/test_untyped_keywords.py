@@ -138,6 +138,20 @@ def test_a_secret_whose_type_list_holds_a_non_string_is_reported(
     assert "BF401" in codes
 
 
+@pytest.mark.parametrize("choice", ["oneOf", "anyOf"])
+def test_a_choice_of_schemas_that_all_accept_nothing_accepts_nothing(
+    tmp_path: Path, choice: str
+) -> None:
+    """Found by the long campaign on a real schema whose `$defs` entry became `false`: the
+    generator refused `oneOf: [false]`. Optional: typed `null`; required: BF413."""
+    optional = {"type": "object", "properties": {"c": {choice: [False, {"not": {}}]}}}
+    codes, outputs = _run(tmp_path, optional)
+    assert outputs is not None, codes
+    required = {**optional, "required": ["c"]}
+    codes, _ = _run(tmp_path, required)
+    assert "BF413" in codes
+
+
 @pytest.mark.parametrize("value", [1e20, 1e308, 2.0])
 def test_an_integral_float_count_is_an_integer_to_the_generator(
     tmp_path: Path, value: float

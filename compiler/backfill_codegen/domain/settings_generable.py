@@ -185,8 +185,8 @@ def _cycles(root: Any, subschemas: list[Subschema]) -> list[Problem]:
 
 def accepts_nothing(schema: Any, root: Any = None, depth: int = 0) -> bool:
     """No value is valid: `false`, `not: {}`/`not: true`, an `enum`/`const` outside the `type`,
-    or an `allOf` with such a member or whose members' types have nothing in common (`$ref`s
-    followed inside `root`)."""
+    an `anyOf`/`oneOf` all of whose choices are such, or an `allOf` with such a member or whose
+    members' types have nothing in common (`$ref`s followed inside `root`)."""
     if schema is False:
         return True
     if not isinstance(schema, Mapping) or depth > 32:
@@ -200,6 +200,14 @@ def accepts_nothing(schema: Any, root: Any = None, depth: int = 0) -> bool:
     if root is not None and isinstance(ref, str) and ref.startswith("#"):
         target = resolve_local(root, ref).value
         if target is not schema and accepts_nothing(target, root, depth + 1):
+            return True
+    for key in ("anyOf", "oneOf"):  # every choice accepts nothing: so does the schema
+        choices = schema.get(key)
+        if (
+            isinstance(choices, list)
+            and choices
+            and all(accepts_nothing(choice, root, depth + 1) for choice in choices)
+        ):
             return True
     members = schema.get("allOf")
     if not isinstance(members, list):
