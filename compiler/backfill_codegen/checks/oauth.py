@@ -17,6 +17,7 @@ from typing import Any
 from backfill_codegen.checks.base import Check, Manifest, get_path
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer, Rule
 from backfill_codegen.domain import ecma, ecma_syntax
+from backfill_codegen.domain.schema_values import schema_map
 from backfill_codegen.domain.settings_schema import (
     SETTINGS_PATH,
     Property,
@@ -478,11 +479,8 @@ def check_pasted_tokens(manifest: Manifest) -> Iterator[Finding]:
     if schema is None:
         return
     for sub in walk(schema):
-        properties = sub.schema.get("properties")
-        if not isinstance(properties, Mapping):
-            continue
-        for name in properties:
-            if isinstance(name, str) and looks_like_oauth_token(name):
+        for name in schema_map(sub.schema, "properties"):
+            if looks_like_oauth_token(name):
                 yield Finding(
                     PASTED_OAUTH_TOKEN,
                     f"setting `{name}` looks like a pasted OAuth token, but the platform runs "

@@ -26,8 +26,11 @@ from backfill_codegen.deep_stack import deeply
 from backfill_codegen.diagnostics.model import Finding, JsonPath, Pointer
 from backfill_codegen.domain import ecma
 from backfill_codegen.domain import settings_vocabulary as vocabulary
+from backfill_codegen.domain.schema_keywords import DEFINITION_MAPS
+from backfill_codegen.domain.schema_values import accepted_type_problem, schema_map, text
 from backfill_codegen.domain.settings_schema import (
     SETTINGS_PATH,
+    Dialect,
     Subschema,
     as_read,
     dialect_of,
@@ -152,47 +155,97 @@ def _most_telling(error: ValidationError) -> ValidationError:
     return best
 
 
+def _metaschema_targets(schema: Mapping[str, Any], uri: str) -> list[tuple[JsonPath, Any]]:
+    """The schemas to validate against the metaschema: the root, and each subschema the
+    compiler reads that the metaschema does not reach (a definition under a map its dialect
+    does not know, such as draft-07's `$defs`; a `$ref` target under an `x-...` key). The
+    emitters and the model generator read those too, so they are held to the same rules. One
+    reached both ways gives the same errors, at the same paths: they are reported once."""
+    known = vocabulary.dialect_keywords(uri)
+    walked = list(walk(schema))
+    paths = {sub.path for sub in walked}
+    targets: list[tuple[JsonPath, Any]] = [((), schema)]
+    for sub in walked:
+        for container in DEFINITION_MAPS:
+            if container not in known:
+                targets.extend(
+                    ((*sub.path, container, name), definition)
+                    for name, definition in schema_map(sub.schema, container).items()
+                )
+    if any(text(sub.schema, "$ref") for sub in walked):
+        targets.extend((s.path, s.schema) for s in walk_referenced(schema) if s.path not in paths)
+    return targets
+
+
 def check_metaschema(manifest: Manifest) -> Iterator[Finding]:
     schema = _settings(manifest)
     if schema is None:
         return
     dialect = dialect_of(schema)
+    name = dialect.uri.rsplit("/", 2)[-2] if "/draft" in dialect.uri else dialect.uri
+    seen: set[tuple[JsonPath, str]] = set()
+    for base, target in _metaschema_targets(schema, dialect.uri):
+        errors = _metaschema_errors(dialect, target)
+        if isinstance(errors, str):
+            yield Finding(
+                INVALID_SETTINGS_SCHEMA,
+                f"`settingsSchema` could not be checked against its metaschema: {errors}",
+                _at(base),
+            )
+            continue
+        for path, message in errors:
+            path = (*base, *path)
+            if (path, message) in seen:
+                continue
+            seen.add((path, message))
+            if len(seen) > MAX_SCHEMA_ERRORS:
+                return
+            where = f" at `{_json_path(path)}`" if path else ""
+            yield Finding(
+                INVALID_SETTINGS_SCHEMA,
+                f"`settingsSchema` is not a valid {name} schema{where}: {message}",
+                _at(path),
+                help=f"write the keyword as JSON Schema {name} defines it, or set `$schema` to "
+                "the dialect the schema is written in",
+            )
+    yield from _accepted_types(schema, dialect.uri)
+
+
+def _metaschema_errors(dialect: Dialect, schema: Any) -> list[tuple[JsonPath, str]] | str:
+    """(path, message) of each error the metaschema finds in `schema`, sorted; or why the
+    validator could not run."""
     if settings_fast.schema_is_valid(dialect.uri, schema):
-        return  # jsonschema would find nothing either
+        return []  # jsonschema would find nothing either
     try:
         meta = _meta_validator(dialect.validator)
         errors = deeply(lambda: list(meta.iter_errors(schema)))
     except Exception as error:  # third-party code on arbitrary input: report, never crash
-        yield Finding(
-            INVALID_SETTINGS_SCHEMA,
-            f"`settingsSchema` could not be checked against its metaschema: {_shorten(str(error))}",
-            _at(()),
-        )
-        return
-    name = dialect.uri.rsplit("/", 2)[-2] if "/draft" in dialect.uri else dialect.uri
-    seen: set[tuple[JsonPath, str]] = set()
-    emitted = 0
+        return _shorten(str(error))
+    found = []
     for top in sorted(errors, key=_error_sort_key):
         try:
             best = _most_telling(top)
         except Exception:  # best_match trips over a draft-03 schema-valued `type`: say `top`
             best = top
-        path = tuple(best.absolute_path)
-        message = _shorten(best.message)
-        if (path, message) in seen:
-            continue
-        seen.add((path, message))
-        emitted += 1
-        if emitted > MAX_SCHEMA_ERRORS:
-            break
-        where = f" at `{_json_path(path)}`" if path else ""
-        yield Finding(
-            INVALID_SETTINGS_SCHEMA,
-            f"`settingsSchema` is not a valid {name} schema{where}: {message}",
-            _at(path),
-            help=f"write the keyword as JSON Schema {name} defines it, or set `$schema` to the "
-            "dialect the schema is written in",
-        )
+        found.append((tuple(best.absolute_path), _shorten(best.message)))
+    return found
+
+
+def _accepted_types(schema: Mapping[str, Any], uri: str) -> Iterator[Finding]:
+    """Keywords read whatever the dialect (`writeOnly` in draft-04, OpenAPI's `nullable`) that
+    the dialect's metaschema does not type: each must have its spec type."""
+    known = vocabulary.dialect_keywords(uri)
+    for sub in walk_referenced(schema):
+        for keyword, value in sub.schema.items():
+            if keyword in known or not isinstance(keyword, str):
+                continue
+            wanted = accepted_type_problem(keyword, value)
+            if wanted is not None:
+                yield Finding(
+                    INVALID_SETTINGS_SCHEMA,
+                    f"`{keyword}` must be {wanted} (at `{_json_path((*sub.path, keyword))}`)",
+                    _at((*sub.path, keyword)),
+                )
 
 
 # --- BF402: the root is an object. ----------------------------------------------------------

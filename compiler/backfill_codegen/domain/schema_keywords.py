@@ -28,3 +28,15 @@ CHILD_ONE = (
 CHILD_MAP = ("properties", "patternProperties")
 #: Keywords whose value is a map of schemas that apply only where referenced.
 DEFINITION_MAPS = ("$defs", "definitions")
+#: Keywords whose value is a non-negative integer (a count or a length). JSON has one number
+#: type: `1e20` is an integer to a validator, a float to Python.
+COUNTS = (
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "minContains",
+    "maxContains",
+)

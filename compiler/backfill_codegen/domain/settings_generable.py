@@ -21,10 +21,19 @@ from typing import Any
 from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
-from backfill_codegen.domain.schema_keywords import IN_PLACE_LIST, IN_PLACE_ONE
+from backfill_codegen.domain import settings_vocabulary as vocabulary
+from backfill_codegen.domain.dialects import DRAFT2020
+from backfill_codegen.domain.schema_keywords import COUNTS, IN_PLACE_LIST, IN_PLACE_ONE
+from backfill_codegen.domain.schema_values import (
+    declared_types,
+    required_names,
+    schema_map,
+    well_typed_names,
+)
 from backfill_codegen.domain.settings_schema import (
     Subschema,
     as_read,
+    dialect_of,
     is_secret,
     is_string_type,
     ref_chain,
@@ -32,6 +41,7 @@ from backfill_codegen.domain.settings_schema import (
     types_of,
     views,
     walk,
+    walk_referenced,
 )
 
 
@@ -175,8 +185,8 @@ def _cycles(root: Any, subschemas: list[Subschema]) -> list[Problem]:
 
 def accepts_nothing(schema: Any, root: Any = None, depth: int = 0) -> bool:
     """No value is valid: `false`, `not: {}`/`not: true`, an `enum`/`const` outside the `type`,
-    or an `allOf` with such a member or whose members' types have nothing in common (`$ref`s
-    followed inside `root`)."""
+    an `anyOf`/`oneOf` all of whose choices are such, or an `allOf` with such a member or whose
+    members' types have nothing in common (`$ref`s followed inside `root`)."""
     if schema is False:
         return True
     if not isinstance(schema, Mapping) or depth > 32:
@@ -190,6 +200,14 @@ def accepts_nothing(schema: Any, root: Any = None, depth: int = 0) -> bool:
     if root is not None and isinstance(ref, str) and ref.startswith("#"):
         target = resolve_local(root, ref).value
         if target is not schema and accepts_nothing(target, root, depth + 1):
+            return True
+    for key in ("anyOf", "oneOf"):  # every choice accepts nothing: so does the schema
+        choices = schema.get(key)
+        if (
+            isinstance(choices, list)
+            and choices
+            and all(accepts_nothing(choice, root, depth + 1) for choice in choices)
+        ):
             return True
     members = schema.get("allOf")
     if not isinstance(members, list):
@@ -213,12 +231,10 @@ def _followed(schema: Any, root: Any) -> Any:
 
 def _types(schema: Any) -> set[str] | None:
     """The JSON types `schema` declares (`integer` counts as a `number`), or None."""
-    kinds = schema.get("type") if isinstance(schema, Mapping) else None
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    if not isinstance(kinds, list):
+    kinds = declared_types(schema)
+    if kinds is None:
         return None
-    found = {k for k in kinds if isinstance(k, str)}
+    found = set(kinds)
     return found | {"integer"} if "number" in found else found
 
 
@@ -252,16 +268,9 @@ def _required_but_impossible(root: Any, subschemas: list[Subschema]) -> list[Pro
     """A required property whose schema accepts no value: no settings can ever be saved."""
     problems: list[Problem] = []
     for sub in subschemas:
-        properties = sub.schema.get("properties")
-        required = sub.schema.get("required")
-        if not isinstance(properties, Mapping) or not isinstance(required, list):
-            continue
-        for name in required:
-            if (
-                isinstance(name, str)
-                and name in properties
-                and accepts_nothing(properties[name], root)
-            ):
+        properties = schema_map(sub.schema, "properties")
+        for name in required_names(sub.schema):
+            if name in properties and accepts_nothing(properties[name], root):
                 problems.append(
                     Problem(
                         (*sub.path, "properties", name),
@@ -333,7 +342,17 @@ def _secret_string_type(kind: Any) -> bool:
     """`string`, or `string` that may be `null` (an optional `SecretStr`)."""
     if is_string_type(kind):
         return True
-    return isinstance(kind, list) and "string" in kind and set(kind) <= {"string", "null"}
+    names = well_typed_names(kind)  # `["string", {}]` is BF401's: not a string type here
+    return (
+        isinstance(kind, list)
+        and names is not None
+        and "string" in names
+        and set(names)
+        <= {
+            "string",
+            "null",
+        }
+    )
 
 
 def _non_string_secrets(root: Any, subschemas: list[Subschema]) -> list[Problem]:
@@ -482,6 +501,7 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
     # What the dialect ignores is gone (up to draft-07, the siblings of `$ref`), as for every
     # other emitter; `as_read` may return `schema` itself, hence the copy.
     copied: dict[str, Any] = copy.deepcopy(dict(as_read(schema)))
+    _only_keywords(copied)
     _collapse_alias_definitions(copied)
     for sub in list(walk(copied)):
         if isinstance(sub.schema, dict):
@@ -509,6 +529,48 @@ def for_generator(schema: Mapping[str, Any]) -> dict[str, Any]:
             (new if key == old else key): value for key, value in definitions.items()
         }
     return copied
+
+
+def _only_keywords(root: dict[str, Any]) -> None:
+    """Drop from each subschema what is no keyword of its dialect (nor accepted in every one):
+    unknown keys and `x-...` extensions, which validators ignore (BF410 warns of the unknown
+    ones). The generator reads some of them whatever they hold: its own directives
+    (`customTypePath: "os.system"` would make the model import it, `x-python-import` too),
+    `x-enum-varnames` (a list of strings, or it fails), a 2019-09 `$recursiveAnchor` in a
+    2020-12 schema. A key holding the target of a local `$ref` stays (a definition kept under
+    `x-defs`). What is kept has its spec type once `check` passed (BF401)."""
+    uri = dialect_of(root).uri
+    subschemas = walk_referenced(root)  # with the `$ref` targets walk does not reach
+    targets = [
+        target.path
+        for sub in subschemas
+        if isinstance(ref := sub.schema.get("$ref"), str) and ref.startswith("#")
+        if (target := resolve_local(root, ref)).path is not None
+    ]
+    for sub in subschemas:
+        node = sub.schema
+        assert isinstance(node, dict)
+        for key in [k for k in node if not isinstance(k, str) or _not_for_generator(k, uri)]:
+            where = (*sub.path, key)
+            if not any(path[: len(where)] == where for path in targets):
+                del node[key]
+        for key in COUNTS:
+            # An integral float is an integer to a validator; the generator parses a count as
+            # a 64-bit integer and fails on `1e20`, while a Python int of any size passes.
+            if isinstance(node.get(key), float) and node[key].is_integer():
+                node[key] = int(node[key])
+
+
+#: Keywords a dialect's metaschema lists only for compatibility, typed otherwise than the
+#: generator reads them: 2020-12 types `$recursiveAnchor` as a string (2019-09: a boolean) and
+#: evaluates neither.
+_RETIRED = {DRAFT2020: frozenset({"$recursiveAnchor", "$recursiveRef"})}
+
+
+def _not_for_generator(key: str, uri: str) -> bool:
+    if key in _RETIRED.get(uri, ()):
+        return True
+    return key not in vocabulary.ACCEPTED and key not in vocabulary.dialect_keywords(uri)
 
 
 #: Annotations kept when a schema is rewritten as one `enum`.
@@ -715,12 +777,8 @@ def field_aliases(schema: Any) -> dict[str, str]:
     of its own; the original stays the alias (what validates and serialises)."""
     names: set[str] = set()
     for sub in walk(schema):
-        properties = sub.schema.get("properties")
-        if isinstance(properties, Mapping):
-            names.update(name for name in properties if isinstance(name, str))
-        required = sub.schema.get("required")
-        if isinstance(required, list):
-            names.update(name for name in required if isinstance(name, str))
+        names.update(schema_map(sub.schema, "properties"))
+        names.update(required_names(sub.schema))
     aliases: dict[str, str] = {}
     for name in sorted(names):
         snake = re.sub(r"[^a-z0-9]+", "_", unicodedata.normalize("NFKD", name).lower())

@@ -35,6 +35,7 @@ from backfill_codegen.domain.schema_keywords import (
     IN_PLACE_MAP,
     IN_PLACE_ONE,
 )
+from backfill_codegen.domain.schema_values import required_names, schema_map
 from backfill_codegen.limits import MAX_DEPTH
 
 if TYPE_CHECKING:
@@ -363,11 +364,9 @@ def root_properties(root: Any) -> dict[str, Property]:
     """The root object's properties, through a root `$ref` and root `allOf` (first wins)."""
     found: dict[str, Property] = {}
     for path, schema in views(root, root):
-        properties = schema.get("properties")
-        if isinstance(properties, Mapping):
-            for name, sub in properties.items():
-                if isinstance(name, str) and name not in found:
-                    found[name] = Property(name, (*path, "properties", name), sub)
+        for name, sub in schema_map(schema, "properties").items():
+            if name not in found:
+                found[name] = Property(name, (*path, "properties", name), sub)
     return found
 
 
@@ -375,9 +374,7 @@ def root_required(root: Any) -> set[str]:
     """Names the root object requires, through a root `$ref` and root `allOf`."""
     names: set[str] = set()
     for _, schema in views(root, root):
-        required = schema.get("required")
-        if isinstance(required, list):
-            names.update(n for n in required if isinstance(n, str))
+        names.update(required_names(schema))
     return names
 
 

@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.domain import dialects, schema_keywords, settings_schema
+from backfill_codegen.domain.schema_values import schema_map
 
 SETTINGS = "Settings"
 COMPONENTS = "#/components/schemas/"
@@ -191,7 +192,7 @@ class _Converter:
             if isinstance(properties, Mapping):
                 names = [
                     k
-                    for k, v in (node.get("properties") or {}).items()
+                    for k, v in schema_map(node, "properties").items()
                     if isinstance(v, Mapping) and v.get("required") is True
                 ]
                 if names and "required" not in out:

@@ -60,6 +60,7 @@ from backfill_codegen import deep_stack, ir
 from backfill_codegen.diagnostics.model import JsonPath
 from backfill_codegen.domain import settings_generable
 from backfill_codegen.domain.ecma_translate import to_python, untranslatable
+from backfill_codegen.domain.schema_values import declared_types
 from backfill_codegen.domain.settings_schema import is_secret, types_of, views, walk
 from backfill_codegen.emit.escape import comment_text
 from backfill_codegen.emit.header import NOTICE
@@ -181,8 +182,7 @@ def _secret_out_of_walk(root: Any, schema: Any, path: JsonPath, walked: set[Json
 
 
 def _is_string_schema(schema: Mapping[str, Any]) -> bool:
-    kind = schema.get("type")
-    return kind == "string" or (isinstance(kind, list) and "string" in kind)
+    return "string" in (declared_types(schema) or ())
 
 
 def _python_error(pattern: str) -> str | None:

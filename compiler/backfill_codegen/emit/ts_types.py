@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backfill_codegen.diagnostics.model import JsonPath
+from backfill_codegen.domain.schema_values import declared_types, required_names, schema_map
 from backfill_codegen.domain.settings_schema import (
     as_read,
     is_local_ref,
@@ -410,17 +411,16 @@ class _Builder:
 
     def _base(self, schema: Mapping[str, Any], path: JsonPath) -> TsType | None:
         """The type the `type` keyword (or, without it, the object/array keywords) gives."""
-        kind = schema.get("type")
-        if isinstance(kind, str):
-            kinds: list[Any] = [kind]
-        elif isinstance(kind, list):
-            kinds = kind
-        elif any(k in schema for k in ("properties", "additionalProperties", "patternProperties")):
-            kinds = ["object"]
-        elif "items" in schema or "prefixItems" in schema:
-            kinds = ["array"]
-        else:
-            return None
+        kinds = declared_types(schema)  # a member that is no string is BF401's, skipped here
+        if kinds is None:
+            if any(
+                k in schema for k in ("properties", "additionalProperties", "patternProperties")
+            ):
+                kinds = ("object",)
+            elif "items" in schema or "prefixItems" in schema:
+                kinds = ("array",)
+            else:
+                return None
         members = []
         for item in kinds:
             if item == "array":
@@ -495,14 +495,10 @@ class _Builder:
         required: set[str] = set()
         properties: dict[str, tuple[JsonPath, Any]] = {}
         for path, view in found:
-            names = view.get("required")
-            if isinstance(names, list):
-                required.update(n for n in names if isinstance(n, str))
-            declared = view.get("properties")
-            if isinstance(declared, Mapping):
-                for name, sub in declared.items():
-                    if isinstance(name, str) and name not in properties:
-                        properties[name] = ((*path, "properties", name), sub)
+            required.update(required_names(view))
+            for name, sub in schema_map(view, "properties").items():
+                if name not in properties:
+                    properties[name] = ((*path, "properties", name), sub)
         members: list[Member] = []
         types: list[TsType] = []
         with self._boundary():

@@ -16,7 +16,11 @@ INVALID_SETTINGS_SCHEMA = Rule(
     "The dashboard renders the settings form from this schema and the generated code "
     "validates settings with it, so it must pass its dialect's metaschema (`$schema`; "
     "2020-12 when absent). Each metaschema error is reported where it occurs. The "
-    "metaschemas are the ones bundled with the compiler: nothing is fetched.",
+    "metaschemas are the ones bundled with the compiler: nothing is fetched. What the "
+    "metaschema does not reach but the compiler reads is held to it too (a definition under "
+    "a map the dialect lacks, such as draft-07's `$defs`; a `$ref` target under an `x-...` "
+    "key), and a keyword accepted in every dialect must have its type (`writeOnly` and "
+    "`nullable` booleans, `title` a string).",
     '{ "type": "object", "properties": { "region": { "type": "text" } } }',
     '{ "type": "object", "properties": { "region": { "type": "string" } } }',
 )
