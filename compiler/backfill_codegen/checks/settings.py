@@ -726,6 +726,7 @@ def check_keywords(manifest: Manifest) -> Iterator[Finding]:
                     "as written",
                     at,
                     help=f"did you mean `{meant}`?",
+                    explains=(*at.path[:-1], meant),
                 )
                 continue
             if key in vocabulary.VENDOR_SECRETS:

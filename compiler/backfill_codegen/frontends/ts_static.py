@@ -90,6 +90,8 @@ class Value:
     data: Any = None  # scalars only
     members: dict[str, tuple[Span, Value]] | None = None  # objects: key -> (key span, value)
     items: list[Value] | None = None  # arrays
+    #: Keys written with a value that is not static (BF004 said why): what they explain.
+    unknown: dict[str, Span] | None = None
 
     def kind(self) -> str:
         if self.members is not None:
@@ -460,6 +462,7 @@ class Evaluator:
     def _object(self, node: Node, depth: int) -> Value:
         members: dict[str, tuple[Span, Value]] = {}
         written: dict[str, Span] = {}  # keys written in this literal (not spread): duplicates
+        unknown: dict[str, Span] = {}
         self._check_commas(node)
         for child in named(node):
             kind = child.type
@@ -505,9 +508,11 @@ class Evaluator:
                 written[text] = key_span
             if value is None:
                 members.pop(text, None)  # the later, unknown value replaces the earlier one
+                unknown[text] = key_span
             else:
                 members[text] = (key_span, value)
-        return Value(self.span(node), members=members)
+                unknown.pop(text, None)
+        return Value(self.span(node), members=members, unknown=unknown)
 
     def _check_commas(self, node: Node) -> None:
         # tree-sitter accepts `{ a: 1,, }`; JavaScript does not (only arrays may have holes).
@@ -929,19 +934,23 @@ def flatten(
     path: JsonPath,
     value_spans: dict[JsonPath, Span],
     key_spans: dict[JsonPath, Span],
+    unknown: set[JsonPath] | None = None,
 ) -> Any:
-    """Plain JSON data and a span per path; nesting is bounded by MAX_DEPTH already."""
+    """Plain JSON data and a span per path; nesting is bounded by MAX_DEPTH already.
+    `unknown` collects the paths of members whose value is not static."""
     value_spans[path] = value.span
     if value.members is not None:
+        if unknown is not None and value.unknown:
+            unknown.update((*path, key) for key in value.unknown if key not in value.members)
         result: dict[str, Any] = {}
         for key, (key_span, member) in value.members.items():
             member_path = (*path, key)
             key_spans[member_path] = key_span
-            result[key] = flatten(member, member_path, value_spans, key_spans)
+            result[key] = flatten(member, member_path, value_spans, key_spans, unknown)
         return result
     if value.items is not None:
         return [
-            flatten(item, (*path, index), value_spans, key_spans)
+            flatten(item, (*path, index), value_spans, key_spans, unknown)
             for index, item in enumerate(value.items)
         ]
     return value.data

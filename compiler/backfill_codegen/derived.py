@@ -1,0 +1,136 @@
+"""One mistake, one diagnostic: a diagnostic that explains a value suppresses those derived from it.
+
+An *explanation* names a path whose value is missing for a reason already reported: a key
+whose value is not static (BF004), a misspelt key (BF102 with a suggestion, BF411) that names
+the key it meant. Its *repair* is the document as the author meant it (the misspelt key
+renamed; the unknown value present, as `null`). A diagnostic is derived from the explanation when
+its rule is declared derivable from the explanation's rule (DERIVED below) and it is gone from
+the repaired document's diagnostics: it said nothing the explanation had not. Everything else
+stays, so a call the misspelt `permisions` would not have allowed is still reported (BF705).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath
+from backfill_codegen.frontends.base import LocatedDocument
+from backfill_codegen.rules.manifest import MISSING_KEY, UNKNOWN_KEY
+from backfill_codegen.rules.oauth import (
+    NO_SCOPES,
+    OAUTH_SETTING_NOT_REQUIRED_STRING,
+    UNKNOWN_OAUTH_SETTING,
+)
+from backfill_codegen.rules.route_files import BLOCKED_HTTP_CALL, OAUTH_NOT_DECLARED
+from backfill_codegen.rules.settings import (
+    MISSPELT_SETTINGS_KEYWORD,
+    UNKNOWN_REQUIRED,
+    UNRESOLVED_REF,
+)
+from backfill_codegen.rules.source import NOT_STATIC
+
+#: Rules that report a value as absent: what a missing value makes them say.
+_ABSENCE = frozenset(
+    rule.code
+    for rule in (
+        MISSING_KEY,
+        BLOCKED_HTTP_CALL,
+        OAUTH_NOT_DECLARED,
+        UNKNOWN_REQUIRED,
+        UNRESOLVED_REF,
+        UNKNOWN_OAUTH_SETTING,
+        OAUTH_SETTING_NOT_REQUIRED_STRING,
+        NO_SCOPES,
+    )
+)
+#: explaining rule -> the rules whose diagnostics may be derived from what it explains.
+DERIVED: Mapping[str, frozenset[str]] = {
+    NOT_STATIC.code: _ABSENCE,
+    UNKNOWN_KEY.code: _ABSENCE,
+    MISSPELT_SETTINGS_KEYWORD.code: _ABSENCE,
+}
+#: Repairs tried per manifest: each costs a second run of the checks.
+MAX_EXPLANATIONS = 8
+
+DiagnosticKey = tuple[str, str, int, int, str]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    code: str  # the explaining diagnostic's rule
+    path: JsonPath  # the value it explains
+    repaired: LocatedDocument  # the document as the author meant it
+
+
+def explanations(document: LocatedDocument, findings: Iterable[Finding]) -> Iterator[Explanation]:
+    """What the front end's BF004s and the misspelt-key findings explain, with their repairs."""
+    for path in sorted(document.unknown, key=repr):
+        yield Explanation(NOT_STATIC.code, path, _set(document, path, None))
+    for finding in findings:
+        if finding.explains is not None and finding.code in DERIVED:
+            repaired = _rename(document, finding.at.path, finding.explains)
+            if repaired is not None:
+                yield Explanation(finding.code, finding.explains, repaired)
+
+
+def suppress(
+    diagnostics: list[Diagnostic],
+    found: Iterable[Explanation],
+    rerun: Callable[[LocatedDocument], list[Diagnostic]],
+) -> list[Diagnostic]:
+    """`diagnostics` without those derived from an explanation."""
+    derived: set[DiagnosticKey] = set()
+    for count, explanation in enumerate(found):
+        if count >= MAX_EXPLANATIONS:
+            break
+        candidates = {key(d) for d in diagnostics if d.code in DERIVED[explanation.code]} - derived
+        if not candidates:
+            continue
+        still = {key(d) for d in rerun(explanation.repaired)}
+        derived |= candidates - still
+    return [d for d in diagnostics if key(d) not in derived]
+
+
+def key(diagnostic: Diagnostic) -> DiagnosticKey:
+    label = diagnostic.primary
+    if label is None:
+        return (diagnostic.code, "", 0, 0, diagnostic.message)
+    span = label.span
+    return (diagnostic.code, label.source.path, span.start, span.end, diagnostic.message)
+
+
+def _parent(value: Any, path: JsonPath) -> Any:
+    for step in path[:-1]:
+        value = value[step]
+    return value
+
+
+def _set(document: LocatedDocument, path: JsonPath, new: Any) -> LocatedDocument:
+    value = copy.deepcopy(document.value)
+    parent = _parent(value, path)
+    if isinstance(parent, dict):
+        parent[path[-1]] = new
+    return LocatedDocument(document.source, value, document.value_spans, document.key_spans)
+
+
+def _rename(document: LocatedDocument, old: JsonPath, new: JsonPath) -> LocatedDocument | None:
+    """The document with the key at `old` spelt as at `new`; its spans follow it there."""
+    value = copy.deepcopy(document.value)
+    try:
+        parent = _parent(value, old)
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(parent, dict) or old[-1] not in parent or new[-1] in parent:
+        return None
+    parent[new[-1]] = parent.pop(old[-1])
+    n = len(old)
+    value_spans = {**document.value_spans}
+    key_spans = {**document.key_spans}
+    for spans in (value_spans, key_spans):
+        for path, span in list(spans.items()):
+            if path[:n] == old:
+                spans[(*new, *path[n:])] = span
+    return LocatedDocument(document.source, value, value_spans, key_spans)
