@@ -5,19 +5,25 @@ whose value is not static (BF004), a misspelt key (BF102 with a suggestion, BF41
 the key it meant. Its *repair* is the document as the author meant it (the misspelt key
 renamed; the unknown value present, as `null`). A diagnostic is derived from the explanation when
 its rule is declared derivable from the explanation's rule (DERIVED below) and it is gone from
-the repaired document's diagnostics: it said nothing the explanation had not. Everything else
+the repaired document's diagnostics: it said nothing the explanation had not. A value that is
+not static has no one repair (any value could be meant): there, a derivable diagnostic is also
+derived when the check that reports its rule reads the unknown path (`Check.reads`). Everything else
 stays, so a call the misspelt `permisions` would not have allowed is still reported (BF705).
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath
 from backfill_codegen.frontends.base import LocatedDocument
+from backfill_codegen.route_files.declared import READS
+from backfill_codegen.rules import route_files
 from backfill_codegen.rules.manifest import MISSING_KEY, UNKNOWN_KEY
 from backfill_codegen.rules.oauth import (
     NO_SCOPES,
@@ -27,6 +33,7 @@ from backfill_codegen.rules.oauth import (
 from backfill_codegen.rules.route_files import BLOCKED_HTTP_CALL, OAUTH_NOT_DECLARED
 from backfill_codegen.rules.settings import (
     MISSPELT_SETTINGS_KEYWORD,
+    SETTINGS_NOT_OBJECT,
     UNKNOWN_REQUIRED,
     UNRESOLVED_REF,
 )
@@ -40,6 +47,7 @@ _ABSENCE = frozenset(
         BLOCKED_HTTP_CALL,
         OAUTH_NOT_DECLARED,
         UNKNOWN_REQUIRED,
+        SETTINGS_NOT_OBJECT,
         UNRESOLVED_REF,
         UNKNOWN_OAUTH_SETTING,
         OAUTH_SETTING_NOT_REQUIRED_STRING,
@@ -63,12 +71,13 @@ class Explanation:
     code: str  # the explaining diagnostic's rule
     path: JsonPath  # the value it explains
     repaired: LocatedDocument  # the document as the author meant it
+    unknown: bool = False  # the value is not static: every reader of `path` is derived
 
 
 def explanations(document: LocatedDocument, findings: Iterable[Finding]) -> Iterator[Explanation]:
     """What the front end's BF004s and the misspelt-key findings explain, with their repairs."""
     for path in sorted(document.unknown, key=repr):
-        yield Explanation(NOT_STATIC.code, path, _set(document, path, None))
+        yield Explanation(NOT_STATIC.code, path, _set(document, path, None), unknown=True)
     for finding in findings:
         if finding.explains is not None and finding.code in DERIVED:
             repaired = _rename(document, finding.at.path, finding.explains)
@@ -86,12 +95,31 @@ def suppress(
     for count, explanation in enumerate(found):
         if count >= MAX_EXPLANATIONS:
             break
-        candidates = {key(d) for d in diagnostics if d.code in DERIVED[explanation.code]} - derived
+        derivable = [d for d in diagnostics if d.code in DERIVED[explanation.code]]
+        if explanation.unknown:
+            derived |= {key(d) for d in derivable if _reads(d.code, explanation.path)}
+        candidates = {key(d) for d in derivable} - derived
         if not candidates:
             continue
         still = {key(d) for d in rerun(explanation.repaired)}
         derived |= candidates - still
     return [d for d in diagnostics if key(d) not in derived]
+
+
+def _reads(code: str, path: JsonPath) -> bool:
+    """Whether a check that reports `code` reads the value at `path`, or under it."""
+    return any(read[: len(path)] == path[: len(read)] for read in _readers().get(code, ()))
+
+
+@functools.cache
+def _readers() -> dict[str, tuple[JsonPath, ...]]:
+    readers: dict[str, tuple[JsonPath, ...]] = {}
+    for check in ALL_CHECKS:
+        for rule in check.emits:
+            readers[rule.code] = (*readers.get(rule.code, ()), *check.reads)
+    for rule in route_files.RULES:
+        readers[rule.code] = (*readers.get(rule.code, ()), *READS)
+    return readers
 
 
 def key(diagnostic: Diagnostic) -> DiagnosticKey:
