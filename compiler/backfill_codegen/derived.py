@@ -1,14 +1,15 @@
 """One mistake, one diagnostic: a diagnostic that explains a value suppresses those derived from it.
 
-An *explanation* names a path whose value is missing for a reason already reported: a key
-whose value is not static (BF004), a misspelt key (BF102 with a suggestion, BF411) that names
-the key it meant. Its *repair* is the document as the author meant it (the misspelt key
-renamed; the unknown value present, as `null`). A diagnostic is derived from the explanation when
-its rule is declared derivable from the explanation's rule (DERIVED below) and it is gone from
-the repaired document's diagnostics: it said nothing the explanation had not. A value that is
-not static has no one repair (any value could be meant): there, a derivable diagnostic is also
-derived when the check that reports its rule reads the unknown path (`Check.reads`). Everything else
-stays, so a call the misspelt `permisions` would not have allowed is still reported (BF705).
+An *explanation* names a path whose value is missing or unusable for a reason already reported:
+a key whose value is not static (BF004), a value of the wrong type or schema (BF103, BF401), a
+misspelt key (BF102 with a suggestion, BF411) that names the key it meant. A diagnostic is
+*derived* from it when its rule is declared derivable from the explanation's rule (DERIVED below)
+and either
+- it is gone from the repaired document's diagnostics: the misspelt key renamed, the unusable
+  value removed, the unknown value present (as `null`); or
+- the value is not static (any value could be meant) and the check that reports the
+  diagnostic's rule reads that path (`Check.emits`/`Check.reads`).
+Everything else stays: a call the misspelt `permisions` would not have allowed is still reported.
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.route_files.declared import READS
 from backfill_codegen.rules import route_files
-from backfill_codegen.rules.manifest import MISSING_KEY, UNKNOWN_KEY
+from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
+from backfill_codegen.rules.manifest import MISSING_KEY, UNKNOWN_KEY, WRONG_TYPE
 from backfill_codegen.rules.oauth import (
     NO_SCOPES,
     OAUTH_SETTING_NOT_REQUIRED_STRING,
+    UNCONSTRAINED_DYNAMIC_HOST,
     UNKNOWN_OAUTH_SETTING,
 )
 from backfill_codegen.rules.route_files import BLOCKED_HTTP_CALL, OAUTH_NOT_DECLARED
 from backfill_codegen.rules.settings import (
+    INVALID_SETTINGS_SCHEMA,
     MISSPELT_SETTINGS_KEYWORD,
     SETTINGS_NOT_OBJECT,
     UNKNOWN_REQUIRED,
@@ -48,15 +52,22 @@ _ABSENCE = frozenset(
         OAUTH_NOT_DECLARED,
         UNKNOWN_REQUIRED,
         SETTINGS_NOT_OBJECT,
+        SETTINGS_SCHEMA_NOT_GENERATABLE,
         UNRESOLVED_REF,
         UNKNOWN_OAUTH_SETTING,
+        UNCONSTRAINED_DYNAMIC_HOST,
         OAUTH_SETTING_NOT_REQUIRED_STRING,
         NO_SCOPES,
     )
 )
+#: Rules that say a value is unusable as written (its type, its schema): what is said only
+#: because of it is derived; its repair is the value's absence.
+_UNUSABLE = frozenset({WRONG_TYPE.code, INVALID_SETTINGS_SCHEMA.code})
 #: explaining rule -> the rules whose diagnostics may be derived from what it explains.
 DERIVED: Mapping[str, frozenset[str]] = {
     NOT_STATIC.code: _ABSENCE,
+    WRONG_TYPE.code: _ABSENCE,
+    INVALID_SETTINGS_SCHEMA.code: _ABSENCE,
     UNKNOWN_KEY.code: _ABSENCE,
     MISSPELT_SETTINGS_KEYWORD.code: _ABSENCE,
 }
@@ -70,7 +81,7 @@ DiagnosticKey = tuple[str, str, int, int, str]
 class Explanation:
     code: str  # the explaining diagnostic's rule
     path: JsonPath  # the value it explains
-    repaired: LocatedDocument  # the document as the author meant it
+    repaired: LocatedDocument | None  # the document as the author meant it, when known
     unknown: bool = False  # the value is not static: every reader of `path` is derived
 
 
@@ -79,7 +90,11 @@ def explanations(document: LocatedDocument, findings: Iterable[Finding]) -> Iter
     for path in sorted(document.unknown, key=repr):
         yield Explanation(NOT_STATIC.code, path, _set(document, path, None), unknown=True)
     for finding in findings:
-        if finding.explains is not None and finding.code in DERIVED:
+        if finding.code in _UNUSABLE and finding.at.part == "value" and finding.at.path:
+            # the value as the author meant it is unknown, but its absence is not: a reader
+            # that said the same without it had read nothing of it
+            yield Explanation(finding.code, finding.at.path, _delete(document, finding.at.path))
+        elif finding.explains is not None and finding.code in DERIVED:
             repaired = _rename(document, finding.at.path, finding.explains)
             if repaired is not None:
                 yield Explanation(finding.code, finding.explains, repaired)
@@ -100,6 +115,8 @@ def suppress(
             derived |= {key(d) for d in derivable if _reads(d.code, explanation.path)}
         candidates = {key(d) for d in derivable} - derived
         if not candidates:
+            continue
+        if explanation.repaired is None:
             continue
         still = {key(d) for d in rerun(explanation.repaired)}
         derived |= candidates - still
@@ -141,6 +158,18 @@ def _set(document: LocatedDocument, path: JsonPath, new: Any) -> LocatedDocument
     parent = _parent(value, path)
     if isinstance(parent, dict):
         parent[path[-1]] = new
+    return LocatedDocument(document.source, value, document.value_spans, document.key_spans)
+
+
+def _delete(document: LocatedDocument, path: JsonPath) -> LocatedDocument | None:
+    value = copy.deepcopy(document.value)
+    try:
+        parent = _parent(value, path)
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(parent, dict):
+        return None
+    parent.pop(path[-1], None)
     return LocatedDocument(document.source, value, document.value_spans, document.key_spans)
 
 

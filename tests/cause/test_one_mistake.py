@@ -4,9 +4,10 @@ Property: mutating ONE key of a valid golden manifest (a typo in its name, a non
 TypeScript) yields diagnostics at ONE place: each one's primary label lies in the manifest,
 inside the mutated member (its key and value), never elsewhere.
 
-A value of the wrong type is NOT covered yet: `"required": 7` in oauth-dynamic-host-ok also gives
-BF504 at both OAuth templates (a wrong value has no repair to re-check with); kind 1 below is kept
-for when it does, but not drawn.
+A value of the wrong type (kind 1) is not drawn yet: `"required": "seven"` in
+oauth-dynamic-host-ok still gives BF504 at both OAuth templates, because its only repair tried is
+the value's absence (which leaves `shop` not required too); reading it as "unknown" would also
+hide independent diagnostics (BF505 in golden/fuzz-oauth-format-not-string).
 """
 
 from __future__ import annotations

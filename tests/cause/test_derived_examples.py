@@ -1,0 +1,44 @@
+"""The issue's examples of one mistake, one diagnostic (derived.py), each in one connector."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "compiler"))
+
+from backfill_codegen.pipeline import check_manifest  # noqa: E402
+
+
+def _codes(manifest: Path) -> list[str]:
+    return [d.code for d in check_manifest(manifest).diagnostics]
+
+
+def test_non_static_required_key_gives_bf004_only(tmp_path: Path) -> None:
+    manifest = tmp_path / "backfill.config.ts"
+    manifest.write_text("const n = process.env.X;\nexport default { name: n };\n")
+    assert _codes(manifest) == ["BF004"]
+
+
+def test_misspelt_permissions_keeps_only_calls_its_entries_do_not_allow(tmp_path: Path) -> None:
+    case = tmp_path / "c"
+    shutil.copytree(ROOT / "golden" / "bf705-blocked-http-call", case)
+    manifest = case / "backfill.config.json"
+    manifest.write_text(manifest.read_text().replace('"permissions"', '"permisions"'))
+    result = check_manifest(manifest)
+    assert [d.code for d in result.diagnostics] == ["BF102", "BF705"]
+    assert "hooks.analytics.example" in result.diagnostics[1].message
+
+
+def test_misspelt_properties_points_at_the_typo_only(tmp_path: Path) -> None:
+    schema = {
+        "type": "object",
+        "propertes": {"a": {"type": "string"}, "b": {"type": "string"}},
+        "required": ["a", "b"],
+    }
+    manifest = tmp_path / "backfill.config.json"
+    manifest.write_text(json.dumps({"name": "acme", "connection": {"settingsSchema": schema}}))
+    assert _codes(manifest) == ["BF411"]
