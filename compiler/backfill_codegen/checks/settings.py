@@ -16,6 +16,7 @@ import difflib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -644,7 +645,9 @@ def check_patterns(manifest: Manifest) -> Iterator[Finding]:
         if isinstance(pattern, str):
             error = ecma.compile_error(pattern)
             if error is not None:
-                yield _pattern_finding(pattern, error, _at((*sub.path, "pattern")))
+                at = _at((*sub.path, "pattern"))
+                at = replace(at, within=ecma.error_span(pattern), message="invalid here")
+                yield _pattern_finding(pattern, error, at)
         properties = sub.schema.get("patternProperties")
         if isinstance(properties, Mapping):
             for key in properties:
