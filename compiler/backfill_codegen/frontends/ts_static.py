@@ -33,6 +33,7 @@ from backfill_codegen.frontends import ts_literals
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.frontends.offsets import ByteToChar
 from backfill_codegen.frontends.tree import duplicate_key, too_deep
+from backfill_codegen.frontends.ts_commas import leaves, missing_comma
 from backfill_codegen.limits import MAX_DEPTH, MAX_VALUES
 from backfill_codegen.rules.source import (
     NOT_STATIC,
@@ -869,6 +870,19 @@ def syntax_error(evaluator: Evaluator, error: Node) -> Diagnostic:
         return make_diagnostic(
             SYNTAX_ERROR, message, Label(source, evaluator.span(parent.children[0]))
         )
+    root = error
+    while root.parent is not None:
+        root = root.parent
+    comma = missing_comma(Parser(_LANGUAGE), evaluator.data, root, error)
+    if comma is not None:
+        before, at = comma
+        return make_diagnostic(
+            SYNTAX_ERROR,
+            "`,` expected",
+            Label(source, evaluator.span(at), "`,` expected before this"),
+            secondary=(Label(source, evaluator.span(before), "this value has no `,` after it"),),
+            help="separate the members of an object, array or argument list with `,`",
+        )
     if error.is_missing:
         wanted = f"`{error.type}`" if not error.is_named else _describe(error.type)
         return make_diagnostic(
@@ -885,7 +899,7 @@ _QUOTES = {'"': "string", "'": "string", "`": "template_string"}
 def _explain_error(evaluator: Evaluator, error: Node) -> tuple[Node, str]:
     """Where an ERROR node went wrong: an unclosed quote or bracket, else its first token."""
     open_brackets: list[Node] = []
-    for leaf in _leaves(error):
+    for leaf in leaves(error):
         kind = leaf.type
         parent = leaf.parent
         if kind in _QUOTES and (parent is None or parent.type != _QUOTES[kind]):
@@ -908,19 +922,6 @@ def _explain_error(evaluator: Evaluator, error: Node) -> tuple[Node, str]:
 
 def _code(token: str) -> str:
     return f"'{token}'" if "`" in token else f"`{token}`"
-
-
-def _leaves(node: Node) -> list[Node]:
-    """The tokens under a node in document order (iteratively: error trees may be deep)."""
-    leaves: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.child_count == 0:
-            leaves.append(current)
-        else:
-            stack.extend(reversed(current.children))
-    return leaves
 
 
 def _describe(node_type: str) -> str:
