@@ -67,6 +67,7 @@ def survey_calls(parsed: Sequence[ParsedRoute], allowlist: Allowlist | None) -> 
                 help = (
                     "end the literal start of the URL at a `/` that an entry covers "
                     '(`"https://api.example.com/v2/" + path` with `https://api.example.com/v2/*`)'
+                    f", or add {quoted(verdict.suggestion or '', 100)} to `permissions.http`"
                 )
             else:
                 message = f"blocked at run time: no entry in `permissions.http` allows {shown}"

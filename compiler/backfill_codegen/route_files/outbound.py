@@ -144,7 +144,8 @@ def judge(url: StaticUrl, entries: Sequence[urls.AllowEntry]) -> Verdict | None:
                 continue
             condition = _condition(entry.path_pattern, known)
             if condition is not None:
-                return Verdict(False, shown, None, undecided=(entry.original, condition))
+                suggestion = _suggest(request, entries)
+                return Verdict(False, shown, suggestion, undecided=(entry.original, condition))
     return Verdict(False, shown, _suggest(request, entries))
 
 
