@@ -100,6 +100,14 @@ def explanations(document: LocatedDocument, findings: Iterable[Finding]) -> Iter
                 yield Explanation(finding.code, finding.explains, repaired)
 
 
+def explaining_checks() -> frozenset[str]:
+    """The checks that report an explaining rule: they run even when `--select`/`--ignore`
+    leaves none of their rules, since what they explain is not reported twice either way."""
+    return frozenset(
+        check.name for check in ALL_CHECKS if any(rule.code in DERIVED for rule in check.emits)
+    )
+
+
 def suppress(
     diagnostics: list[Diagnostic],
     found: Iterable[Explanation],

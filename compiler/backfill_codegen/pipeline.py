@@ -166,8 +166,8 @@ def check_manifest(
 ) -> ManifestResult:
     """Every diagnostic for one manifest file (`data`: its bytes, when already read). The checks
     named in `skip` (their rules are all deselected: `--select`/`--ignore`) do not run, unless an
-    error of theirs could change what the route files beside the manifest are compared with; the
-    diagnostics kept are the same."""
+    error of theirs could change what the route files beside the manifest are compared with, or
+    they report a rule that explains others (derived.py); the diagnostics kept are the same."""
     display = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in _FRONTENDS:
@@ -182,6 +182,7 @@ def check_manifest(
     if document is None:
         return result
     result.document = document
+    skip -= derived.explaining_checks()
     diagnostics, findings, files = _diagnose(path, document, parsed.diagnostics, skip)
     found = derived.explanations(document, findings)
     result.diagnostics.extend(
