@@ -2,10 +2,10 @@
 
 An *explanation* names a path whose value is missing or unusable for a reason already reported:
 a key whose value is not static (BF004), a value of the wrong type or schema (BF103, BF401), a
-misspelt key (BF102 with a suggestion, BF411) that names the key it meant. A diagnostic is
-*derived* from it when its rule is declared derivable from the explanation's rule (DERIVED below)
-and either
-- it is gone from the repaired document's diagnostics: the misspelt key renamed, the unusable
+misspelt key (BF102 with a suggestion, BF411) that names the key it meant, a misspelt webhook
+`<token>` (BF302) with the template it meant. A diagnostic is *derived* from it when its rule
+is declared derivable from the explanation's rule (DERIVED below) and either
+- it is gone from the repaired document's diagnostics: the misspelling corrected, the unusable
   value removed, the unknown value present (as `null`); or
 - the value is not static (any value could be meant) and the check that reports the
   diagnostic's rule reads that path (`Check.emits`/`Check.reads`).
@@ -41,6 +41,11 @@ from backfill_codegen.rules.settings import (
     UNKNOWN_REQUIRED,
     UNRESOLVED_REF,
 )
+from backfill_codegen.rules.setup import (
+    UNKNOWN_WEBHOOK_TOKEN,
+    WEBHOOK_MISSING_CONNECTION_ID,
+    WEBHOOK_WRONG_PREFIX,
+)
 from backfill_codegen.rules.source import NOT_STATIC
 
 #: Rules that report a value as absent: what a missing value makes them say.
@@ -63,6 +68,8 @@ _ABSENCE = frozenset(
 #: Rules that say a value is unusable as written (its type, its schema): what is said only
 #: because of it is derived; its repair is the value's absence.
 _UNUSABLE = frozenset({WRONG_TYPE.code, INVALID_SETTINGS_SCHEMA.code})
+#: Rules that judge the webhook template's tokens: what a misspelt token makes them say.
+_TOKENS = frozenset({WEBHOOK_WRONG_PREFIX.code, WEBHOOK_MISSING_CONNECTION_ID.code})
 #: explaining rule -> the rules whose diagnostics may be derived from what it explains.
 DERIVED: Mapping[str, frozenset[str]] = {
     NOT_STATIC.code: _ABSENCE,
@@ -70,6 +77,7 @@ DERIVED: Mapping[str, frozenset[str]] = {
     INVALID_SETTINGS_SCHEMA.code: _ABSENCE,
     UNKNOWN_KEY.code: _ABSENCE,
     MISSPELT_SETTINGS_KEYWORD.code: _ABSENCE,
+    UNKNOWN_WEBHOOK_TOKEN.code: _TOKENS,
 }
 #: Repairs tried per manifest: each costs a second run of the checks.
 MAX_EXPLANATIONS = 8
@@ -95,7 +103,11 @@ def explanations(document: LocatedDocument, findings: Iterable[Finding]) -> Iter
             # that said the same without it had read nothing of it
             yield Explanation(finding.code, finding.at.path, _delete(document, finding.at.path))
         elif finding.explains is not None and finding.code in DERIVED:
-            repaired = _rename(document, finding.at.path, finding.explains)
+            repaired = (
+                _rename(document, finding.at.path, finding.explains)
+                if finding.meant is None
+                else _set(document, finding.explains, finding.meant)
+            )
             if repaired is not None:
                 yield Explanation(finding.code, finding.explains, repaired)
 

@@ -42,3 +42,19 @@ def test_misspelt_properties_points_at_the_typo_only(tmp_path: Path) -> None:
     manifest = tmp_path / "backfill.config.json"
     manifest.write_text(json.dumps({"name": "acme", "connection": {"settingsSchema": schema}}))
     assert _codes(manifest) == ["BF411"]
+
+
+def test_a_misspelt_webhook_token_gives_one_diagnostic(tmp_path: Path) -> None:
+    template = "/api/v1/extensions/<tenantId>/acme/routes/webhooks/x?connection_id=<connection_id>"
+    manifest = tmp_path / "backfill.config.json"
+    setup = {"webhookUrlTemplate": template}
+    manifest.write_text(json.dumps({"name": "acme", "connection": {"setup": setup}}))
+    assert _codes(manifest) == ["BF302"]
+
+
+def test_a_misspelt_connection_id_is_not_also_missing(tmp_path: Path) -> None:
+    template = "/api/v1/extensions/<tenant_id>/acme/routes/webhooks/x?connection_id=<conection_id>"
+    manifest = tmp_path / "backfill.config.json"
+    setup = {"webhookUrlTemplate": template}
+    manifest.write_text(json.dumps({"name": "acme", "connection": {"setup": setup}}))
+    assert _codes(manifest) == ["BF302"]
