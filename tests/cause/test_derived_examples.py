@@ -7,6 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "compiler"))
 
@@ -44,16 +46,14 @@ def test_misspelt_properties_points_at_the_typo_only(tmp_path: Path) -> None:
     assert _codes(manifest) == ["BF411"]
 
 
-def test_a_misspelt_webhook_token_gives_one_diagnostic(tmp_path: Path) -> None:
-    template = "/api/v1/extensions/<tenantId>/acme/routes/webhooks/x?connection_id=<connection_id>"
-    manifest = tmp_path / "backfill.config.json"
-    setup = {"webhookUrlTemplate": template}
-    manifest.write_text(json.dumps({"name": "acme", "connection": {"setup": setup}}))
-    assert _codes(manifest) == ["BF302"]
-
-
-def test_a_misspelt_connection_id_is_not_also_missing(tmp_path: Path) -> None:
-    template = "/api/v1/extensions/<tenant_id>/acme/routes/webhooks/x?connection_id=<conection_id>"
+@pytest.mark.parametrize(
+    "tokens",
+    [("<tenantId>", "<connection_id>"), ("<tenant_id>", "<conection_id>")],
+)
+def test_a_misspelt_webhook_token_gives_one_diagnostic(tmp_path: Path, tokens: tuple) -> None:
+    """Not also the wrong prefix (BF303) or a missing `<connection_id>` (BF304)."""
+    tenant, connection = tokens
+    template = f"/api/v1/extensions/{tenant}/acme/routes/webhooks/x?connection_id={connection}"
     manifest = tmp_path / "backfill.config.json"
     setup = {"webhookUrlTemplate": template}
     manifest.write_text(json.dumps({"name": "acme", "connection": {"setup": setup}}))
