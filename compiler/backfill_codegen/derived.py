@@ -8,7 +8,9 @@ is declared derivable from the explanation's rule (DERIVED below) and either
 - it is gone from the repaired document's diagnostics: the misspelling corrected, the unusable
   value removed, the unknown value present (as `null`); or
 - the value is not static (any value could be meant) and the check that reports the
-  diagnostic's rule reads that path (`Check.emits`/`Check.reads`).
+  diagnostic's rule reads that path (`Check.emits`/`Check.reads`); or
+- the value is an unusable settings keyword (BF103, BF401) that the rule's verdict reads
+  (KEYWORD_READERS), in the schema the diagnostic points into (or at the root).
 Everything else stays: a call the misspelt `permisions` would not have allowed is still reported.
 """
 
@@ -22,6 +24,7 @@ from typing import Any
 
 from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath
+from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.route_files.declared import READS
 from backfill_codegen.rules import route_files
@@ -35,6 +38,7 @@ from backfill_codegen.rules.oauth import (
 )
 from backfill_codegen.rules.route_files import BLOCKED_HTTP_CALL, OAUTH_NOT_DECLARED
 from backfill_codegen.rules.settings import (
+    INVALID_DEFAULT,
     INVALID_SETTINGS_SCHEMA,
     MISSPELT_SETTINGS_KEYWORD,
     SETTINGS_NOT_OBJECT,
@@ -65,6 +69,39 @@ _ABSENCE = frozenset(
         NO_SCOPES,
     )
 )
+#: rule -> the settings-schema keywords its verdict on a setting reads. A keyword whose value is
+#: unusable (BF103, BF401) explains the verdicts that read it, on its own schema (or all, at
+#: the root): `"required": "x"` explains "`shop` is not required" (BF504), and a bad `format`
+#: explains nothing about `pattern` (BF505 stays).
+KEYWORD_READERS: Mapping[str, frozenset[str]] = {
+    UNKNOWN_REQUIRED.code: frozenset({"properties", "required"}),
+    UNKNOWN_OAUTH_SETTING.code: frozenset({"properties"}),
+    OAUTH_SETTING_NOT_REQUIRED_STRING.code: frozenset({"properties", "required", "type"}),
+    UNCONSTRAINED_DYNAMIC_HOST.code: frozenset({"properties", "pattern", "enum"}),
+    INVALID_DEFAULT.code: frozenset(
+        {
+            "type",
+            "enum",
+            "const",
+            "pattern",
+            "format",
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "items",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "properties",
+            "required",
+            "additionalProperties",
+        }
+    ),
+}
 #: Rules that say a value is unusable as written (its type, its schema): what is said only
 #: because of it is derived; its repair is the value's absence.
 _UNUSABLE = frozenset({WRONG_TYPE.code, INVALID_SETTINGS_SCHEMA.code})
@@ -73,8 +110,8 @@ _TOKENS = frozenset({WEBHOOK_WRONG_PREFIX.code, WEBHOOK_MISSING_CONNECTION_ID.co
 #: explaining rule -> the rules whose diagnostics may be derived from what it explains.
 DERIVED: Mapping[str, frozenset[str]] = {
     NOT_STATIC.code: _ABSENCE,
-    WRONG_TYPE.code: _ABSENCE,
-    INVALID_SETTINGS_SCHEMA.code: _ABSENCE,
+    WRONG_TYPE.code: _ABSENCE | frozenset(KEYWORD_READERS),
+    INVALID_SETTINGS_SCHEMA.code: _ABSENCE | frozenset(KEYWORD_READERS),
     UNKNOWN_KEY.code: _ABSENCE,
     MISSPELT_SETTINGS_KEYWORD.code: _ABSENCE,
     UNKNOWN_WEBHOOK_TOKEN.code: _TOKENS,
@@ -124,8 +161,10 @@ def suppress(
     diagnostics: list[Diagnostic],
     found: Iterable[Explanation],
     rerun: Callable[[LocatedDocument], list[Diagnostic]],
+    places: Mapping[DiagnosticKey, tuple[JsonPath, ...]],
 ) -> list[Diagnostic]:
-    """`diagnostics` without those derived from an explanation."""
+    """`diagnostics` without those derived from an explanation. `places`: the manifest paths
+    each diagnostic points at (its finding's primary and related pointers)."""
     derived: set[DiagnosticKey] = set()
     for count, explanation in enumerate(found):
         if count >= MAX_EXPLANATIONS:
@@ -133,6 +172,12 @@ def suppress(
         derivable = [d for d in diagnostics if d.code in DERIVED[explanation.code]]
         if explanation.unknown:
             derived |= {key(d) for d in derivable if _reads(d.code, explanation.path)}
+        if explanation.code in _UNUSABLE:
+            derived |= {
+                key(d)
+                for d in derivable
+                if _reads_keyword(d.code, explanation.path, places.get(key(d), ()))
+            }
         candidates = {key(d) for d in derivable} - derived
         if not candidates:
             continue
@@ -141,6 +186,16 @@ def suppress(
         still = {key(d) for d in rerun(explanation.repaired)}
         derived |= candidates - still
     return [d for d in diagnostics if key(d) not in derived]
+
+
+def _reads_keyword(code: str, path: JsonPath, places: tuple[JsonPath, ...]) -> bool:
+    """Whether the unusable settings keyword at `path` is one `code`'s verdict reads, for the
+    schema the diagnostic is about: that schema is the keyword's own, or it is the root's."""
+    n = len(SETTINGS_PATH)
+    if path[:n] != SETTINGS_PATH or path[-1] not in KEYWORD_READERS.get(code, ()):
+        return False
+    holder = path[:-1]
+    return holder == SETTINGS_PATH or any(place[: len(holder)] == holder for place in places)
 
 
 def _reads(code: str, path: JsonPath) -> bool:

@@ -185,9 +185,17 @@ def check_manifest(
     skip -= derived.explaining_checks()
     diagnostics, findings, files = _diagnose(path, document, parsed.diagnostics, skip)
     found = derived.explanations(document, findings)
+    # resolve() made one diagnostic per finding, in order: where each points in the manifest
+    places = {
+        derived.key(d): (f.at.path, *(p.path for p in f.related))
+        for f, d in zip(findings, diagnostics, strict=False)
+    }
     result.diagnostics.extend(
         derived.suppress(
-            diagnostics, found, lambda meant: _diagnose(path, meant, parsed.diagnostics, skip)[0]
+            diagnostics,
+            found,
+            lambda meant: _diagnose(path, meant, parsed.diagnostics, skip)[0],
+            places,
         )
     )
     result.route_files = files

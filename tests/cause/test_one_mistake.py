@@ -1,13 +1,8 @@
 """One mistake, one diagnostic (compiler/backfill_codegen/derived.py).
 
 Property: mutating ONE key of a valid golden manifest (a typo in its name, a non-static value in
-TypeScript) yields diagnostics at ONE place: each one's primary label lies in the manifest,
-inside the mutated member (its key and value), never elsewhere.
-
-A value of the wrong type (kind 1) is not drawn yet: `"required": "seven"` in
-oauth-dynamic-host-ok still gives BF504 at both OAuth templates, because its only repair tried is
-the value's absence (which leaves `shop` not required too); reading it as "unknown" would also
-hide independent diagnostics (BF505 in golden/fuzz-oauth-format-not-string).
+TypeScript, a value of the wrong type) yields diagnostics at ONE place: each one's primary label
+lies in the manifest, inside the mutated member (its key and value), never elsewhere.
 """
 
 from __future__ import annotations
@@ -114,7 +109,7 @@ CASES = st.sampled_from(VALID)
 
 
 @settings(deadline=None)
-@given(case=CASES, pick=st.integers(0, 10_000), at=st.integers(0, 50), kind=st.sampled_from([0, 2]))
+@given(case=CASES, pick=st.integers(0, 10_000), at=st.integers(0, 50), kind=st.integers(0, 2))
 def test_one_mutated_key_gives_diagnostics_at_one_place(
     case: Path, pick: int, at: int, kind: int
 ) -> None:
