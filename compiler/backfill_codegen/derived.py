@@ -7,10 +7,10 @@ misspelt key (BF102 with a suggestion, BF411) that names the key it meant, a mis
 is declared derivable from the explanation's rule (DERIVED below) and either
 - it is gone from the repaired document's diagnostics: the misspelling corrected, the unusable
   value removed, the unknown value present (as `null`); or
-- the value is not static (any value could be meant) and the check that reports the
-  diagnostic's rule reads that path (`Check.emits`/`Check.reads`); or
-- the value is an unusable settings keyword (BF103, BF401) that the rule's verdict reads
-  (KEYWORD_READERS), in the schema the diagnostic points into (or at the root).
+- the value is not static (any value could be meant), outside `settingsSchema`, and the check
+  that reports the diagnostic's rule reads that path (`Check.emits`/`Check.reads`); or
+- the value is a settings keyword not static or unusable (BF103, BF401) that the rule's
+  verdict reads (KEYWORD_READERS), in the schema the diagnostic points into (or at the root).
 Everything else stays: a call the misspelt `permisions` would not have allowed is still reported.
 """
 
@@ -78,6 +78,10 @@ KEYWORD_READERS: Mapping[str, frozenset[str]] = {
     UNKNOWN_OAUTH_SETTING.code: frozenset({"properties"}),
     OAUTH_SETTING_NOT_REQUIRED_STRING.code: frozenset({"properties", "required", "type"}),
     UNCONSTRAINED_DYNAMIC_HOST.code: frozenset({"properties", "pattern", "enum"}),
+    SETTINGS_SCHEMA_NOT_GENERATABLE.code: frozenset(
+        {"type", "format", "writeOnly", "enum", "const", "items", "properties", "required"}
+        | {"oneOf", "anyOf", "allOf", "$ref", "additionalProperties"}
+    ),
     INVALID_DEFAULT.code: frozenset(
         {
             "type",
@@ -109,7 +113,7 @@ _UNUSABLE = frozenset({WRONG_TYPE.code, INVALID_SETTINGS_SCHEMA.code})
 _TOKENS = frozenset({WEBHOOK_WRONG_PREFIX.code, WEBHOOK_MISSING_CONNECTION_ID.code})
 #: explaining rule -> the rules whose diagnostics may be derived from what it explains.
 DERIVED: Mapping[str, frozenset[str]] = {
-    NOT_STATIC.code: _ABSENCE,
+    NOT_STATIC.code: _ABSENCE | frozenset(KEYWORD_READERS),
     WRONG_TYPE.code: _ABSENCE | frozenset(KEYWORD_READERS),
     INVALID_SETTINGS_SCHEMA.code: _ABSENCE | frozenset(KEYWORD_READERS),
     UNKNOWN_KEY.code: _ABSENCE,
@@ -170,13 +174,13 @@ def suppress(
         if count >= MAX_EXPLANATIONS:
             break
         derivable = [d for d in diagnostics if d.code in DERIVED[explanation.code]]
-        if explanation.unknown:
-            derived |= {key(d) for d in derivable if _reads(d.code, explanation.path)}
-        if explanation.code in _UNUSABLE:
+        path = explanation.path
+        in_settings = path[: len(SETTINGS_PATH)] == SETTINGS_PATH
+        if explanation.unknown and not in_settings:
+            derived |= {key(d) for d in derivable if _reads(d.code, path)}
+        if explanation.unknown or explanation.code in _UNUSABLE:
             derived |= {
-                key(d)
-                for d in derivable
-                if _reads_keyword(d.code, explanation.path, places.get(key(d), ()))
+                key(d) for d in derivable if _reads_keyword(d.code, path, places.get(key(d), ()))
             }
         candidates = {key(d) for d in derivable} - derived
         if not candidates:

@@ -58,3 +58,29 @@ def test_a_misspelt_webhook_token_gives_one_diagnostic(tmp_path: Path, tokens: t
     setup = {"webhookUrlTemplate": template}
     manifest.write_text(json.dumps({"name": "acme", "connection": {"setup": setup}}))
     assert _codes(manifest) == ["BF302"]
+
+
+def test_an_unknown_format_does_not_hide_a_missing_pattern(tmp_path: Path) -> None:
+    """Derived means read by the verdict: BF505 (no `enum`/`pattern`) does not read `format`."""
+    manifest = tmp_path / "backfill.config.ts"
+    manifest.write_text(
+        "export default {\n"
+        '  name: "acme",\n'
+        "  connection: {\n"
+        "    settingsSchema: {\n"
+        '      type: "object",\n'
+        '      required: ["shop"],\n'
+        '      properties: { shop: { type: "string", format: process.env.F } },\n'
+        "    },\n"
+        "    oauth: {\n"
+        '      type: "authorization_code",\n'
+        '      authorizationUrlTemplate: "https://<shop>.acme.example/oauth/authorize",\n'
+        '      tokenUrlTemplate: "https://<shop>.acme.example/oauth/token",\n'
+        '      scopes: ["read"],\n'
+        '      client: { credentialKey: "acme_app" },\n'
+        "    },\n"
+        "  },\n"
+        "};\n"
+    )
+    codes = _codes(manifest)
+    assert codes.count("BF004") == 1 and "BF505" in codes, codes
