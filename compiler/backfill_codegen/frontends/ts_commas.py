@@ -2,12 +2,15 @@
 
 tree-sitter recovers from `{ a: 1 b: 2 }` with an ERROR node that often starts lines before the
 real mistake. `tsc` says `',' expected` at the token after the value that lacks its comma. This
-finds that place by repair: the earliest token end, in the broken region, after which one
-inserted `,` makes the file parse (as far as the region goes) with the comma separating members
-of a list (object, array, arguments, parameters, imports), not forming a sequence expression.
+finds that place by repair: the earliest place where one value ends and the next begins with
+nothing between them, up to the end of the broken region, where one inserted `,` makes the file
+parse (as far as the region goes) with the comma separating members of a list (object, array,
+arguments, parameters, imports), not forming a sequence expression.
 """
 
 from __future__ import annotations
+
+import itertools
 
 from tree_sitter import Node, Parser
 
@@ -27,21 +30,30 @@ _LISTS = frozenset(
 )
 #: A value whose last token is a closing quote: shown whole.
 _WHOLE = frozenset({"string", "template_string"})
-#: Token ends tried per file: each is one parse.
-MAX_TRIES = 300
+#: Tokens that can end a value, and tokens that can begin the next member.
+_ENDS = frozenset(
+    {'"', "'", "`", "number", "identifier", "property_identifier", "shorthand_property_identifier"}
+    | {"]", "}", ")", "true", "false", "null", "undefined", "regex_flags", "/"}
+)
+_STARTS = frozenset(
+    {'"', "'", "`", "number", "identifier", "property_identifier", "shorthand_property_identifier"}
+    | {"[", "{", "(", "...", "true", "false", "null", "undefined", "-", "+", "!", "new"}
+)
+#: Candidate places tried per file: each is one parse.
+MAX_TRIES = 64
 
 
 def missing_comma(parser: Parser, data: bytes, root: Node, error: Node) -> tuple[Node, Node] | None:
-    """(the last token before the missing comma, the token `tsc` reports at), or None."""
-    region = error.parent if error.parent is not None else error
-    low, high = region.start_byte, error.end_byte
+    """(the value before the missing comma, the token `tsc` reports at), or None."""
+    high = error.end_byte
     tokens = [leaf for leaf in leaves(root) if leaf.type != "comment" and leaf.end_byte > 0]
     tried = 0
-    for index, leaf in enumerate(tokens[:-1]):
-        if leaf.end_byte < low or leaf.is_missing or leaf.type == ",":
-            continue
+    for leaf, following in itertools.pairwise(tokens):
         if leaf.end_byte > high or tried >= MAX_TRIES:
             break
+        # only where one value ends and the next begins with nothing between them
+        if leaf.is_missing or leaf.type not in _ENDS or following.type not in _STARTS:
+            continue
         tried += 1
         at = leaf.end_byte
         repaired = parser.parse(data[:at] + b"," + data[at:]).root_node
@@ -51,10 +63,8 @@ def missing_comma(parser: Parser, data: bytes, root: Node, error: Node) -> tuple
         if comma.parent.type not in _LISTS or comma.parent.has_error:
             continue
         if _first_error_start(repaired) > high + 1:
-            following = next((t for t in tokens[index + 1 :] if t.start_byte >= at), None)
-            if following is not None:
-                value = leaf.parent if leaf.parent is not None else leaf
-                return (value if value.type in _WHOLE else leaf), following
+            value = leaf.parent if leaf.parent is not None else leaf
+            return (value if value.type in _WHOLE else leaf), following
     return None
 
 
