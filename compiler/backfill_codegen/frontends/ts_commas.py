@@ -39,17 +39,19 @@ _STARTS = frozenset(
     {'"', "'", "`", "number", "identifier", "property_identifier", "shorthand_property_identifier"}
     | {"[", "{", "(", "...", "true", "false", "null", "undefined", "-", "+", "!", "new"}
 )
-#: Candidate places tried per file: each is one parse.
+#: Candidate places tried per file: each is one parse of the whole file, so a large file gets
+#: fewer (PARSE_BUDGET bytes parsed in all).
 MAX_TRIES = 64
+PARSE_BUDGET = 4 * 1024 * 1024
 
 
 def missing_comma(parser: Parser, data: bytes, root: Node, error: Node) -> tuple[Node, Node] | None:
     """(the value before the missing comma, the token `tsc` reports at), or None."""
     high = error.end_byte
     tokens = [leaf for leaf in leaves(root) if leaf.type != "comment" and leaf.end_byte > 0]
-    tried = 0
+    tried, limit = 0, min(MAX_TRIES, max(1, PARSE_BUDGET // max(len(data), 1)))
     for leaf, following in itertools.pairwise(tokens):
-        if leaf.end_byte > high or tried >= MAX_TRIES:
+        if leaf.end_byte > high or tried >= limit:
             break
         # only where one value ends and the next begins with nothing between them
         if leaf.is_missing or leaf.type not in _ENDS or following.type not in _STARTS:
