@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "compiler"))
+from backfill_codegen.pipeline import check_manifest
 
-from backfill_codegen.pipeline import check_manifest  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _codes(manifest: Path) -> list[str]:

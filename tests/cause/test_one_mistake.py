@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "compiler"))
+from backfill_codegen.pipeline import check_manifest
 
-from backfill_codegen.pipeline import check_manifest  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = ROOT / "golden"
 #: Valid golden connectors (`check` passes), with the route files beside them.
