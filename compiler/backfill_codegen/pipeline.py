@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from backfill_codegen import limits, overlay, safe_read
+from backfill_codegen import derived, limits, overlay, safe_read
 from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.checks.base import Check
 from backfill_codegen.checks.structure import check_shape
@@ -166,8 +166,8 @@ def check_manifest(
 ) -> ManifestResult:
     """Every diagnostic for one manifest file (`data`: its bytes, when already read). The checks
     named in `skip` (their rules are all deselected: `--select`/`--ignore`) do not run, unless an
-    error of theirs could change what the route files beside the manifest are compared with; the
-    diagnostics kept are the same."""
+    error of theirs could change what the route files beside the manifest are compared with, or
+    they report a rule that explains others (derived.py); the diagnostics kept are the same."""
     display = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in _FRONTENDS:
@@ -182,6 +182,32 @@ def check_manifest(
     if document is None:
         return result
     result.document = document
+    skip -= derived.explaining_checks()
+    diagnostics, findings, files = _diagnose(path, document, parsed.diagnostics, skip)
+    found = derived.explanations(document, findings)
+    # resolve() made one diagnostic per finding, in order: where each points in the manifest
+    places = {
+        derived.key(d): (f.at.path, *(p.path for p in f.related))
+        for f, d in zip(findings, diagnostics, strict=False)
+    }
+    result.diagnostics.extend(
+        derived.suppress(
+            diagnostics,
+            found,
+            lambda meant: _diagnose(path, meant, parsed.diagnostics, skip)[0],
+            places,
+        )
+    )
+    result.route_files = files
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def _diagnose(
+    path: Path, document: LocatedDocument, read_errors: list[Diagnostic], skip: frozenset[str]
+) -> tuple[list[Diagnostic], list[Finding], tuple[RouteFile, ...]]:
+    """The semantic diagnostics of one read document (and of the route files beside it), the
+    findings they came from, and the route files read."""
     findings, broken = check_shape(document.value)
     beside = _has_route_files(path)
     if skip and beside:
@@ -192,12 +218,17 @@ def check_manifest(
         ):
             continue
         findings.extend(check.run(document.value))
-    result.diagnostics.extend(resolve(document, findings))
+    diagnostics = resolve(document, findings)
+    files: tuple[RouteFile, ...] = ()
     if isinstance(document.value, dict) and beside:
         bad = [*broken, *_error_paths(findings)]
-        _check_route_files(result, document, bad, parsed.diagnostics)
-    result.diagnostics.sort(key=Diagnostic.sort_key)
-    return result
+        # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
+        from backfill_codegen.route_files import analyze
+
+        analysis = analyze(path, document, bad, read_errors)
+        diagnostics.extend(analysis.diagnostics)
+        files = analysis.files
+    return diagnostics, findings, files
 
 
 def _has_route_files(path: Path) -> bool:
@@ -228,19 +259,3 @@ def check_text(path: Path, text: str, others: Mapping[Path, str] | None = None) 
 
 def _error_paths(findings: list[Finding]) -> list[JsonPath]:
     return [f.at.path for f in findings if f.rule.severity == Severity.ERROR]
-
-
-def _check_route_files(
-    result: ManifestResult,
-    document: LocatedDocument,
-    bad: list[JsonPath],
-    read_errors: list[Diagnostic],
-) -> None:
-    """Connector-directory mode: the route files beside the manifest, read only where the
-    manifest parts the rules compare them with have no error."""
-    # start-up: the route-file rules and tree-sitter load only beside a src/api/ folder
-    from backfill_codegen.route_files import analyze
-
-    analysis = analyze(result.path, document, bad, read_errors)
-    result.diagnostics.extend(analysis.diagnostics)
-    result.route_files = analysis.files

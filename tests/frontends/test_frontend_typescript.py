@@ -549,7 +549,7 @@ def test_empty_manifest(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "column", "message"),
     [
-        ("export default { a: 1 b: 2 };", 1, 23, "unexpected `b`"),
+        ("export default { a: 1 b: 2 };", 1, 23, "`,` expected"),
         ('export default {\n  a: "x,\n};', 2, 6, "this string is never closed"),
         ("export default {\n  a: { b: 1 },\n", 1, 16, "`{` is never closed"),
         ('export default defineConfig({ name: "a" }\n', 1, 28, "`(` is never closed"),

@@ -16,6 +16,7 @@ import difflib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -697,7 +698,9 @@ def check_patterns(manifest: Manifest) -> Iterator[Finding]:
         if isinstance(pattern, str):
             error = ecma.compile_error(pattern)
             if error is not None:
-                yield _pattern_finding(pattern, error, _at((*sub.path, "pattern")))
+                at = _at((*sub.path, "pattern"))
+                at = replace(at, within=ecma.error_span(pattern), message="invalid here")
+                yield _pattern_finding(pattern, error, at)
         properties = sub.schema.get("patternProperties")
         if isinstance(properties, Mapping):
             for key in properties:
@@ -779,6 +782,7 @@ def check_keywords(manifest: Manifest) -> Iterator[Finding]:
                     "as written",
                     at,
                     help=f"did you mean `{meant}`?",
+                    explains=(*at.path[:-1], meant),
                 )
                 continue
             if key in vocabulary.VENDOR_SECRETS:

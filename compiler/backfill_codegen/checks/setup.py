@@ -44,12 +44,12 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
             help="drop the scheme and host: start the template with `/api/v1/extensions/`",
         )
     found, unclosed = webhook.tokens(template)
-    misspelt_connection_id = False
     for token in found:
         if token.name in webhook.TOKENS:
             continue
         close = difflib.get_close_matches(token.name, webhook.TOKENS, n=1, cutoff=0.4)
-        misspelt_connection_id |= close == ["connection_id"]
+        # the template as meant: what follows from the misspelling is not reported (derived.py)
+        meant = template[: token.start] + f"<{close[0]}>" + template[token.end :] if close else None
         yield Finding(
             UNKNOWN_WEBHOOK_TOKEN,
             f"{quoted('<' + token.name + '>')} is not a webhook token",
@@ -57,6 +57,8 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
             help=f"did you mean `<{close[0]}>`?"
             if close
             else "the tokens are `<tenant_id>` and `<connection_id>`",
+            explains=_TEMPLATE if close else None,
+            meant=meant,
         )
     for mark in unclosed:
         yield Finding(
@@ -65,8 +67,7 @@ def _check_tokens(manifest: Manifest) -> Iterator[Finding]:
             Pointer(_TEMPLATE, within=(mark.start, mark.end)),
             help="the tokens are `<tenant_id>` and `<connection_id>`",
         )
-    # A misspelt `<connection_id>` is reported above; saying it is missing too would mislead.
-    if not misspelt_connection_id and not any(t.name == "connection_id" for t in found):
+    if not any(t.name == "connection_id" for t in found):
         yield Finding(
             WEBHOOK_MISSING_CONNECTION_ID,
             "the webhook URL template has no `<connection_id>`; the webhook route cannot tell "

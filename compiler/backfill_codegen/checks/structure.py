@@ -168,4 +168,6 @@ def _unknown(path: JsonPath) -> Finding:
         help_text = "known keys here: " + ", ".join(f"`{k}`" for k in known)
     else:
         help_text = None
-    return Finding(UNKNOWN_KEY, f"unknown key {quoted(key)}", Pointer(path, "key"), help=help_text)
+    meant = (*path[:-1], close[0]) if close else None
+    at = Pointer(path, "key")
+    return Finding(UNKNOWN_KEY, f"unknown key {quoted(key)}", at, help=help_text, explains=meant)

@@ -86,6 +86,11 @@ class Finding:
     at: Pointer
     related: tuple[Pointer, ...] = field(default=())
     help: str | None = None
+    #: The path whose value this finding explains (a misspelt key: the key it meant), so the
+    #: diagnostics derived from that value's absence are not reported too (derived.py).
+    explains: JsonPath | None = None
+    #: The string at `explains` as meant (a misspelt `<token>` corrected); None for a key.
+    meant: str | None = None
 
     @property
     def code(self) -> str:

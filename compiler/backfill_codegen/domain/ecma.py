@@ -70,6 +70,31 @@ def compile_error(pattern: str) -> str | None:
     return None
 
 
+#: Patterns longer than this are underlined whole: each probe below is one compile.
+MAX_LOCATED_CHARS = 256
+#: The longest stretch `error_span` tries removing.
+MAX_CULPRIT_CHARS = 3
+
+
+def error_span(pattern: str) -> tuple[int, int] | None:
+    """The part of an invalid pattern to underline: the shortest stretch whose removal makes the
+    pattern valid, the last of them (where reading left to right stops making sense), as the
+    place a person would edit (`(?P<id>...)`: the `P`).
+    None when no stretch of up to MAX_CULPRIT_CHARS does, or the pattern is too long to probe.
+    """
+    if len(pattern) > MAX_LOCATED_CHARS or compile_error(pattern) is None:
+        return None
+    for length in range(1, MAX_CULPRIT_CHARS + 1):
+        for start in reversed(range(len(pattern) - length + 1)):
+            if _uncached_error(pattern[:start] + pattern[start + length :]) is None:
+                return start, start + length
+    return None
+
+
+def _uncached_error(pattern: str) -> str | None:
+    return compile_error.__wrapped__(pattern)
+
+
 def _group_name(raw: str) -> str:
     """A group name as V8 compares it: `\\uXXXX` and `\\u{...}` escapes decoded."""
     import re

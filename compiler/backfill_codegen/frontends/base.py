@@ -20,6 +20,8 @@ class LocatedDocument:
     value: Any
     value_spans: dict[JsonPath, Span] = field(default_factory=dict)
     key_spans: dict[JsonPath, Span] = field(default_factory=dict)
+    #: Members written with a value that is not static (TypeScript only; BF004 says why).
+    unknown: set[JsonPath] = field(default_factory=set)
 
     def span(self, pointer: Pointer) -> Span:
         """The span for a pointer; a path that does not exist falls back to its nearest parent.

@@ -33,6 +33,7 @@ from backfill_codegen.frontends import ts_literals
 from backfill_codegen.frontends.base import LocatedDocument
 from backfill_codegen.frontends.offsets import ByteToChar
 from backfill_codegen.frontends.tree import duplicate_key, too_deep
+from backfill_codegen.frontends.ts_commas import leaves, missing_comma
 from backfill_codegen.limits import MAX_DEPTH, MAX_VALUES
 from backfill_codegen.rules.source import (
     NOT_STATIC,
@@ -90,6 +91,8 @@ class Value:
     data: Any = None  # scalars only
     members: dict[str, tuple[Span, Value]] | None = None  # objects: key -> (key span, value)
     items: list[Value] | None = None  # arrays
+    #: Keys written with a value that is not static (BF004 said why): what they explain.
+    unknown: dict[str, Span] | None = None
 
     def kind(self) -> str:
         if self.members is not None:
@@ -460,6 +463,7 @@ class Evaluator:
     def _object(self, node: Node, depth: int) -> Value:
         members: dict[str, tuple[Span, Value]] = {}
         written: dict[str, Span] = {}  # keys written in this literal (not spread): duplicates
+        unknown: dict[str, Span] = {}
         self._check_commas(node)
         for child in named(node):
             kind = child.type
@@ -505,9 +509,11 @@ class Evaluator:
                 written[text] = key_span
             if value is None:
                 members.pop(text, None)  # the later, unknown value replaces the earlier one
+                unknown[text] = key_span
             else:
                 members[text] = (key_span, value)
-        return Value(self.span(node), members=members)
+                unknown.pop(text, None)
+        return Value(self.span(node), members=members, unknown=unknown)
 
     def _check_commas(self, node: Node) -> None:
         # tree-sitter accepts `{ a: 1,, }`; JavaScript does not (only arrays may have holes).
@@ -864,6 +870,19 @@ def syntax_error(evaluator: Evaluator, error: Node) -> Diagnostic:
         return make_diagnostic(
             SYNTAX_ERROR, message, Label(source, evaluator.span(parent.children[0]))
         )
+    root = error
+    while root.parent is not None:
+        root = root.parent
+    comma = missing_comma(Parser(_LANGUAGE), evaluator.data, root, error)
+    if comma is not None:
+        before, at = comma
+        return make_diagnostic(
+            SYNTAX_ERROR,
+            "`,` expected",
+            Label(source, evaluator.span(at), "`,` expected before this"),
+            secondary=(Label(source, evaluator.span(before), "this value has no `,` after it"),),
+            help="separate the members of an object, array or argument list with `,`",
+        )
     if error.is_missing:
         wanted = f"`{error.type}`" if not error.is_named else _describe(error.type)
         return make_diagnostic(
@@ -880,7 +899,7 @@ _QUOTES = {'"': "string", "'": "string", "`": "template_string"}
 def _explain_error(evaluator: Evaluator, error: Node) -> tuple[Node, str]:
     """Where an ERROR node went wrong: an unclosed quote or bracket, else its first token."""
     open_brackets: list[Node] = []
-    for leaf in _leaves(error):
+    for leaf in leaves(error):
         kind = leaf.type
         parent = leaf.parent
         if kind in _QUOTES and (parent is None or parent.type != _QUOTES[kind]):
@@ -905,19 +924,6 @@ def _code(token: str) -> str:
     return f"'{token}'" if "`" in token else f"`{token}`"
 
 
-def _leaves(node: Node) -> list[Node]:
-    """The tokens under a node in document order (iteratively: error trees may be deep)."""
-    leaves: list[Node] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.child_count == 0:
-            leaves.append(current)
-        else:
-            stack.extend(reversed(current.children))
-    return leaves
-
-
 def _describe(node_type: str) -> str:
     if node_type == "identifier":
         return "a name or an expression"
@@ -929,19 +935,23 @@ def flatten(
     path: JsonPath,
     value_spans: dict[JsonPath, Span],
     key_spans: dict[JsonPath, Span],
+    unknown: set[JsonPath] | None = None,
 ) -> Any:
-    """Plain JSON data and a span per path; nesting is bounded by MAX_DEPTH already."""
+    """Plain JSON data and a span per path; nesting is bounded by MAX_DEPTH already.
+    `unknown` collects the paths of members whose value is not static."""
     value_spans[path] = value.span
     if value.members is not None:
+        if unknown is not None and value.unknown:
+            unknown.update((*path, key) for key in value.unknown if key not in value.members)
         result: dict[str, Any] = {}
         for key, (key_span, member) in value.members.items():
             member_path = (*path, key)
             key_spans[member_path] = key_span
-            result[key] = flatten(member, member_path, value_spans, key_spans)
+            result[key] = flatten(member, member_path, value_spans, key_spans, unknown)
         return result
     if value.items is not None:
         return [
-            flatten(item, (*path, index), value_spans, key_spans)
+            flatten(item, (*path, index), value_spans, key_spans, unknown)
             for index, item in enumerate(value.items)
         ]
     return value.data

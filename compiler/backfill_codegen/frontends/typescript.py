@@ -65,8 +65,10 @@ def parse(source: SourceFile) -> FrontendResult:
         return FrontendResult(None, diagnostics)
     value_spans: dict[JsonPath, Span] = {}
     key_spans: dict[JsonPath, Span] = {}
-    data_value = flatten(value, (), value_spans, key_spans)
-    return FrontendResult(LocatedDocument(source, data_value, value_spans, key_spans), diagnostics)
+    unknown: set[JsonPath] = set()
+    data_value = flatten(value, (), value_spans, key_spans, unknown)
+    document = LocatedDocument(source, data_value, value_spans, key_spans, unknown)
+    return FrontendResult(document, diagnostics)
 
 
 def _evaluate_default(evaluator: Evaluator, module: Module) -> Value | None:

@@ -57,16 +57,31 @@ def survey_calls(parsed: Sequence[ParsedRoute], allowlist: Allowlist | None) -> 
             if verdict is None or verdict.allowed:
                 continue
             shown = quoted(verdict.shown, 100)
-            help = (
-                f"add {quoted(verdict.suggestion, 100)} to `permissions.http`"
-                if verdict.suggestion is not None
-                else "the platform's `Http` calls only `https://` URLs with a host"
-            )
+            if verdict.undecided is not None:
+                entry, condition = verdict.undecided
+                message = (
+                    f"may be blocked at run time: {quoted(entry, 100)} allows a URL that starts "
+                    f"with {shown} only when the part not known statically {condition}"
+                )
+                label = "cannot tell if this call is allowed"
+                help = (
+                    "end the literal start of the URL at a `/` that an entry covers "
+                    '(`"https://api.example.com/v2/" + path` with `https://api.example.com/v2/*`)'
+                    f", or add {quoted(verdict.suggestion or '', 100)} to `permissions.http`"
+                )
+            else:
+                message = f"blocked at run time: no entry in `permissions.http` allows {shown}"
+                label = "this call is blocked"
+                help = (
+                    f"add {quoted(verdict.suggestion, 100)} to `permissions.http`"
+                    if verdict.suggestion is not None
+                    else "the platform's `Http` calls only `https://` URLs with a host"
+                )
             survey.diagnostics.append(
                 make_diagnostic(
                     BLOCKED_HTTP_CALL,
-                    f"blocked at run time: no entry in `permissions.http` allows {shown}",
-                    Label(module.source, module.span(call.call), "this call is blocked"),
+                    message,
+                    Label(module.source, module.span(call.call), label),
                     help=help,
                 )
             )

@@ -7,10 +7,14 @@ it reaches past the host (a `/`, `?` or `#` after it); a dynamic host is not gue
 
 A prefix is allowed when one entry allows every URL that starts with it: the unknown rest is
 treated as `*` and the entry's pattern must include the prefix's path followed by `*`
-(`urls.pattern_includes`). That is the allowlist's own semantics (domain/urls.py) applied
-to a set of URLs rather than one. A URL the matcher refuses outright (a host that is not ASCII or
-not spelt as an entry's, `%2E`/`%2F`/`%5C` in the path, ...) is blocked whatever the entries
-say; the rest of a prefix may still hold such a piece, which the matcher refuses at run time.
+(`urls.pattern_includes`): `"https://api.x.example/v2/" + path` with the entry
+`https://api.x.example/v2/*`. It is blocked when no entry allows any URL that starts with it,
+and undecided when an entry allows only some (`".../v2" + path`: only a rest that starts with
+`/`); the message says which entry and what the rest must do. That is the allowlist's own
+semantics (domain/urls.py) applied to a set of URLs rather than one. A URL the matcher refuses
+outright (a host that is not ASCII or not spelt as an entry's, `%2E`/`%2F`/`%5C` in the path,
+...) is blocked whatever the entries say; the rest of a prefix may still hold such a piece, or a
+`..` segment, which the matcher judges at run time after removing dot segments.
 """
 
 from __future__ import annotations
@@ -104,6 +108,9 @@ class Verdict:
     allowed: bool
     shown: str  # the URL as the message shows it ("https://h/v1/…" for a prefix)
     suggestion: str | None  # an entry that would allow it
+    #: A prefix that some entry allows SOME continuations of, not all: the call may or may not
+    #: be blocked, depending on the part not known statically. (entry, what the rest must do)
+    undecided: tuple[str, str] | None = None
 
 
 def judge(url: StaticUrl, entries: Sequence[urls.AllowEntry]) -> Verdict | None:
@@ -130,7 +137,27 @@ def judge(url: StaticUrl, entries: Sequence[urls.AllowEntry]) -> Verdict | None:
             return Verdict(True, shown, None)
         if not in_path and urls.glob_match(entry.path_pattern, request.path):
             return Verdict(True, shown, None)
+    if in_path:
+        known = request.path[:-1]  # without the `*` standing for the unknown rest
+        for entry in entries:
+            if (entry.host, entry.port) != (request.host, request.port):
+                continue
+            condition = _condition(entry.path_pattern, known)
+            if condition is not None:
+                suggestion = _suggest(request, entries)
+                return Verdict(False, shown, suggestion, undecided=(entry.original, condition))
     return Verdict(False, shown, _suggest(request, entries))
+
+
+def _condition(pattern: str, known: str) -> str | None:
+    """What the unknown rest of a path that starts with `known` must do for `pattern` (a
+    `*`-glob) to match it, when some rest does; None when no rest does."""
+    first, star, _ = pattern.partition("*")
+    if first.startswith(known) and len(first) > len(known):
+        return f"starts with `{first[len(known) :]}`"
+    if (star and known.startswith(first)) or (not star and first == known):
+        return f"makes the URL match `{pattern}`"
+    return None
 
 
 def _judge_complete(text: str, entries: Sequence[urls.AllowEntry]) -> Verdict:

@@ -76,8 +76,13 @@ BLOCKED_HTTP_CALL = Rule(
     "it. The URL is judged when it is a string literal, a template literal or a `+` "
     "concatenation whose literal start reaches past the host (`https://api.x.com/v1/${id}` "
     "is known up to `/v1/`); such a start is allowed when one entry allows every URL "
-    "beginning with it. Matching is the allowlist's: https, host, port, and the path "
-    "decoded once with dot segments removed. Add the entry the help names, or fix the URL.",
+    'beginning with it (`"https://api.x.com/v2/" + path` with `https://api.x.com/v2/*`), '
+    "blocked when no entry allows any, and reported as *may be blocked* when an entry allows "
+    'only some: the message names the entry and what the unknown rest must do (`"…/v2" + '
+    "path`: start with `/`). A URL whose host is not known is not judged. Matching is the "
+    "allowlist's: https, host, port, and the path decoded once with dot segments removed (a "
+    "`..` in the unknown rest is judged at run time). Add the entry the help names, or fix "
+    "the URL.",
     '// permissions: { http: ["https://api.stripe.com/*"] }\n'
     'Http.get("https://files.stripe.com/v1/files");',
     '// permissions: { http: ["https://api.stripe.com/*", "https://files.stripe.com/*"] }\n'
