@@ -26,7 +26,6 @@ from backfill_codegen.checks import ALL_CHECKS
 from backfill_codegen.diagnostics.model import Diagnostic, Finding, JsonPath
 from backfill_codegen.domain.settings_schema import SETTINGS_PATH
 from backfill_codegen.frontends.base import LocatedDocument
-from backfill_codegen.route_files.declared import READS
 from backfill_codegen.rules import route_files
 from backfill_codegen.rules.generable import SETTINGS_SCHEMA_NOT_GENERATABLE
 from backfill_codegen.rules.manifest import MISSING_KEY, UNKNOWN_KEY, WRONG_TYPE
@@ -187,8 +186,10 @@ def suppress(
             continue
         if explanation.repaired is None:
             continue
-        still = {key(d) for d in rerun(explanation.repaired)}
-        derived |= candidates - still
+        # Gone from the repaired document: compared by rule, file and message, not by span (a
+        # value's text changes with its repair, and so may where a finding inside it points).
+        still = {_identity(d) for d in rerun(explanation.repaired)}
+        derived |= {k for k in candidates if (k[0], k[1], k[4]) not in still}
     return [d for d in diagnostics if key(d) not in derived]
 
 
@@ -209,6 +210,9 @@ def _reads(code: str, path: JsonPath) -> bool:
 
 @functools.cache
 def _readers() -> dict[str, tuple[JsonPath, ...]]:
+    # start-up: route_files/ loads tree-sitter; needed only when a value is not static
+    from backfill_codegen.route_files.declared import READS
+
     readers: dict[str, tuple[JsonPath, ...]] = {}
     for check in ALL_CHECKS:
         for rule in check.emits:
@@ -216,6 +220,11 @@ def _readers() -> dict[str, tuple[JsonPath, ...]]:
     for rule in route_files.RULES:
         readers[rule.code] = (*readers.get(rule.code, ()), *READS)
     return readers
+
+
+def _identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    label = diagnostic.primary
+    return (diagnostic.code, label.source.path if label else "", diagnostic.message)
 
 
 def key(diagnostic: Diagnostic) -> DiagnosticKey:
