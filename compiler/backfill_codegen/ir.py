@@ -27,6 +27,13 @@ class Route:
     file: str  # "src/api/setup/test_connection.ts", relative to the connector directory
     operation_id: str  # "postSetupTestConnection": unique per connector, an identifier
 
+    @property
+    def readable_path(self) -> str:
+        """`platform_path` with the manifest's `<tenant_id>` spelling, for every page a person
+        reads: `{tenant_id}` (OpenAPI's path-parameter syntax) there invites writing it so in
+        the manifest. openapi.json alone keeps `{tenant_id}`."""
+        return self.platform_path.replace("/{tenant_id}/", "/<tenant_id>/", 1)
+
 
 @dataclass(frozen=True)
 class Setting:

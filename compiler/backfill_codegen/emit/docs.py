@@ -242,7 +242,7 @@ def _routes(routes: tuple[ir.Route, ...]) -> list[str]:
     for route in routes:
         callers = ", ".join(_ROLE_WORDS.get(role, role) for role in route.roles) or NONE
         out.append(
-            f"| {cell(route.method)} | {code(route.platform_path)} | {code(route.file)} | "
+            f"| {cell(route.method)} | {code(route.readable_path)} | {code(route.file)} | "
             f"{callers} |"
         )
     return [*out, ""]

@@ -97,17 +97,11 @@ class _RouteEntry:
     response_name: str
 
 
-def _as_people_read_it(platform_path: str) -> str:
-    """The platform path with the manifest's `<tenant_id>` spelling: `{tenant_id}` (OpenAPI's
-    path-parameter syntax) in a file people read invites writing it so in the manifest."""
-    return platform_path.replace("/{tenant_id}/", "/<tenant_id>/", 1)
-
-
 def _entry(route: ir.Route) -> _RouteEntry:
     roles = ", ".join(route.roles) or "no role"
     return _RouteEntry(
         route=ts_literal(route.route),
-        platform_path=ts_literal(_as_people_read_it(route.platform_path)),
+        platform_path=ts_literal(route.readable_path),
         method=ts_literal(route.method),
         roles="[" + ", ".join(ts_literal(role) for role in route.roles) + "]",
         file=ts_literal(route.file),
