@@ -29,10 +29,14 @@ class Route:
 
     @property
     def readable_path(self) -> str:
-        """`platform_path` with the manifest's `<tenant_id>` spelling, for every page a person
-        reads: `{tenant_id}` (OpenAPI's path-parameter syntax) there invites writing it so in
-        the manifest. openapi.json alone keeps `{tenant_id}`."""
-        return self.platform_path.replace("/{tenant_id}/", "/<tenant_id>/", 1)
+        return readable_path(self.platform_path)
+
+
+def readable_path(platform_path: str) -> str:
+    """A platform path with the manifest's `<tenant_id>` spelling, for every page a person
+    reads: `{tenant_id}` (OpenAPI's path-parameter syntax) there invites writing it so in the
+    manifest. openapi.json alone keeps `{tenant_id}`."""
+    return platform_path.replace("/{tenant_id}/", "/<tenant_id>/", 1)
 
 
 @dataclass(frozen=True)

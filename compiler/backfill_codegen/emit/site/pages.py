@@ -153,11 +153,6 @@ def _consent(oauth: ir.OAuth | None) -> str:
     return out + f"<p>{esc(words.CONSENT)}</p>\n<ul>{items}</ul>\n"
 
 
-def _readable(path: str) -> str:
-    """An openapi.json path as the manifest spells its tokens (ir.Route.readable_path's rule)."""
-    return path.replace("/{tenant_id}/", "/<tenant_id>/", 1)
-
-
 def _endpoints(openapi: Mapping[str, Any], download: str) -> str:
     rows = []
     for path, item in openapi.get("paths", {}).items():
@@ -166,7 +161,7 @@ def _endpoints(openapi: Mapping[str, Any], download: str) -> str:
             if not isinstance(operation, Mapping):
                 continue
             rows.append(
-                f"<tr><td>{method.upper()}</td><td><code>{esc(_readable(path))}</code></td>"
+                f"<tr><td>{method.upper()}</td><td><code>{esc(ir.readable_path(path))}</code></td>"
                 f"<td><code>{esc(str(operation.get('operationId', '')))}</code></td>"
                 f"<td>{esc(str(operation.get('summary', '')))}</td></tr>\n"
             )
